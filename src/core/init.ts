@@ -1,0 +1,34 @@
+import type { Matrix } from './matrix';
+import type { Mixture } from '../models/mixture';
+import { NumpyRandomState } from './random';
+
+export interface Initialisation {
+  readonly mixture: Mixture;
+  /** The rows whose values became the initial means. */
+  readonly rows: Int32Array;
+}
+
+/**
+ * The course's `common.init`, draw for draw with numpy's legacy RandomState:
+ * means = K distinct random rows (missing cells as 0), var_j = the mean over all
+ * n·d cells of (X − mu_j)², p_j = 1/K.
+ */
+export function randomInit(m: Matrix, k: number, seed: number): Initialisation {
+  const { rows: n, cols: d, data } = m;
+  const rows = new NumpyRandomState(seed).choiceWithoutReplacement(n, k);
+  const mu = new Float64Array(k * d);
+  for (let j = 0; j < k; j++) mu.set(data.subarray(rows[j] * d, rows[j] * d + d), j * d);
+  const variance = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    let sum = 0;
+    for (let u = 0; u < n; u++) {
+      for (let i = 0; i < d; i++) {
+        const diff = data[u * d + i] - mu[j * d + i];
+        sum += diff * diff;
+      }
+    }
+    variance[j] = sum / (n * d);
+  }
+  const p = new Float64Array(k).fill(1 / k);
+  return { mixture: { k, d, mu, var: variance, p }, rows };
+}

@@ -1,0 +1,49 @@
+import type { FitState, Objective } from '../models/family';
+import { DataError } from '../core/errors';
+
+export interface LoopOptions {
+  /** Convergence tolerance, read by the family's objective. */
+  readonly tol: number;
+  /** Safety cap on the number of E-steps. */
+  readonly maxIter: number;
+  /** Called after every E-step with its 1-based number and objective (the trace). */
+  readonly onIteration?: (iteration: number, objective: number) => void;
+}
+
+export interface LoopResult {
+  /** The objective of the last E-step. */
+  readonly objective: number;
+  readonly iterations: number;
+  readonly converged: boolean;
+}
+
+/**
+ * The one EM loop, shared by every family, in the course's order:
+ * E-step, M-step, then stop once the objective has stopped improving
+ * (so the returned parameters are those of the final M-step, and the
+ * objective that of the E-step before it).
+ */
+export function runLoop(state: FitState, objective: Objective, options: LoopOptions): LoopResult {
+  let previous = NaN;
+  let current = NaN;
+  let iterations = 0;
+  let converged = false;
+  for (let iteration = 1; iteration <= options.maxIter; iteration++) {
+    current = state.expectation();
+    iterations = iteration;
+    if (!Number.isFinite(current)) {
+      throw new DataError(
+        `the ${objective.name === 'cost' ? 'cost' : 'log-likelihood'} became ${current} at iteration ${iteration} ` +
+          '(a component collapsed onto too few points); try fewer components or a variance floor (--min-var)',
+      );
+    }
+    options.onIteration?.(iteration, current);
+    state.maximization();
+    if (iteration > 1 && objective.hasConverged(previous, current, options.tol)) {
+      converged = true;
+      break;
+    }
+    previous = current;
+  }
+  return { objective: current, iterations, converged };
+}

@@ -1,0 +1,72 @@
+import type { Matrix } from '../core/matrix';
+
+/**
+ * A matrix laid out for the EM kernels, built once and shared by every fit of a sweep.
+ *
+ * Columns are centred on their observed means so that the expanded distance
+ * ‖x−mu‖² = ‖x‖² − 2x·mu + ‖mu‖² loses little to cancellation. Distances, and
+ * so every likelihood, are unchanged by the shift; means are shifted back on output.
+ * Missing cells stay 0 in `x` and are skipped through the per-row index of observed columns.
+ */
+export interface PreparedData {
+  readonly n: number;
+  readonly d: number;
+  /** Centred values, row-major n×d; 0 at missing cells. */
+  readonly x: Float64Array;
+  /** The column means that were subtracted. */
+  readonly center: Float64Array;
+  /** Σ over the row's observed cells of x², in centred coordinates. */
+  readonly rowSquares: Float64Array;
+  /** |C_u|: how many cells of each row are observed. */
+  readonly rowObserved: Float64Array;
+  /** For data with missing cells: observed column indices, row u at obsIndex[obsStart[u]..obsStart[u+1]). */
+  readonly obsStart: Int32Array | null;
+  readonly obsIndex: Int32Array | null;
+}
+
+export function prepareData(m: Matrix): PreparedData {
+  const n = m.rows;
+  const d = m.cols;
+  const mask = m.observed;
+  const center = new Float64Array(d);
+  const counts = new Float64Array(d);
+  for (let u = 0; u < n; u++) {
+    for (let i = 0; i < d; i++) {
+      if (mask && mask[u * d + i] === 0) continue;
+      center[i] += m.data[u * d + i];
+      counts[i]++;
+    }
+  }
+  for (let i = 0; i < d; i++) center[i] = counts[i] > 0 ? center[i] / counts[i] : 0;
+
+  const x = new Float64Array(n * d);
+  const rowSquares = new Float64Array(n);
+  const rowObserved = new Float64Array(n);
+  let obsStart: Int32Array | null = null;
+  let obsIndex: Int32Array | null = null;
+  if (mask) {
+    let total = 0;
+    for (let c = 0; c < mask.length; c++) total += mask[c];
+    obsStart = new Int32Array(n + 1);
+    obsIndex = new Int32Array(total);
+  }
+  let t = 0;
+  for (let u = 0; u < n; u++) {
+    if (obsStart) obsStart[u] = t;
+    let sq = 0;
+    let count = 0;
+    for (let i = 0; i < d; i++) {
+      const c = u * d + i;
+      if (mask && mask[c] === 0) continue;
+      const v = m.data[c] - center[i];
+      x[c] = v;
+      sq += v * v;
+      count++;
+      if (obsIndex) obsIndex[t++] = i;
+    }
+    rowSquares[u] = sq;
+    rowObserved[u] = count;
+  }
+  if (obsStart) obsStart[n] = t;
+  return { n, d, x, center, rowSquares, rowObserved, obsStart, obsIndex };
+}

@@ -1,0 +1,100 @@
+import type { FitState } from './family';
+import type { Mixture } from './mixture';
+import type { PreparedData } from './data';
+
+/**
+ * k-means as the course writes it: hard-assign each row to its nearest mean
+ * (ties to the lower index), cost = Σ squared distance to the assigned mean;
+ * then each mean becomes its cluster's average. The mixture it reports also
+ * carries p_j = n_j/n and var_j = Σ‖x − mu_j‖² / (d·n_j) over the cluster.
+ * A cluster that loses every row keeps its previous mean and variance.
+ * Needs complete data.
+ */
+export class KMeansState implements FitState {
+  readonly posterior: Float64Array;
+  private readonly k: number;
+  private readonly mu: Float64Array; // K×d, centred coordinates
+  private readonly variance: Float64Array;
+  private readonly weight: Float64Array;
+  private readonly label: Int32Array;
+  private readonly count: Float64Array;
+  private readonly sum: Float64Array;
+  private readonly deviation: Float64Array;
+
+  constructor(private readonly data: PreparedData, start: Mixture) {
+    if (data.obsIndex) throw new Error('k-means needs complete data');
+    const { n, d } = data;
+    const k = start.k;
+    this.k = k;
+    this.posterior = new Float64Array(n * k);
+    this.mu = new Float64Array(k * d);
+    for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) this.mu[j * d + i] = start.mu[j * d + i] - data.center[i];
+    this.variance = start.var.slice();
+    this.weight = start.p.slice();
+    this.label = new Int32Array(n);
+    this.count = new Float64Array(k);
+    this.sum = new Float64Array(k * d);
+    this.deviation = new Float64Array(k);
+  }
+
+  expectation(): number {
+    const { n, d, x } = this.data;
+    const { k, mu, label, posterior } = this;
+    let cost = 0;
+    for (let u = 0; u < n; u++) {
+      let best = 0;
+      let bestDist = Infinity;
+      for (let j = 0; j < k; j++) {
+        let dist = 0;
+        for (let i = 0; i < d; i++) {
+          const diff = x[u * d + i] - mu[j * d + i];
+          dist += diff * diff;
+        }
+        if (dist < bestDist) {
+          bestDist = dist;
+          best = j;
+        }
+      }
+      posterior[u * k + label[u]] = 0;
+      posterior[u * k + best] = 1;
+      label[u] = best;
+      cost += bestDist;
+    }
+    return cost;
+  }
+
+  maximization(): void {
+    const { n, d, x } = this.data;
+    const { k, mu, label, count, sum, deviation, variance, weight } = this;
+    count.fill(0);
+    sum.fill(0);
+    for (let u = 0; u < n; u++) {
+      const j = label[u];
+      count[j]++;
+      for (let i = 0; i < d; i++) sum[j * d + i] += x[u * d + i];
+    }
+    for (let j = 0; j < k; j++) {
+      weight[j] = count[j] / n;
+      if (count[j] > 0) for (let i = 0; i < d; i++) mu[j * d + i] = sum[j * d + i] / count[j];
+    }
+    deviation.fill(0);
+    for (let u = 0; u < n; u++) {
+      const j = label[u];
+      let dist = 0;
+      for (let i = 0; i < d; i++) {
+        const diff = x[u * d + i] - mu[j * d + i];
+        dist += diff * diff;
+      }
+      deviation[j] += dist;
+    }
+    for (let j = 0; j < k; j++) if (count[j] > 0) variance[j] = deviation[j] / (d * count[j]);
+  }
+
+  mixture(): Mixture {
+    const { k } = this;
+    const { d, center } = this.data;
+    const mu = new Float64Array(k * d);
+    for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) mu[j * d + i] = this.mu[j * d + i] + center[i];
+    return { k, d, mu, var: this.variance.slice(), p: this.weight.slice() };
+  }
+}
