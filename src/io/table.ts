@@ -79,7 +79,6 @@ export function splitWithCsvParse(text: string, delimiter: ',' | '\t' | ' ', sin
  */
 export function parseTable(text: string, source: string, options: ReadOptions = {}): Table {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.includes('\u0000')) throw new DataError(`${source}: looks like a binary file (it has NUL bytes), not a table of numbers`);
   text = text.replace(/\r\n?/g, '\n');
   const delimiter = options.delimiter ?? delimiterFromName(source) ?? sniffDelimiter(text);
   const cells = new CellReader(options.missing ?? [], source);

@@ -1,0 +1,137 @@
+import chalk from 'chalk';
+import { DataError, UsageError } from '../core/errors';
+import { missingCount } from '../core/matrix';
+import { sweep, type SweepResult } from '../fit/sweep';
+import { isSuccessful } from '../fit/fit';
+import { readTable } from '../io/read';
+import { formatTable, type Table } from '../io/table';
+import { writeFileAtomic } from '../io/atomic';
+import { BASELINES, fillBaseline, fillMatrix, scoreAgainstTruth, type Errors } from '../complete';
+import { fitToJson, sweepDocument } from './json';
+import { bestTable, completionTable, componentTable, fitSummary, iterationTable, sweepTable, type CompletionRow, type Style } from './report';
+import { DEFAULT_K, type CommandOptions } from './options';
+import { parseKList } from './parsers';
+import { EXIT_FAILURE, EXIT_OK, type CliIO } from './io';
+
+function styleFor(options: CommandOptions, io: CliIO): Style {
+  const color = options.color !== false && io.stdout.isTTY === true && !io.env.NO_COLOR;
+  return { precision: options.precision, chalk: new chalk.Instance({ level: color ? 1 : 0 }) };
+}
+
+function warn(io: CliIO, message: string): void {
+  io.stderr.write(`gmm-fit: warning: ${message}\n`);
+}
+
+function readOptions(options: CommandOptions) {
+  return { delimiter: options.delimiter, header: options.header, missing: options.missing };
+}
+
+/** Read the input, check the options against it, and run every (K, seed) fit. */
+async function loadAndSweep(file: string, options: CommandOptions, io: CliIO): Promise<{ table: Table; result: SweepResult }> {
+  if (options.seed && options.seeds) throw new UsageError('give --seed or --seeds, not both');
+  const table = await readTable(file, readOptions(options), io.stdin);
+  const { matrix } = table;
+  const ks = options.k ?? parseKList(DEFAULT_K).filter((k) => k <= matrix.rows);
+  const tooMany = ks.find((k) => k > matrix.rows);
+  if (tooMany !== undefined) throw new UsageError(`--k ${tooMany} is more components than the ${matrix.rows} rows of ${file}`);
+  if (options.model === 'kmeans' && matrix.observed) {
+    throw new UsageError(`--model kmeans needs complete data, but ${file} has ${missingCount(matrix)} missing cells; use --model gaussian`);
+  }
+  const result = sweep(matrix, {
+    model: options.model,
+    ks,
+    seeds: options.seed ?? options.seeds ?? [0],
+    tol: options.tol,
+    maxIter: options.maxIter,
+    minVar: options.minVar,
+    criterion: options.criterion,
+  });
+  for (const fit of result.fits) {
+    if (!isSuccessful(fit)) warn(io, `K=${fit.k} seed=${fit.seed} failed: ${fit.error}`);
+    else if (!fit.converged) warn(io, `K=${fit.k} seed=${fit.seed} stopped at --max-iter ${options.maxIter} before converging`);
+  }
+  if (!result.selected) throw new DataError(`every fit failed (${result.fits.length} of ${result.fits.length}); see the warnings above`);
+  return { table, result };
+}
+
+function humanReport(result: SweepResult, style: Style): string {
+  const selected = result.selected!;
+  if (result.fits.length === 1) {
+    return [iterationTable(selected, style), componentTable(selected, style), fitSummary(selected, style)].join('\n') + '\n';
+  }
+  return [
+    sweepTable(result.fits, style),
+    bestTable(result, style),
+    `selected: ${fitSummary(selected, style)}`,
+    componentTable(selected, style),
+  ].join('\n') + '\n';
+}
+
+/** `gmm-fit fit FILE`: fit, sweep, select; tables or JSON on stdout; --out writes the selected fit. */
+export async function fitCommand(file: string, options: CommandOptions, io: CliIO): Promise<number> {
+  if (options.truth) throw new UsageError('--truth goes with the complete command: gmm-fit complete FILE --truth TRUTH');
+  const { table, result } = await loadAndSweep(file, options, io);
+  if (options.out) await writeFileAtomic(options.out, JSON.stringify(fitToJson(result.selected!), null, 2) + '\n');
+  const output = options.json ? JSON.stringify(sweepDocument(file, table, result), null, 2) + '\n' : humanReport(result, styleFor(options, io));
+  io.stdout.write(output);
+  return EXIT_OK;
+}
+
+/** `gmm-fit complete FILE`: fit, fill the missing cells, and score against --truth with baselines. */
+export async function completeCommand(file: string, options: CommandOptions, io: CliIO): Promise<number> {
+  if (options.json && !options.out) {
+    throw new UsageError('complete --json prints the report on stdout, so the completed matrix needs --out FILE');
+  }
+  const { table, result } = await loadAndSweep(file, options, io);
+  const input = table.matrix;
+  const selected = result.selected!;
+  if (!input.observed) warn(io, `${file} has no missing cells: the completed matrix is the input`);
+  const filled = fillMatrix(input, selected.mixture);
+
+  let rows: CompletionRow[] | null = null;
+  if (options.truth) {
+    const truth = (await readTable(options.truth, readOptions(options), io.stdin)).matrix;
+    if (truth.rows !== input.rows || truth.cols !== input.cols) {
+      throw new DataError(`${options.truth}: the truth is ${truth.rows}×${truth.cols}, but ${file} is ${input.rows}×${input.cols}`);
+    }
+    const unknown = missingCount(truth);
+    if (unknown > 0) {
+      warn(io, `${options.truth} has ${unknown} missing cells: they count as 0 in the all-cells RMSE (the course's figure) and are left out of the missing-cells RMSE`);
+    }
+    rows = [
+      { name: `mixture (K=${selected.k}, seed ${selected.seed})`, errors: scoreAgainstTruth(filled, input, truth) },
+      ...BASELINES.map((b) => ({ name: `${b} mean`, errors: scoreAgainstTruth(fillBaseline(input, b), input, truth) })),
+    ];
+  }
+
+  const text = formatTable(filled, input.rows, input.cols, table.delimiter, table.columns);
+  if (options.out) await writeFileAtomic(options.out, text);
+
+  if (options.json) {
+    const scores = (e: Errors) => ({ rmse: e.rmse, rmseMissing: e.rmseMissing });
+    const completion = {
+      output: options.out,
+      filledCells: missingCount(input),
+      ...(rows
+        ? {
+            ...scores(rows[0].errors),
+            scoredMissingCells: rows[0].errors.missingCells,
+            baselines: Object.fromEntries(BASELINES.map((b, i) => [b, scores(rows![i + 1].errors)])),
+          }
+        : {}),
+    };
+    io.stdout.write(JSON.stringify({ ...sweepDocument(file, table, result), completion }, null, 2) + '\n');
+    return EXIT_OK;
+  }
+
+  // Without --out the matrix is the result on stdout, and the report goes to stderr.
+  const style = styleFor(options, io);
+  const report = humanReport(result, style) + (rows ? completionTable(rows, style) + '\n' : '');
+  if (options.out) {
+    io.stdout.write(report + `completed matrix written to ${options.out}\n`);
+  } else {
+    io.stderr.write(report);
+    io.stdout.write(text);
+  }
+  return result.fits.every(isSuccessful) || result.selected ? EXIT_OK : EXIT_FAILURE;
+}

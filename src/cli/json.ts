@@ -1,0 +1,53 @@
+import { toRows } from '../core/matrix';
+import { isSuccessful, type Fit } from '../fit/fit';
+import type { SweepResult } from '../fit/sweep';
+import type { Table } from '../io/table';
+import { missingCount } from '../core/matrix';
+
+/** A fit as the JSON document holds it (typed arrays become plain arrays). */
+export function fitToJson(fit: Fit): Record<string, unknown> {
+  const common = { model: fit.model, k: fit.k, seed: fit.seed };
+  if (!isSuccessful(fit)) return { ...common, error: fit.error, initialRows: fit.initialRows, trace: fit.trace };
+  const { mixture } = fit;
+  return {
+    ...common,
+    logLikelihood: fit.logLikelihood,
+    ...(fit.cost !== undefined ? { cost: fit.cost } : {}),
+    iterations: fit.iterations,
+    converged: fit.converged,
+    bic: fit.bic,
+    aic: fit.aic,
+    initialRows: fit.initialRows,
+    trace: fit.trace,
+    mixture: { mu: toRows(mixture.mu, mixture.k, mixture.d), var: Array.from(mixture.var), p: Array.from(mixture.p) },
+  };
+}
+
+export function inputToJson(path: string, table: Table): Record<string, unknown> {
+  const { matrix } = table;
+  return {
+    path,
+    rows: matrix.rows,
+    cols: matrix.cols,
+    missing: missingCount(matrix),
+    delimiter: table.delimiter,
+    ...(table.columns ? { columns: table.columns } : {}),
+  };
+}
+
+/** The whole result of `fit`: input, every fit, the best per K and the selection. */
+export function sweepDocument(path: string, table: Table, result: SweepResult): Record<string, unknown> {
+  return {
+    input: inputToJson(path, table),
+    fits: result.fits.map(fitToJson),
+    best: result.best.map((fit) => ({
+      k: fit.k,
+      seed: fit.seed,
+      logLikelihood: fit.logLikelihood,
+      ...(fit.cost !== undefined ? { cost: fit.cost } : {}),
+      bic: fit.bic,
+      aic: fit.aic,
+    })),
+    selected: result.selected ? { k: result.selected.k, seed: result.selected.seed, criterion: result.criterion } : null,
+  };
+}

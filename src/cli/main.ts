@@ -1,0 +1,90 @@
+import { Command, CommanderError } from 'commander';
+import { DataError, UsageError } from '../core/errors';
+import { commonOptions, type CommandOptions } from './options';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIO } from './io';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const VERSION: string = require('../../package.json').version;
+
+function processIO(): CliIO {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}
+
+function oneLine(text: string): string {
+  return text
+    .replace(/^error:\s*/i, '')
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .join(' ');
+}
+
+type Action = (file: string, options: CommandOptions, io: CliIO) => Promise<number>;
+
+function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
+  const program = new Command('gmm-fit');
+  program
+    .description('Fit Gaussian mixtures and k-means to numeric tables; complete rating matrices with missing entries.')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: () => {}, // reported once, as one line, by run()
+    });
+
+  // Commands load their modules only when they run, so --help starts fast.
+  const command = (name: string, description: string, extra: (c: Command) => void, load: () => Action, isDefault = false) => {
+    const c = program.command(name, { isDefault }).description(description).argument('<file>', 'table of numbers (CSV, TSV or whitespace); - for stdin');
+    for (const option of commonOptions()) c.addOption(option);
+    extra(c);
+    c.exitOverride()
+      .showSuggestionAfterError(true)
+      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: () => {} })
+      .action(async (file: string, options: CommandOptions) => setCode(await load()(file, options, io)));
+  };
+
+  command(
+    'fit',
+    'fit a mixture (or k-means) for each K and seed, keep the best run per K, select K (the default command)',
+    (c) => c.option('-o, --out <file>', 'also write the selected fit as JSON to FILE'),
+    () => require('./commands').fitCommand,
+    true,
+  );
+  command(
+    'complete',
+    'fit a mixture to a matrix with missing cells and fill them with their expected values',
+    (c) =>
+      c
+        .option('-o, --out <file>', 'write the completed matrix to FILE, in the input\'s format (default: stdout)')
+        .option('-t, --truth <file>', 'the full matrix: report RMSE, and that of the global, row and column means'),
+    () => require('./commands').completeCommand,
+  );
+  return program;
+}
+
+/** The whole CLI: argv in, exit code out. Errors become one line on stderr. */
+export async function run(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  let code = EXIT_OK;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync([...argv]);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return EXIT_OK;
+      io.stderr.write(`gmm-fit: error: ${oneLine(err.message)}\n`);
+      return EXIT_USAGE;
+    }
+    const debug = argv.includes('--debug');
+    if (err instanceof UsageError || err instanceof DataError) {
+      io.stderr.write(`gmm-fit: error: ${err.message}\n`);
+      if (debug && err.stack) io.stderr.write(err.stack + '\n');
+      return err instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
+    }
+    io.stderr.write(`gmm-fit: error: internal error: ${(err as Error)?.message ?? String(err)}${debug ? '' : ' (run with --debug for details)'}\n`);
+    if (debug && (err as Error)?.stack) io.stderr.write((err as Error).stack + '\n');
+    return EXIT_FAILURE;
+  }
+}

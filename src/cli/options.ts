@@ -1,0 +1,60 @@
+import { Option } from 'commander';
+import type { Delimiter } from '../io/table';
+import type { ModelName } from '../models/family';
+import type { Criterion } from '../fit/criteria';
+import {
+  collect,
+  parseDelimiter,
+  parseKList,
+  parseMaxIter,
+  parseNonNegative,
+  parsePositive,
+  parsePrecision,
+  parseSeedList,
+} from './parsers';
+
+/** What commander hands an action, for both `fit` and `complete`. */
+export interface CommandOptions {
+  k?: number[];
+  seed?: number[];
+  seeds?: number[];
+  model: ModelName;
+  tol?: number;
+  maxIter: number;
+  minVar?: number;
+  criterion: Criterion;
+  missing?: string[];
+  delimiter?: Delimiter;
+  header?: boolean;
+  json?: boolean;
+  out?: string;
+  truth?: string;
+  precision: number;
+  color: boolean;
+  debug?: boolean;
+}
+
+export const DEFAULT_K = '1..4';
+export const DEFAULT_MAX_ITER = 1000;
+
+/** The options shared by `fit` and `complete`, declared once; help text comes from here. */
+export function commonOptions(): Option[] {
+  return [
+    new Option('-k, --k <list>', `number(s) of components: 3, 1,2,4 or 1..4 (default: ${DEFAULT_K}, capped at the row count)`).argParser(parseKList),
+    new Option('-s, --seed <list>', 'random seed(s) for the initial means, as for --k; alias --seeds (default: 0)').argParser(parseSeedList),
+    new Option('--seeds <list>', 'alias of --seed').argParser(parseSeedList).hideHelp(),
+    new Option('-m, --model <name>', 'gaussian (EM for spherical Gaussians) or kmeans').choices(['gaussian', 'kmeans']).default('gaussian'),
+    new Option('--tol <x>', 'convergence tolerance: EM stops when ΔLL ≤ tol·|LL| (default 1e-6); k-means when Δcost ≤ tol (default 1e-4)').argParser(parsePositive),
+    new Option('--max-iter <n>', 'at most this many E-steps per fit; a fit stopped by it reports converged: false').argParser(parseMaxIter).default(DEFAULT_MAX_ITER),
+    new Option('--min-var <x>', 'floor on every variance (default: 0.25 with missing cells, none on complete data)').argParser(parseNonNegative),
+    new Option('-c, --criterion <name>', 'how K is selected: bic, aic or ll (larger is better)').choices(['bic', 'aic', 'll']).default('bic'),
+    new Option('--missing <marker>', 'a cell text that means missing, beside empty, NA, NaN and ? (repeatable; --missing 0 for rating files)').argParser(collect),
+    new Option('-d, --delimiter <name>', 'comma, tab or whitespace (default: from the extension, then the first line)').argParser(parseDelimiter),
+    new Option('--header', 'the first row is a header (default: detected)'),
+    new Option('--no-header', 'the first row is data'),
+    new Option('--json', 'print one JSON document on stdout instead of tables'),
+    new Option('-p, --precision <n>', 'decimals in tables').argParser(parsePrecision).default(4),
+    new Option('--no-color', 'no colours (also off when stdout is not a terminal or NO_COLOR is set)'),
+    new Option('--debug', 'print stack traces for errors'),
+  ];
+}

@@ -1,0 +1,83 @@
+import { InvalidArgumentError } from 'commander';
+
+const INTEGER = /^\d+$/;
+
+/**
+ * A list of integers: `3`, `1,2,4`, an inclusive range `1..4`, or a mix (`1..3,8`).
+ * Duplicates are dropped; order is kept.
+ */
+export function parseIntegerList(text: string, min: number, max: number): number[] {
+  const out: number[] = [];
+  const parts = text.split(',');
+  for (const raw of parts) {
+    const part = raw.trim();
+    const range = /^(\d+)\.\.(\d+)$/.exec(part);
+    if (range) {
+      const lo = toInteger(range[1], text, min, max);
+      const hi = toInteger(range[2], text, min, max);
+      if (hi < lo) throw new InvalidArgumentError(`the range "${part}" runs backwards; write ${hi}..${lo}`);
+      if (hi - lo >= 100000) throw new InvalidArgumentError(`the range "${part}" has more than 100000 values`);
+      for (let v = lo; v <= hi; v++) out.push(v);
+    } else if (INTEGER.test(part)) {
+      out.push(toInteger(part, text, min, max));
+    } else {
+      throw new InvalidArgumentError(`"${text}" is not an integer, a list (1,2,4) or a range (1..4)`);
+    }
+  }
+  return [...new Set(out)];
+}
+
+function toInteger(digits: string, whole: string, min: number, max: number): number {
+  const value = Number(digits);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new InvalidArgumentError(`${digits} in "${whole}" is outside ${min}..${max}`);
+  }
+  return value;
+}
+
+export function parseKList(text: string): number[] {
+  return parseIntegerList(text, 1, 1_000_000);
+}
+
+export function parseSeedList(text: string): number[] {
+  return parseIntegerList(text, 0, 0xffffffff);
+}
+
+/** A finite number satisfying `ok`, else an InvalidArgumentError that says what was expected. */
+export function numberParser(what: string, ok: (v: number) => boolean): (text: string) => number {
+  return (text) => {
+    const value = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(text.trim()) ? Number(text) : NaN;
+    if (!Number.isFinite(value) || !ok(value)) throw new InvalidArgumentError(`expected ${what}, got "${text}"`);
+    return value;
+  };
+}
+
+export const parsePositive = numberParser('a number > 0', (v) => v > 0);
+export const parseNonNegative = numberParser('a number ≥ 0', (v) => v >= 0);
+export const parseMaxIter = numberParser('an integer ≥ 1', (v) => Number.isInteger(v) && v >= 1);
+export const parsePrecision = numberParser('an integer from 0 to 17', (v) => Number.isInteger(v) && v >= 0 && v <= 17);
+
+/** `--missing` may repeat: collect every marker. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export type DelimiterName = 'comma' | 'tab' | 'whitespace';
+const DELIMITERS: Record<string, ',' | '\t' | 'whitespace'> = {
+  comma: ',',
+  ',': ',',
+  csv: ',',
+  tab: '\t',
+  '\t': '\t',
+  '\\t': '\t',
+  tsv: '\t',
+  whitespace: 'whitespace',
+  space: 'whitespace',
+  ' ': 'whitespace',
+};
+
+export function parseDelimiter(text: string): ',' | '\t' | 'whitespace' {
+  const d = DELIMITERS[text.toLowerCase()] ?? DELIMITERS[text];
+  if (!d) throw new InvalidArgumentError(`expected comma, tab or whitespace, got "${text}"`);
+  return d;
+}

@@ -1,0 +1,130 @@
+import Table from 'cli-table3';
+import type { Chalk } from 'chalk';
+import { isSuccessful, type Fit, type SuccessfulFit } from '../fit/fit';
+import type { SweepResult } from '../fit/sweep';
+import type { Errors } from '../complete';
+
+/** How human output looks: decimals and colour, decided once by the CLI. */
+export interface Style {
+  readonly precision: number;
+  readonly chalk: Chalk;
+}
+
+/** Borders around the table and under its head only, so long traces stay readable. */
+const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
+function table(style: Style, head: string[], align?: Array<'left' | 'right'>): Table.Table {
+  return new Table({
+    head: head.map((h) => style.chalk.bold(h)),
+    chars: COMPACT,
+    style: { head: [], border: [] },
+    colAligns: align ?? head.map(() => 'right'),
+  });
+}
+
+const fixed = (v: number, style: Style) => v.toFixed(style.precision);
+
+/** At most this many coordinates of a mean are printed; --json has them all. */
+const MAX_SHOWN_COORDINATES = 8;
+
+function vector(values: ArrayLike<number>, style: Style): string {
+  const shown = Array.from(values).slice(0, MAX_SHOWN_COORDINATES).map((v) => fixed(v, style));
+  const more = values.length > MAX_SHOWN_COORDINATES ? `, … (${values.length} values)` : '';
+  return `[${shown.join(', ')}${more}]`;
+}
+
+/** Per-iteration table of one fit: objective, change, relative change. */
+export function iterationTable(fit: Fit, style: Style): string {
+  const what = fit.model === 'kmeans' ? 'cost' : 'log-likelihood';
+  const t = table(style, ['iteration', what, 'change', 'relative change']);
+  fit.trace.forEach((value, index) => {
+    if (index === 0) t.push([1, fixed(value, style), '', '']);
+    else {
+      const change = value - fit.trace[index - 1];
+      t.push([index + 1, fixed(value, style), fixed(change, style), (change / Math.abs(value)).toExponential(2)]);
+    }
+  });
+  return t.toString();
+}
+
+/** The fitted components: mean, variance, weight. */
+export function componentTable(fit: SuccessfulFit, style: Style): string {
+  const { mixture } = fit;
+  const t = table(style, ['component', 'mu', 'var', 'p'], ['right', 'left', 'right', 'right']);
+  for (let j = 0; j < mixture.k; j++) {
+    t.push([j + 1, vector(mixture.mu.subarray(j * mixture.d, (j + 1) * mixture.d), style), fixed(mixture.var[j], style), fixed(mixture.p[j], style)]);
+  }
+  return t.toString();
+}
+
+/** One line: the fit's figures. */
+export function fitSummary(fit: SuccessfulFit, style: Style): string {
+  const parts = [
+    `K=${fit.k} seed=${fit.seed}`,
+    ...(fit.cost !== undefined ? [`cost ${fixed(fit.cost, style)}`] : []),
+    `log-likelihood ${fixed(fit.logLikelihood, style)}`,
+    `BIC ${fixed(fit.bic, style)}`,
+    `AIC ${fixed(fit.aic, style)}`,
+    `${fit.iterations} iterations`,
+    fit.converged ? 'converged' : style.chalk.yellow('not converged'),
+  ];
+  return parts.join(', ');
+}
+
+/** One row per (K, seed) fit. */
+export function sweepTable(fits: readonly Fit[], style: Style): string {
+  const kmeans = fits.some((f) => f.model === 'kmeans');
+  const t = table(style, ['K', 'seed', ...(kmeans ? ['cost'] : []), 'log-likelihood', 'iterations', 'converged']);
+  for (const fit of fits) {
+    if (!isSuccessful(fit)) {
+      t.push([fit.k, fit.seed, { colSpan: kmeans ? 4 : 3, content: style.chalk.red(`failed: ${fit.error}`) }]);
+      continue;
+    }
+    t.push([
+      fit.k,
+      fit.seed,
+      ...(kmeans ? [fixed(fit.cost ?? NaN, style)] : []),
+      fixed(fit.logLikelihood, style),
+      fit.iterations,
+      fit.converged ? 'yes' : style.chalk.yellow('no'),
+    ]);
+  }
+  return t.toString();
+}
+
+/** Per K, the best fit over seeds, with its criteria; the selected K marked. */
+export function bestTable(result: SweepResult, style: Style): string {
+  const kmeans = result.best.some((f) => f.model === 'kmeans');
+  const t = table(style, ['K', 'best seed', ...(kmeans ? ['cost'] : []), 'log-likelihood', 'BIC', 'AIC', 'selected']);
+  for (const fit of result.best) {
+    const chosen = fit === result.selected;
+    const cells = [
+      String(fit.k),
+      String(fit.seed),
+      ...(kmeans ? [fixed(fit.cost ?? NaN, style)] : []),
+      fixed(fit.logLikelihood, style),
+      fixed(fit.bic, style),
+      fixed(fit.aic, style),
+      chosen ? `* by ${result.criterion.toUpperCase()}` : '',
+    ];
+    t.push(chosen ? cells.map((c) => style.chalk.green.bold(c)) : cells);
+  }
+  return t.toString();
+}
+
+export interface CompletionRow {
+  readonly name: string;
+  readonly errors: Errors;
+}
+
+/** RMSE of the mixture and of the baselines; the lowest RMSE over missing cells marked. */
+export function completionTable(rows: readonly CompletionRow[], style: Style): string {
+  const t = table(style, ['prediction', 'RMSE (all cells)', 'RMSE (missing cells)', 'best'], ['left', 'right', 'right', 'left']);
+  let best = rows[0];
+  for (const row of rows) if (row.errors.rmseMissing < best.errors.rmseMissing) best = row;
+  for (const row of rows) {
+    const cells = [row.name, fixed(row.errors.rmse, style), fixed(row.errors.rmseMissing, style), row === best ? '*' : ''];
+    t.push(row === best ? cells.map((c) => style.chalk.green.bold(c)) : cells);
+  }
+  return t.toString();
+}
