@@ -68,7 +68,7 @@ function objectiveOf(model: ModelName): Objective {
 }
 
 function minVarFor(data: PreparedData, options: FitOptions): number {
-  return options.minVar ?? (data.obsIndex ? MISSING_DATA_MIN_VAR : 0);
+  return options.minVar ?? (data.missingIndex ? MISSING_DATA_MIN_VAR : 0);
 }
 
 function stateFor(model: ModelName, data: PreparedData, start: Mixture, minVar: number): FitState {

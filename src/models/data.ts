@@ -6,7 +6,8 @@ import type { Matrix } from '../core/matrix';
  * Columns are centred on their observed means so that the expanded distance
  * ‖x−mu‖² = ‖x‖² − 2x·mu + ‖mu‖² loses little to cancellation. Distances, and
  * so every likelihood, are unchanged by the shift; means are shifted back on output.
- * Missing cells stay 0 in `x` and are skipped through the per-row index of observed columns.
+ * Missing cells stay 0 in `x`, so dense dot products skip them by themselves; the
+ * few sums that must leave them out subtract them through a per-row index of missing columns.
  */
 export interface PreparedData {
   readonly n: number;
@@ -19,9 +20,9 @@ export interface PreparedData {
   readonly rowSquares: Float64Array;
   /** |C_u|: how many cells of each row are observed. */
   readonly rowObserved: Float64Array;
-  /** For data with missing cells: observed column indices, row u at obsIndex[obsStart[u]..obsStart[u+1]). */
-  readonly obsStart: Int32Array | null;
-  readonly obsIndex: Int32Array | null;
+  /** For data with missing cells: missing column indices, row u at missingIndex[missingStart[u]..missingStart[u+1]). */
+  readonly missingStart: Int32Array | null;
+  readonly missingIndex: Int32Array | null;
 }
 
 export function prepareData(m: Matrix): PreparedData {
@@ -42,31 +43,33 @@ export function prepareData(m: Matrix): PreparedData {
   const x = new Float64Array(n * d);
   const rowSquares = new Float64Array(n);
   const rowObserved = new Float64Array(n);
-  let obsStart: Int32Array | null = null;
-  let obsIndex: Int32Array | null = null;
+  let missingStart: Int32Array | null = null;
+  let missingIndex: Int32Array | null = null;
   if (mask) {
     let total = 0;
-    for (let c = 0; c < mask.length; c++) total += mask[c];
-    obsStart = new Int32Array(n + 1);
-    obsIndex = new Int32Array(total);
+    for (let c = 0; c < mask.length; c++) total += 1 - mask[c];
+    missingStart = new Int32Array(n + 1);
+    missingIndex = new Int32Array(total);
   }
   let t = 0;
   for (let u = 0; u < n; u++) {
-    if (obsStart) obsStart[u] = t;
+    if (missingStart) missingStart[u] = t;
     let sq = 0;
     let count = 0;
     for (let i = 0; i < d; i++) {
       const c = u * d + i;
-      if (mask && mask[c] === 0) continue;
+      if (mask && mask[c] === 0) {
+        if (missingIndex) missingIndex[t++] = i;
+        continue;
+      }
       const v = m.data[c] - center[i];
       x[c] = v;
       sq += v * v;
       count++;
-      if (obsIndex) obsIndex[t++] = i;
     }
     rowSquares[u] = sq;
     rowObserved[u] = count;
   }
-  if (obsStart) obsStart[n] = t;
-  return { n, d, x, center, rowSquares, rowObserved, obsStart, obsIndex };
+  if (missingStart) missingStart[n] = t;
+  return { n, d, x, center, rowSquares, rowObserved, missingStart, missingIndex };
 }

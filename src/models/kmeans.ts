@@ -22,7 +22,7 @@ export class KMeansState implements FitState {
   private readonly deviation: Float64Array;
 
   constructor(private readonly data: PreparedData, start: Mixture) {
-    if (data.obsIndex) throw new Error('k-means needs complete data');
+    if (data.missingIndex) throw new Error('k-means needs complete data');
     const { n, d } = data;
     const k = start.k;
     this.k = k;
