@@ -61,6 +61,18 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
         .option('-t, --truth <file>', 'the full matrix: report RMSE, and that of the global, row and column means'),
     () => require('./commands').completeCommand,
   );
+  program.addHelpText(
+    'after',
+    `
+Examples:
+  gmm-fit data/toy.txt --k 3 --seed 0             one EM fit: iteration table and components
+  gmm-fit data/toy.txt --k 1..4 --seeds 0..4      sweep K and seeds, select K by BIC
+  gmm-fit data/toy.txt --k 3 --model kmeans       k-means
+  gmm-fit data.csv --k 2 --json | jq .selected    one JSON document for pipelines
+  gmm-fit complete ratings.txt --missing 0 --k 12 --seeds 0..4 --truth full.txt --out filled.txt
+
+Exit codes: 0 success, 1 data or runtime error, 2 usage error.`,
+  );
   return program;
 }
 

@@ -18,16 +18,26 @@ export function randomInit(m: Matrix, k: number, seed: number): Initialisation {
   const rows = new NumpyRandomState(seed).choiceWithoutReplacement(n, k);
   const mu = new Float64Array(k * d);
   for (let j = 0; j < k; j++) mu.set(data.subarray(rows[j] * d, rows[j] * d + d), j * d);
+  // Σ over all cells of (x − mu_j)² = Σ (x − c)² + n·‖mu_j − c‖², with c the column
+  // means (the parallel-axis identity): one pass over the data for every component.
+  const center = new Float64Array(d);
+  for (let u = 0; u < n; u++) for (let i = 0; i < d; i++) center[i] += data[u * d + i];
+  for (let i = 0; i < d; i++) center[i] /= n;
+  let spread = 0;
+  for (let u = 0; u < n; u++) {
+    for (let i = 0; i < d; i++) {
+      const diff = data[u * d + i] - center[i];
+      spread += diff * diff;
+    }
+  }
   const variance = new Float64Array(k);
   for (let j = 0; j < k; j++) {
-    let sum = 0;
-    for (let u = 0; u < n; u++) {
-      for (let i = 0; i < d; i++) {
-        const diff = data[u * d + i] - mu[j * d + i];
-        sum += diff * diff;
-      }
+    let offset = 0;
+    for (let i = 0; i < d; i++) {
+      const diff = mu[j * d + i] - center[i];
+      offset += diff * diff;
     }
-    variance[j] = sum / (n * d);
+    variance[j] = (spread + n * offset) / (n * d);
   }
   const p = new Float64Array(k).fill(1 / k);
   return { mixture: { k, d, mu, var: variance, p }, rows };

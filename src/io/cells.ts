@@ -38,6 +38,11 @@ export class CellReader {
     return parseNumber(text) !== null || this.isMissingText(text) || INFINITY.test(text);
   }
 
+  /** A plain finite number as the cell's value: NaN if it is a missing marker (`--missing 0`). */
+  checkValue(value: number): number {
+    return this.numberMarkers.size > 0 && this.numberMarkers.has(value) ? NaN : value;
+  }
+
   /** The cell's value, or NaN for a missing cell. Throws a DataError naming the place. */
   read(text: string, line: number, column: number): number {
     const value = parseNumber(text);

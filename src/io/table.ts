@@ -1,7 +1,9 @@
 import { parse as csvParse } from 'csv-parse/sync';
 import { DataError } from '../core/errors';
-import { createMatrix, type Matrix } from '../core/matrix';
+import type { Matrix } from '../core/matrix';
 import { CellReader } from './cells';
+import { MatrixBuilder } from './builder';
+import { scanWhitespace } from './whitespace';
 
 /** How cells are separated: a comma, a tab, or any run of spaces and tabs. */
 export type Delimiter = ',' | '\t' | 'whitespace';
@@ -41,20 +43,6 @@ export function sniffDelimiter(text: string): Delimiter {
 /** Rows of cell texts, each with its 1-based line number. */
 type RowSink = (cells: string[], line: number) => void;
 
-/** Whitespace-separated files: split on runs of blanks. Gives the same cells as csv-parse would. */
-function splitWhitespace(text: string, sink: RowSink): void {
-  let line = 0;
-  let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    line++;
-    const content = text.slice(start, end).trim();
-    if (content !== '' && content[0] !== '#') sink(content.split(/[ \t]+/), line);
-    start = end + 1;
-  }
-}
-
 /** CSV and TSV through csv-parse: quoting, CRLF, blank lines and # comments handled there. */
 export function splitWithCsvParse(text: string, delimiter: ',' | '\t' | ' ', sink: RowSink): void {
   const records = csvParse(text, {
@@ -74,7 +62,7 @@ export function splitWithCsvParse(text: string, delimiter: ',' | '\t' | ' ', sin
 }
 
 /**
- * Parse a table of numbers. Missing cells become NaN-free zeros with a mask.
+ * Parse a table of numbers; missing cells are 0 in the data and flagged in the mask.
  * Throws DataError naming `source`, line and column for any cell-level problem.
  */
 export function parseTable(text: string, source: string, options: ReadOptions = {}): Table {
@@ -82,68 +70,16 @@ export function parseTable(text: string, source: string, options: ReadOptions = 
   text = text.replace(/\r\n?/g, '\n');
   const delimiter = options.delimiter ?? delimiterFromName(source) ?? sniffDelimiter(text);
   const cells = new CellReader(options.missing ?? [], source);
-
-  let columns: string[] | null = null;
-  let width = -1;
-  let widthLine = 0;
-  let rows = 0;
-  let values = new Float64Array(1024);
-  let observed = new Uint8Array(1024);
-  let anyMissing = false;
-
-  const sink: RowSink = (record, line) => {
-    if (width < 0) {
-      const isHeader = options.header ?? !record.every((c) => cells.isData(c));
-      if (isHeader) {
-        columns = record;
-        width = record.length;
-        widthLine = line;
-        return;
-      }
-      width = record.length;
-      widthLine = line;
-    }
-    if (record.length !== width) {
-      throw new DataError(
-        `${source}:${line}: the row has ${record.length} ${record.length === 1 ? 'cell' : 'cells'}, but line ${widthLine} has ${width}`,
-      );
-    }
-    const need = (rows + 1) * width;
-    if (need > values.length) {
-      const size = Math.max(need, values.length * 2);
-      const grownValues = new Float64Array(size);
-      grownValues.set(values);
-      values = grownValues;
-      const grownMask = new Uint8Array(size);
-      grownMask.set(observed);
-      observed = grownMask;
-    }
-    const offset = rows * width;
-    for (let c = 0; c < width; c++) {
-      const v = cells.read(record[c], line, c + 1);
-      if (Number.isNaN(v)) anyMissing = true;
-      else {
-        values[offset + c] = v;
-        observed[offset + c] = 1;
-      }
-    }
-    rows++;
-  };
-
+  const builder = new MatrixBuilder(source, cells, options.header);
   try {
-    if (delimiter === 'whitespace') splitWhitespace(text, sink);
-    else splitWithCsvParse(text, delimiter, sink);
+    if (delimiter === 'whitespace') scanWhitespace(text, cells, builder);
+    else splitWithCsvParse(text, delimiter, (record, line) => builder.addRow(record, line));
   } catch (err) {
     if (err instanceof DataError) throw err;
     const e = err as { message?: string; lines?: number };
     throw new DataError(`${source}${e.lines ? `:${e.lines}` : ''}: cannot parse as ${describe(delimiter)}: ${e.message ?? String(err)}`);
   }
-
-  if (width < 0) throw new DataError(`${source}: the file is empty (no rows of numbers)`);
-  if (rows === 0) throw new DataError(`${source}: there is a header but no rows of numbers`);
-  const size = rows * width;
-  const matrix = createMatrix(rows, width, values.slice(0, size), anyMissing ? observed.slice(0, size) : null);
-  return { matrix, delimiter, columns };
+  return { matrix: builder.finish(), delimiter, columns: builder.columns };
 }
 
 export function describe(delimiter: Delimiter): string {

@@ -1,0 +1,80 @@
+import { DataError } from '../core/errors';
+import { createMatrix, type Matrix } from '../core/matrix';
+import type { CellReader } from './cells';
+
+/**
+ * Collects rows into one growing Float64Array (doubling, never an array of
+ * strings) and a mask, checking that every row has the first row's width.
+ */
+export class MatrixBuilder {
+  width = -1;
+  rows = 0;
+  columns: string[] | null = null;
+  private widthLine = 0;
+  private values = new Float64Array(1024);
+  private observed = new Uint8Array(1024);
+  private anyMissing = false;
+  private filled = 0;
+
+  constructor(
+    private readonly source: string,
+    private readonly cells: CellReader,
+    private readonly header: boolean | undefined,
+  ) {}
+
+  /** A row of cell texts. The first one may be taken as the header. */
+  addRow(record: string[], line: number): void {
+    if (this.width < 0) {
+      this.width = record.length;
+      this.widthLine = line;
+      if (this.header ?? !record.every((c) => this.cells.isData(c))) {
+        this.columns = record;
+        return;
+      }
+    }
+    if (record.length !== this.width) this.raggedRow(line, record.length);
+    this.reserve();
+    for (let c = 0; c < record.length; c++) this.push(this.cells.read(record[c], line, c + 1));
+    this.rows++;
+  }
+
+  /** Room for one more row; the caller then pushes exactly `width` values and calls endRow. */
+  reserve(): void {
+    const need = (this.rows + 1) * this.width;
+    if (need <= this.values.length) return;
+    const size = Math.max(need, this.values.length * 2);
+    const values = new Float64Array(size);
+    values.set(this.values);
+    this.values = values;
+    const observed = new Uint8Array(size);
+    observed.set(this.observed);
+    this.observed = observed;
+  }
+
+  /** One cell's value; NaN marks it missing. */
+  push(value: number): void {
+    if (Number.isNaN(value)) this.anyMissing = true;
+    else {
+      this.values[this.filled] = value;
+      this.observed[this.filled] = 1;
+    }
+    this.filled++;
+  }
+
+  endRow(): void {
+    this.rows++;
+  }
+
+  raggedRow(line: number, count: number): never {
+    throw new DataError(
+      `${this.source}:${line}: the row has ${count} ${count === 1 ? 'cell' : 'cells'}, but line ${this.widthLine} has ${this.width}`,
+    );
+  }
+
+  finish(): Matrix {
+    if (this.width < 0) throw new DataError(`${this.source}: the file is empty (no rows of numbers)`);
+    if (this.rows === 0) throw new DataError(`${this.source}: there is a header but no rows of numbers`);
+    const size = this.rows * this.width;
+    return createMatrix(this.rows, this.width, this.values.slice(0, size), this.anyMissing ? this.observed.slice(0, size) : null);
+  }
+}

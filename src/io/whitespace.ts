@@ -1,0 +1,83 @@
+import type { CellReader } from './cells';
+import type { MatrixBuilder } from './builder';
+
+const SPACE = 32;
+const TAB = 9;
+const HASH = 35;
+const MINUS = 45;
+const PLUS = 43;
+const DOT = 46;
+const ZERO = 48;
+const NINE = 57;
+/** Exact powers of ten: a ≤15-digit integer divided by one of these is correctly rounded. */
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/**
+ * A plain decimal (sign, ≤15 digits, optional point) straight from the text,
+ * or NaN when the token is anything else and needs the full reader. Dividing
+ * an exact integer by an exact power of ten rounds once, so the result is
+ * identical to Number(token).
+ */
+function plainDecimal(text: string, start: number, end: number): number {
+  let p = start;
+  let negative = false;
+  const first = text.charCodeAt(p);
+  if (first === MINUS || first === PLUS) {
+    negative = first === MINUS;
+    p++;
+  }
+  let mantissa = 0;
+  let digits = 0;
+  let fraction = -1;
+  for (; p < end; p++) {
+    const c = text.charCodeAt(p);
+    if (c >= ZERO && c <= NINE) {
+      mantissa = mantissa * 10 + (c - ZERO);
+      digits++;
+      if (fraction >= 0) fraction++;
+    } else if (c === DOT && fraction < 0) fraction = 0;
+    else return NaN;
+  }
+  if (digits === 0 || digits > 15) return NaN;
+  const value = fraction > 0 ? mantissa / POW10[fraction] : mantissa;
+  return negative ? -value : value;
+}
+
+/**
+ * Whitespace-separated text (LF line ends) into the builder: cells are runs of
+ * anything but blanks; blank lines and lines starting with # are skipped. The
+ * first row goes through the builder's text path (it may be a header); the rest
+ * are scanned without making a string per cell.
+ */
+export function scanWhitespace(text: string, cells: CellReader, builder: MatrixBuilder): void {
+  const length = text.length;
+  let line = 0;
+  let pos = 0;
+  while (pos < length) {
+    line++;
+    let lineEnd = text.indexOf('\n', pos);
+    if (lineEnd < 0) lineEnd = length;
+    let p = pos;
+    pos = lineEnd + 1;
+    while (p < lineEnd && (text.charCodeAt(p) === SPACE || text.charCodeAt(p) === TAB)) p++;
+    if (p === lineEnd || text.charCodeAt(p) === HASH) continue;
+    if (builder.width < 0) {
+      builder.addRow(text.slice(p, lineEnd).trim().split(/[ \t]+/), line);
+      continue;
+    }
+    builder.reserve();
+    let column = 0;
+    while (p < lineEnd) {
+      const start = p;
+      while (p < lineEnd && text.charCodeAt(p) !== SPACE && text.charCodeAt(p) !== TAB) p++;
+      column++;
+      if (column > builder.width) builder.raggedRow(line, text.slice(start, lineEnd).trim().split(/[ \t]+/).length + column - 1);
+      let value = plainDecimal(text, start, p);
+      value = Number.isNaN(value) ? cells.read(text.slice(start, p), line, column) : cells.checkValue(value);
+      builder.push(value);
+      while (p < lineEnd && (text.charCodeAt(p) === SPACE || text.charCodeAt(p) === TAB)) p++;
+    }
+    if (column !== builder.width) builder.raggedRow(line, column);
+    builder.endRow();
+  }
+}
