@@ -50,7 +50,10 @@ async function loadAndSweep(file: string, options: CommandOptions, io: CliIO): P
     if (!isSuccessful(fit)) warn(io, `K=${fit.k} seed=${fit.seed} failed: ${fit.error}`);
     else if (!fit.converged) warn(io, `K=${fit.k} seed=${fit.seed} stopped at --max-iter ${options.maxIter} before converging`);
   }
-  if (!result.selected) throw new DataError(`every fit failed (${result.fits.length} of ${result.fits.length}); see the warnings above`);
+  if (!result.selected) {
+    const n = result.fits.length;
+    throw new DataError(n === 1 ? 'the fit failed; see the warning above' : `all ${n} fits failed; see the warnings above`);
+  }
   return { table, result };
 }
 
@@ -69,7 +72,6 @@ function humanReport(result: SweepResult, style: Style): string {
 
 /** `gmm-fit fit FILE`: fit, sweep, select; tables or JSON on stdout; --out writes the selected fit. */
 export async function fitCommand(file: string, options: CommandOptions, io: CliIO): Promise<number> {
-  if (options.truth) throw new UsageError('--truth goes with the complete command: gmm-fit complete FILE --truth TRUTH');
   const { table, result } = await loadAndSweep(file, options, io);
   if (options.out) await writeFileAtomic(options.out, JSON.stringify(fitToJson(result.selected!), null, 2) + '\n');
   const output = options.json ? JSON.stringify(sweepDocument(file, table, result), null, 2) + '\n' : humanReport(result, styleFor(options, io));

@@ -71,13 +71,15 @@ export function fitSummary(fit: SuccessfulFit, style: Style): string {
   return parts.join(', ');
 }
 
-/** One row per (K, seed) fit. */
+/** One row per (K, seed) fit; a failed fit shows its reason in a last column. */
 export function sweepTable(fits: readonly Fit[], style: Style): string {
   const kmeans = fits.some((f) => f.model === 'kmeans');
-  const t = table(style, ['K', 'seed', ...(kmeans ? ['cost'] : []), 'log-likelihood', 'iterations', 'converged']);
+  const failures = fits.some((f) => !isSuccessful(f));
+  const head = ['K', 'seed', ...(kmeans ? ['cost'] : []), 'log-likelihood', 'iterations', 'converged', ...(failures ? ['error'] : [])];
+  const t = table(style, head, head.map((h) => (h === 'error' ? 'left' : 'right')));
   for (const fit of fits) {
     if (!isSuccessful(fit)) {
-      t.push([fit.k, fit.seed, { colSpan: kmeans ? 4 : 3, content: style.chalk.red(`failed: ${fit.error}`) }]);
+      t.push([fit.k, fit.seed, ...(kmeans ? ['—'] : []), '—', fit.trace.length, style.chalk.red('failed'), style.chalk.red(fit.error)]);
       continue;
     }
     t.push([
@@ -87,6 +89,7 @@ export function sweepTable(fits: readonly Fit[], style: Style): string {
       fixed(fit.logLikelihood, style),
       fit.iterations,
       fit.converged ? 'yes' : style.chalk.yellow('no'),
+      ...(failures ? [''] : []),
     ]);
   }
   return t.toString();
