@@ -1,6 +1,6 @@
 import type { Matrix } from './core/matrix';
 import type { Mixture } from './models/mixture';
-import { prepareData } from './models/data';
+import { prepareData, type PreparedData } from './models/data';
 import { SphericalState } from './models/spherical';
 
 /**
@@ -8,11 +8,11 @@ import { SphericalState } from './models/spherical';
  * Σ_j post(j|u)·mu_{j,i}, the posterior coming from one E-step with the final
  * mixture (the course's fill_matrix). Observed cells are copied unchanged.
  */
-export function fillMatrix(matrix: Matrix, mixture: Mixture): Float64Array {
+export function fillMatrix(matrix: Matrix, mixture: Mixture, prepared: PreparedData = prepareData(matrix)): Float64Array {
   const { rows: n, cols: d, data, observed } = matrix;
   const filled = data.slice();
   if (!observed) return filled;
-  const state = new SphericalState(prepareData(matrix), mixture, { minVar: 0 });
+  const state = new SphericalState(prepared, mixture, { minVar: 0 });
   state.expectation();
   const post = state.posterior;
   const { k, mu } = mixture;

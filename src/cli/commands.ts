@@ -88,7 +88,7 @@ export async function completeCommand(file: string, options: CommandOptions, io:
   const input = table.matrix;
   const selected = result.selected!;
   if (!input.observed) warn(io, `${file} has no missing cells: the completed matrix is the input`);
-  const filled = fillMatrix(input, selected.mixture);
+  const filled = fillMatrix(input, selected.mixture, result.data);
 
   let rows: CompletionRow[] | null = null;
   if (options.truth) {
