@@ -19,6 +19,35 @@ function oneLine(text: string): string {
     .join(' ');
 }
 
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/** Commander suggests only for longer flags; this covers the short long ones such as --k. */
+function suggestFlag(program: Command, message: string): string {
+  const unknown = /unknown option '(--[^']+)'/.exec(message)?.[1];
+  if (!unknown || /Did you mean/.test(message)) return '';
+  const flags = new Set<string>();
+  for (const c of [program, ...program.commands]) for (const o of c.options) if (o.long) flags.add(o.long);
+  let best = '';
+  let bestDistance = 3;
+  for (const flag of flags) {
+    const distance = editDistance(unknown, flag);
+    if (distance < bestDistance) [best, bestDistance] = [flag, distance];
+  }
+  return best ? ` (Did you mean ${best}?)` : '';
+}
+
 type Action = (file: string, options: CommandOptions, io: CliIO) => Promise<number>;
 
 function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
@@ -86,7 +115,7 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return EXIT_OK;
-      io.stderr.write(`gmm-fit: error: ${oneLine(err.message)}\n`);
+      io.stderr.write(`gmm-fit: error: ${oneLine(err.message)}${suggestFlag(program, err.message)}\n`);
       return EXIT_USAGE;
     }
     const debug = argv.includes('--debug');

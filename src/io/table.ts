@@ -1,7 +1,7 @@
 import { parse as csvParse } from 'csv-parse/sync';
 import { DataError } from '../core/errors';
 import type { Matrix } from '../core/matrix';
-import { CellReader } from './cells';
+import { CellReader, parseNumber } from './cells';
 import { MatrixBuilder } from './builder';
 import { scanWhitespace } from './whitespace';
 
@@ -31,22 +31,34 @@ export function delimiterFromName(name: string): Delimiter | undefined {
   return undefined;
 }
 
-/** The delimiter from the first data line: a comma, else a tab alone, else whitespace. */
+/**
+ * The delimiter from the first data line: a comma; else tabs, if no blank
+ * stands beside a tab and no tab-separated cell is itself several numbers
+ * (a TSV header may say "user id"; "1 2<tab>3" is whitespace); else whitespace.
+ */
 export function sniffDelimiter(text: string): Delimiter {
   const match = /^[ \t]*[^#\s][^\n]*/m.exec(text);
-  const line = match ? match[0] : '';
+  const line = match ? match[0].trim() : '';
   if (line.includes(',')) return ',';
-  if (line.includes('\t') && !/\S +\S/.test(line)) return '\t';
-  return 'whitespace';
+  if (!line.includes('\t') || /[^\S\t]\t|\t[^\S\t]/.test(line)) return 'whitespace';
+  const severalNumbers = (cell: string) => {
+    const parts = cell.trim().split(/\s+/);
+    return parts.length > 1 && parts.every((p) => parseNumber(p) !== null);
+  };
+  return line.split('\t').some(severalNumbers) ? 'whitespace' : '\t';
 }
 
 /** Rows of cell texts, each with its 1-based line number. */
 type RowSink = (cells: string[], line: number) => void;
 
-/** CSV and TSV through csv-parse: quoting, CRLF, blank lines and # comments handled there. */
+/**
+ * CSV and TSV through csv-parse: quoting, CRLF, blank lines and # comments handled there.
+ * `' '` reads whitespace-separated text the slow way (runs of spaces and tabs
+ * between cells), as the reference that the whitespace scanner is tested against.
+ */
 export function splitWithCsvParse(text: string, delimiter: ',' | '\t' | ' ', sink: RowSink): void {
   const records = csvParse(text, {
-    delimiter,
+    delimiter: delimiter === ' ' ? [' ', '\t'] : delimiter,
     relax_column_count: true,
     skip_empty_lines: true,
     comment: '#',
@@ -56,7 +68,8 @@ export function splitWithCsvParse(text: string, delimiter: ',' | '\t' | ' ', sin
   }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
   for (const { record, info } of records) {
     const cells = delimiter === ' ' ? record.filter((c) => c !== '') : record;
-    if (cells.length === 1 && cells[0].trim() === '') continue;
+    if (cells.length === 0 || (cells.length === 1 && cells[0].trim() === '')) continue;
+    if (delimiter === ' ' && cells[0].startsWith('#')) continue;
     sink(cells, info.lines);
   }
 }
@@ -99,6 +112,8 @@ export function formatTable(values: ArrayLike<number>, rows: number, cols: numbe
   return lines.join('\n') + '\n';
 }
 
+/** Quote a header name that would otherwise read back differently (a comment, a split, a new line). */
 function quoteIfNeeded(text: string, sep: string): string {
-  return text.includes(sep) || text.includes('"') ? `"${text.replace(/"/g, '""')}"` : text;
+  const risky = text.includes(sep) || /["\r\n]/.test(text) || text.startsWith('#');
+  return risky ? `"${text.replace(/"/g, '""')}"` : text;
 }

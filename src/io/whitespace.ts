@@ -2,7 +2,6 @@ import type { CellReader } from './cells';
 import type { MatrixBuilder } from './builder';
 
 const SPACE = 32;
-const TAB = 9;
 const HASH = 35;
 const MINUS = 45;
 const PLUS = 43;
@@ -11,6 +10,14 @@ const ZERO = 48;
 const NINE = 57;
 /** Exact powers of ten: a ≤15-digit integer divided by one of these is correctly rounded. */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+const UNICODE_BLANK = /\s/;
+
+/** The blanks of String.prototype.trim and /\s/: ASCII ones fast, the rest (no-break space…) by regex. */
+function isBlank(c: number): boolean {
+  if (c === SPACE || (c >= 9 && c <= 13)) return true;
+  return c >= 0xa0 && UNICODE_BLANK.test(String.fromCharCode(c));
+}
 
 /**
  * A plain decimal (sign, ≤15 digits, optional point) straight from the text,
@@ -45,7 +52,7 @@ function plainDecimal(text: string, start: number, end: number): number {
 
 /**
  * Whitespace-separated text (LF line ends) into the builder: cells are runs of
- * anything but blanks; blank lines and lines starting with # are skipped. The
+ * anything but blanks (space, tab and the other characters trim() removes); blank lines and lines starting with # are skipped. The
  * first row goes through the builder's text path (it may be a header); the rest
  * are scanned without making a string per cell.
  */
@@ -59,23 +66,23 @@ export function scanWhitespace(text: string, cells: CellReader, builder: MatrixB
     if (lineEnd < 0) lineEnd = length;
     let p = pos;
     pos = lineEnd + 1;
-    while (p < lineEnd && (text.charCodeAt(p) === SPACE || text.charCodeAt(p) === TAB)) p++;
+    while (p < lineEnd && isBlank(text.charCodeAt(p))) p++;
     if (p === lineEnd || text.charCodeAt(p) === HASH) continue;
     if (builder.width < 0) {
-      builder.addRow(text.slice(p, lineEnd).trim().split(/[ \t]+/), line);
+      builder.addRow(text.slice(p, lineEnd).trim().split(/\s+/), line);
       continue;
     }
     builder.reserve();
     let column = 0;
     while (p < lineEnd) {
       const start = p;
-      while (p < lineEnd && text.charCodeAt(p) !== SPACE && text.charCodeAt(p) !== TAB) p++;
+      while (p < lineEnd && !isBlank(text.charCodeAt(p))) p++;
       column++;
-      if (column > builder.width) builder.raggedRow(line, text.slice(start, lineEnd).trim().split(/[ \t]+/).length + column - 1);
+      if (column > builder.width) builder.raggedRow(line, text.slice(start, lineEnd).trim().split(/\s+/).length + column - 1);
       let value = plainDecimal(text, start, p);
       value = Number.isNaN(value) ? cells.read(text.slice(start, p), line, column) : cells.checkValue(value);
       builder.push(value);
-      while (p < lineEnd && (text.charCodeAt(p) === SPACE || text.charCodeAt(p) === TAB)) p++;
+      while (p < lineEnd && isBlank(text.charCodeAt(p))) p++;
     }
     if (column !== builder.width) builder.raggedRow(line, column);
     builder.endRow();

@@ -1,0 +1,114 @@
+"""numpy peer for `npm run bench` (bench/run.js): the same job as one gmm-fit
+invocation, done with the course code port bench/reference/course.py.
+
+    numpy_job.py toy-fit   [toy.txt]
+    numpy_job.py toy-sweep [toy.txt]
+    numpy_job.py netflix   [incomplete.txt complete.txt out.txt]
+
+toy-fit    naive (complete-data) EM, K=3, seed 0 (gmm-fit data/toy.txt --k 3 --seed 0)
+toy-sweep  naive EM for K=1..4 x seeds 0..4; per K the best LL (lowest seed wins
+           ties), K selected by BIC (lowest K wins ties)   (--k 1..4 --seeds 0..4)
+netflix    missing-data EM (0 = missing) with the matrix-product E/M steps
+           em_estep_fast/em_mstep_fast, K=12, seeds 0..4, best LL kept;
+           fill_matrix, rmse against the truth over all cells, and the completed
+           matrix written with np.savetxt (shortest-ish %.17g, like the CLI's --out)
+
+Prints one JSON line on stdout:
+  {"job", "ll", "k", "seed", "iterations" (E-steps summed over all fits),
+   "rmse" (netflix), "maxrss_kib" (getrusage RUSAGE_SELF ru_maxrss),
+   "numpy", "scipy", "blas" (threadpoolctl info or null), "openblas_env"}
+"""
+import json
+import os
+import resource
+import sys
+
+import numpy as np
+import scipy
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "bench", "reference"))
+import course as c  # noqa: E402
+
+
+def data_dir():
+    return os.environ.get("GMM_FIT_DATA") or os.path.join(ROOT, "..", "shared", "data")
+
+
+def toy_fit(args):
+    X = c.load(args[0] if args else os.path.join(ROOT, "data", "toy.txt"))
+    _, _, ll, trace = c.naive_run(X, c.init(X, 3, 0))
+    return {"ll": ll, "k": 3, "seed": 0, "iterations": len(trace)}
+
+
+def toy_sweep(args):
+    X = c.load(args[0] if args else os.path.join(ROOT, "data", "toy.txt"))
+    total = 0
+    best = {}                                   # K -> (ll, seed)
+    for K in range(1, 5):
+        for seed in range(5):
+            _, _, ll, trace = c.naive_run(X, c.init(X, K, seed))
+            total += len(trace)
+            if K not in best or ll > best[K][0]:
+                best[K] = (ll, seed)
+    sel = None
+    for K in range(1, 5):
+        b = c.bic(X, best[K][0], K)
+        if sel is None or b > sel[0]:
+            sel = (b, K)
+    K = sel[1]
+    return {"ll": best[K][0], "k": K, "seed": best[K][1], "iterations": total, "bic": float(sel[0])}
+
+
+def netflix(args):
+    d = data_dir()
+    inc = args[0] if len(args) > 0 else os.path.join(d, "netflix_incomplete.txt")
+    full = args[1] if len(args) > 1 else os.path.join(d, "netflix_complete.txt")
+    out = args[2] if len(args) > 2 else None
+    X = np.loadtxt(inc)
+    truth = np.loadtxt(full)
+    total = 0
+    best = None                                 # (ll, seed, mixture)
+    for seed in range(5):
+        mix, _, ll, trace = c.em_run(X, c.init(X, 12, seed), fast=True)
+        total += len(trace)
+        if best is None or ll > best[0]:
+            best = (ll, seed, mix)
+    filled = c.fill_matrix(X, best[2], fast=True)
+    r = c.rmse(filled, truth)
+    if out is not None:
+        np.savetxt(out, filled, fmt="%.17g")
+    return {"ll": best[0], "k": 12, "seed": best[1], "iterations": total, "rmse": r}
+
+
+def blas_info():
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return None
+    return [{k: v for k, v in lib.items() if k in
+             ("user_api", "internal_api", "version", "threading_layer", "architecture", "num_threads", "filepath")}
+            for lib in threadpool_info()]
+
+
+JOBS = {"toy-fit": toy_fit, "toy-sweep": toy_sweep, "netflix": netflix}
+
+
+def main(argv):
+    if len(argv) < 1 or argv[0] not in JOBS:
+        sys.stderr.write("usage: numpy_job.py toy-fit|toy-sweep|netflix [paths...]\n")
+        return 2
+    result = {"job": argv[0]}
+    result.update(JOBS[argv[0]](argv[1:]))
+    result["maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result["numpy"] = np.__version__
+    result["scipy"] = scipy.__version__
+    result["blas"] = blas_info()
+    result["openblas_env"] = {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS")}
+    sys.stdout.write(json.dumps(result) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
