@@ -1,7 +1,9 @@
 import chalk from 'chalk';
 import { DataError, UsageError } from '../core/errors';
-import { missingCount } from '../core/matrix';
-import { sweep, type SweepResult } from '../fit/sweep';
+import { missingCount, type Matrix } from '../core/matrix';
+import { availableParallelism } from 'os';
+import type { SweepResult } from '../fit/sweep';
+import { sweepParallel } from '../fit/parallel';
 import { isSuccessful } from '../fit/fit';
 import { readTable } from '../io/read';
 import { formatTable, type Table } from '../io/table';
@@ -26,8 +28,13 @@ function readOptions(options: CommandOptions) {
   return { delimiter: options.delimiter, header: options.header, missing: options.missing };
 }
 
-/** Read the input, check the options against it, and run every (K, seed) fit. */
-async function loadAndSweep(file: string, options: CommandOptions, io: CliIO): Promise<{ table: Table; result: SweepResult }> {
+/** Read the input, check the options against it, and run every (K, seed) fit; `beforeFit` may check more first. */
+async function loadAndSweep(
+  file: string,
+  options: CommandOptions,
+  io: CliIO,
+  beforeFit: (table: Table) => Promise<void> = async () => {},
+): Promise<{ table: Table; result: SweepResult }> {
   if (options.seed && options.seeds) throw new UsageError('give --seed or --seeds, not both');
   const table = await readTable(file, readOptions(options), io.stdin);
   const { matrix } = table;
@@ -37,7 +44,9 @@ async function loadAndSweep(file: string, options: CommandOptions, io: CliIO): P
   if (options.model === 'kmeans' && matrix.observed) {
     throw new UsageError(`--model kmeans needs complete data, but ${file} has ${missingCount(matrix)} missing cells; use --model gaussian`);
   }
-  const result = sweep(matrix, {
+  await beforeFit(table);
+  const result = await sweepParallel(matrix, {
+    jobs: options.jobs ?? availableParallelism(),
     model: options.model,
     ks,
     seeds: options.seed ?? options.seeds ?? [0],
@@ -84,15 +93,13 @@ export async function completeCommand(file: string, options: CommandOptions, io:
   if (options.json && !options.out) {
     throw new UsageError('complete --json prints the report on stdout, so the completed matrix needs --out FILE');
   }
-  const { table, result } = await loadAndSweep(file, options, io);
-  const input = table.matrix;
-  const selected = result.selected!;
-  if (!input.observed) warn(io, `${file} has no missing cells: the completed matrix is the input`);
-  const filled = fillMatrix(input, selected.mixture, result.data);
-
-  let rows: CompletionRow[] | null = null;
-  if (options.truth) {
-    const truth = (await readTable(options.truth, readOptions(options), io.stdin)).matrix;
+  // The truth is read and checked before the fit, so a wrong file fails at once.
+  let truth: Matrix | null = null;
+  const readTruth = async (table: Table) => {
+    if (!options.truth) return;
+    if (options.truth === '-' && file === '-') throw new UsageError('the input and --truth cannot both be stdin');
+    const input = table.matrix;
+    truth = (await readTable(options.truth, readOptions(options), io.stdin)).matrix;
     if (truth.rows !== input.rows || truth.cols !== input.cols) {
       throw new DataError(`${options.truth}: the truth is ${truth.rows}×${truth.cols}, but ${file} is ${input.rows}×${input.cols}`);
     }
@@ -100,9 +107,19 @@ export async function completeCommand(file: string, options: CommandOptions, io:
     if (unknown > 0) {
       warn(io, `${options.truth} has ${unknown} missing cells: they count as 0 in the all-cells RMSE (the course's figure) and are left out of the missing-cells RMSE`);
     }
+  };
+  const { table, result } = await loadAndSweep(file, options, io, readTruth);
+  const input = table.matrix;
+  const selected = result.selected!;
+  if (!input.observed) warn(io, `${file} has no missing cells: the completed matrix is the input`);
+  const filled = fillMatrix(input, selected.mixture, result.data);
+
+  let rows: CompletionRow[] | null = null;
+  const known = truth as Matrix | null; // assigned inside readTruth, which TypeScript cannot see
+  if (known) {
     rows = [
-      { name: `mixture (K=${selected.k}, seed ${selected.seed})`, errors: scoreAgainstTruth(filled, input, truth) },
-      ...BASELINES.map((b) => ({ name: `${b} mean`, errors: scoreAgainstTruth(fillBaseline(input, b), input, truth) })),
+      { name: `mixture (K=${selected.k}, seed ${selected.seed})`, errors: scoreAgainstTruth(filled, input, known) },
+      ...BASELINES.map((b) => ({ name: `${b} mean`, errors: scoreAgainstTruth(fillBaseline(input, b), input, known) })),
     ];
   }
 

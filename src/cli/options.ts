@@ -5,6 +5,7 @@ import type { Criterion } from '../fit/criteria';
 import {
   collect,
   parseDelimiter,
+  parseJobs,
   parseKList,
   parseMaxIter,
   parseNonNegative,
@@ -23,6 +24,7 @@ export interface CommandOptions {
   maxIter: number;
   minVar?: number;
   criterion: Criterion;
+  jobs?: number;
   missing?: string[];
   delimiter?: Delimiter;
   header?: boolean;
@@ -47,6 +49,9 @@ export function commonOptions(): Option[] {
     new Option('--tol <x>', 'convergence tolerance: EM stops when ΔLL ≤ tol·|LL| (default 1e-6); k-means when Δcost ≤ tol (default 1e-4)').argParser(parsePositive),
     new Option('--max-iter <n>', 'at most this many E-steps per fit; a fit stopped by it reports converged: false').argParser(parseMaxIter).default(DEFAULT_MAX_ITER),
     new Option('--min-var <x>', 'floor on every variance (default: 0.25 with missing cells, none on complete data)').argParser(parseNonNegative),
+    new Option('-j, --jobs <n>', 'run the fits of a sweep on up to N worker threads; same results for any N (default: the number of cores)').argParser(
+      parseJobs,
+    ),
     new Option('-c, --criterion <name>', 'how K is selected: bic, aic or ll (larger is better)').choices(['bic', 'aic', 'll']).default('bic'),
     new Option('--missing <marker>', 'a cell text that means missing, beside empty, NA, NaN and ? (repeatable; --missing 0 for rating files)').argParser(collect),
     new Option('-d, --delimiter <name>', 'comma, tab or whitespace (default: from the extension, then the first line)').argParser(parseDelimiter),

@@ -55,6 +55,7 @@ export function numberParser(what: string, ok: (v: number) => boolean): (text: s
 export const parsePositive = numberParser('a number > 0', (v) => v > 0);
 export const parseNonNegative = numberParser('a number ≥ 0', (v) => v >= 0);
 export const parseMaxIter = numberParser('an integer ≥ 1', (v) => Number.isInteger(v) && v >= 1);
+export const parseJobs = numberParser('an integer from 1 to 256', (v) => Number.isInteger(v) && v >= 1 && v <= 256);
 export const parsePrecision = numberParser('an integer from 0 to 17', (v) => Number.isInteger(v) && v >= 0 && v <= 17);
 
 /** `--missing` may repeat: collect every marker. */

@@ -1,5 +1,5 @@
 import type { Matrix } from '../core/matrix';
-import { randomInit } from '../core/init';
+import { randomInit, type Initialisation } from '../core/init';
 import { DataError, assertUnreachable } from '../core/errors';
 import type { PreparedData } from '../models/data';
 import { COST, LOG_LIKELIHOOD, type FitState, type ModelName, type Objective } from '../models/family';
@@ -89,8 +89,12 @@ export function logLikelihoodOf(data: PreparedData, mixture: Mixture): number {
 
 /** One fit from the numpy-parity random start. Failures come back as a FailedFit, never thrown. */
 export function fitOne(matrix: Matrix, data: PreparedData, options: FitOptions): Fit {
+  return fitFrom(data, randomInit(matrix, options.k, options.seed), options);
+}
+
+/** One fit from a given start (`options.k` must match it; `options.seed` is recorded). */
+export function fitFrom(data: PreparedData, init: Initialisation, options: FitOptions): Fit {
   const { model, k, seed } = options;
-  const init = randomInit(matrix, k, seed);
   const initialRows = Array.from(init.rows);
   const objective = objectiveOf(model);
   const state = stateFor(model, data, init.mixture, minVarFor(data, options));

@@ -41,8 +41,16 @@ export class MatrixBuilder {
   /** Room for one more row; the caller then pushes exactly `width` values and calls endRow. */
   reserve(): void {
     const need = (this.rows + 1) * this.width;
-    if (need <= this.values.length) return;
-    const size = Math.max(need, this.values.length * 2);
+    if (need > this.values.length) this.grow(Math.max(need, this.values.length * 2));
+  }
+
+  /** Room for about this many rows in all, when the reader can tell (saves the doublings). */
+  expectRows(rows: number): void {
+    const need = Math.ceil(rows) * this.width;
+    if (need > this.values.length) this.grow(need);
+  }
+
+  private grow(size: number): void {
     const values = new Float64Array(size);
     values.set(this.values);
     this.values = values;
@@ -75,6 +83,8 @@ export class MatrixBuilder {
     if (this.width < 0) throw new DataError(`${this.source}: the file is empty (no rows of numbers)`);
     if (this.rows === 0) throw new DataError(`${this.source}: there is a header but no rows of numbers`);
     const size = this.rows * this.width;
-    return createMatrix(this.rows, this.width, this.values.slice(0, size), this.anyMissing ? this.observed.slice(0, size) : null);
+    // Keep the buffer when little of it is spare rather than copy it.
+    const trim = <T extends Float64Array | Uint8Array>(a: T): T => (size >= a.length * 0.875 ? (a.subarray(0, size) as T) : (a.slice(0, size) as T));
+    return createMatrix(this.rows, this.width, trim(this.values), this.anyMissing ? trim(this.observed) : null);
   }
 }

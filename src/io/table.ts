@@ -99,14 +99,20 @@ export function describe(delimiter: Delimiter): string {
   return delimiter === ',' ? 'CSV' : delimiter === '\t' ? 'TSV' : 'whitespace-separated';
 }
 
-/** Text of a matrix in a table layout, with its header row if it had one. */
+/** Small integers, the usual observed cells of a rating matrix, are formatted once. */
+const SMALL_INTEGERS = Array.from({ length: 2049 }, (_, i) => String(i - 1024));
+
+/** Text of a matrix in a table layout, with its header row if it had one. Numbers print as JS prints them (shortest round-trip). */
 export function formatTable(values: ArrayLike<number>, rows: number, cols: number, delimiter: Delimiter, columns: string[] | null): string {
   const sep = delimiter === 'whitespace' ? ' ' : delimiter;
   const lines: string[] = [];
   if (columns) lines.push(columns.map((c) => quoteIfNeeded(c, sep)).join(sep));
   const row: string[] = new Array(cols);
   for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) row[c] = String(values[r * cols + c]);
+    for (let c = 0; c < cols; c++) {
+      const v = values[r * cols + c];
+      row[c] = Number.isInteger(v) && v >= -1024 && v <= 1024 ? SMALL_INTEGERS[v + 1024] : String(v);
+    }
     lines.push(row.join(sep));
   }
   return lines.join('\n') + '\n';

@@ -70,6 +70,8 @@ export function scanWhitespace(text: string, cells: CellReader, builder: MatrixB
     if (p === lineEnd || text.charCodeAt(p) === HASH) continue;
     if (builder.width < 0) {
       builder.addRow(text.slice(p, lineEnd).trim().split(/\s+/), line);
+      // Rows are usually about as long as the first: size the buffers for the whole text at once.
+      if (builder.width > 0) builder.expectRows((length - pos) / (lineEnd - p + 1) + 1);
       continue;
     }
     builder.reserve();

@@ -25,11 +25,14 @@ export interface PreparedData {
   readonly missingIndex: Int32Array | null;
 }
 
-export function prepareData(m: Matrix): PreparedData {
+/** `shared`: allocate in SharedArrayBuffers, for worker threads to read in place. */
+export function prepareData(m: Matrix, shared = false): PreparedData {
+  const f64 = (length: number) => (shared ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length));
+  const i32 = (length: number) => (shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length));
   const n = m.rows;
   const d = m.cols;
   const mask = m.observed;
-  const center = new Float64Array(d);
+  const center = f64(d);
   const counts = new Float64Array(d);
   for (let u = 0; u < n; u++) {
     for (let i = 0; i < d; i++) {
@@ -40,16 +43,16 @@ export function prepareData(m: Matrix): PreparedData {
   }
   for (let i = 0; i < d; i++) center[i] = counts[i] > 0 ? center[i] / counts[i] : 0;
 
-  const x = new Float64Array(n * d);
-  const rowSquares = new Float64Array(n);
-  const rowObserved = new Float64Array(n);
+  const x = f64(n * d);
+  const rowSquares = f64(n);
+  const rowObserved = f64(n);
   let missingStart: Int32Array | null = null;
   let missingIndex: Int32Array | null = null;
   if (mask) {
     let total = 0;
     for (let c = 0; c < mask.length; c++) total += 1 - mask[c];
-    missingStart = new Int32Array(n + 1);
-    missingIndex = new Int32Array(total);
+    missingStart = i32(n + 1);
+    missingIndex = i32(total);
   }
   let t = 0;
   for (let u = 0; u < n; u++) {

@@ -1,0 +1,46 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseTable } from '../../src/io/table';
+import { sweep } from '../../src/fit/sweep';
+import { sweepParallel } from '../../src/fit/parallel';
+
+// Worker threads run the compiled dist/fit/worker.js: `npm test` builds it first.
+const read = (file: string, missing: string[] = []) => parseTable(fs.readFileSync(file, 'utf8'), file, { missing }).matrix;
+const toy = read(path.join(__dirname, '..', '..', 'data', 'toy.txt'));
+const ratings = read(path.join(__dirname, '..', 'fixtures', 'test_incomplete.txt'), ['0']);
+
+describe.each([
+  ['toy data, EM', toy, 'gaussian'],
+  ['toy data, k-means', toy, 'kmeans'],
+  ['the rating fixture with missing cells', ratings, 'gaussian'],
+] as const)('%s: worker threads give bit-for-bit the results of one thread', (_name, matrix, model) => {
+  const options = { model, ks: [1, 2, 3, 4], seeds: [0, 1, 2, 3, 4], maxIter: 1000, criterion: 'bic' as const };
+
+  test('same fits, same order, same selection', async () => {
+    const one = sweep(matrix, options);
+    const many = await sweepParallel(matrix, { ...options, jobs: 3, minParallelWork: 0 });
+    expect(many.fits).toHaveLength(20);
+    // toEqual compares every number exactly (typed arrays element by element).
+    expect(many.fits).toEqual(one.fits);
+    expect(many.best.map((f) => [f.k, f.seed])).toEqual(one.best.map((f) => [f.k, f.seed]));
+    expect([many.selected?.k, many.selected?.seed]).toEqual([one.selected?.k, one.selected?.seed]);
+  });
+});
+
+test('onFit reports every fit once, with a running count', async () => {
+  const seen: number[] = [];
+  await sweepParallel(toy, {
+    model: 'gaussian',
+    ks: [2, 3],
+    seeds: [0, 1, 2],
+    maxIter: 1000,
+    criterion: 'bic',
+    jobs: 2,
+    minParallelWork: 0,
+    onFit: (_fit, done, total) => {
+      expect(total).toBe(6);
+      seen.push(done);
+    },
+  });
+  expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
+});
