@@ -550,3 +550,31 @@ describe('complete', () => {
     expectDataError(await runCli([...base, '--truth', truth]), new RegExp(`${escapeRegExp(truth)}: no such file$`, 'm'));
   });
 });
+
+describe('--jobs and repeated --missing', () => {
+  const tmp = useTempDir();
+
+  test('--jobs 0 and --jobs x are usage errors', async () => {
+    for (const bad of ['0', 'x', '1.5']) {
+      const r = await runCli([TOY, '--jobs', bad]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^gmm-fit: error: option '-j, --jobs <n>' argument '.*' is invalid\. expected an integer from 1 to 256/);
+    }
+  });
+
+  test('--jobs 1 and --jobs 2 print the same JSON', async () => {
+    const args = [INCOMPLETE, '--missing', '0', '--k', '1..4', '--seeds', '0..4', '--json'];
+    const one = await runCli([...args, '--jobs', '1']);
+    const two = await runCli([...args, '--jobs', '2']);
+    expect(one.code).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+  });
+
+  test('--missing may be given more than once; the defaults stay', async () => {
+    const file = path.join(tmp(), 'm.txt');
+    fs.writeFileSync(file, '1 -1 2\n3 NA 4\n5 6 -9\n7 8 9\n');
+    const r = await runCli([file, '--missing', '-1', '--missing', '-9', '--k', '1', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).input.missing).toBe(3);
+  });
+});
