@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 'use strict';
-// npm run bench  =  node bench/run.js [--runs N] [--quick] [--install-peers] [--unset-openblas-coretype]
+// npm run bench  =  node bench/run.js [--runs N] [--quick] [--only NAME[,NAME]] [--install-peers] [--unset-openblas-coretype]
 //
 // Times gmm-fit (whole process, through bench/rss.js for its peak RSS) and the
 // numpy peer bench/peers/numpy_job.py (the course code, bench/reference/course.py)
 // on the same workloads in the same run, prints one table per workload, the
 // gmm-fit/numpy wall-time ratios and the targets, and saves it all to
-// bench/last-run.json. See bench/README.md.
+// bench/last-run.json. The `synthetic` workload (200,000 x 10, K=8, 50 EM
+// iterations from the same start) also times one EM iteration in-process:
+// gmm-fit's sweepParallel (bench/synth-gmm.js, jobs=1 and jobs=N), the numpy
+// peer's 50 iterations and scikit-learn's GaussianMixture.fit
+// (bench/peers/sklearn_job.py). See bench/README.md.
 
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -16,6 +20,11 @@ const path = require('path');
 const REPO = path.resolve(__dirname, '..');
 const RSS = path.join(__dirname, 'rss.js');
 const PEER = path.join(__dirname, 'peers', 'numpy_job.py');
+const SKLEARN_PEER = path.join(__dirname, 'peers', 'sklearn_job.py');
+const SYNTH_GMM = path.join(__dirname, 'synth-gmm.js');
+const { writeSynthetic } = require('./synth-data.js');
+const WORKLOAD_NAMES = ['toy-fit', 'toy-sweep', 'netflix', 'synthetic'];
+const SYNTH = { k: 8, seed: 0, iterations: 50 };
 const PYTHON = process.env.GMM_FIT_PYTHON || '/usr/bin/python3';
 const OUT_JSON = path.join(__dirname, 'last-run.json');
 const OPENBLAS_VARS = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'];
@@ -26,12 +35,14 @@ const TARGETS = {
   toySweepWall: 0.5, // s, gmm-fit median
   netflixRssMB: 300, // MB (10^6 bytes), gmm-fit peak
   netflixRatio: 1.0, // gmm-fit / numpy wall median
+  syntheticPerIteration: 0.5, // gmm-fit (best jobs) / scikit-learn, in-process ms per EM iteration
 };
 
-const USAGE = `usage: node bench/run.js [--runs N] [--quick] [--install-peers] [--unset-openblas-coretype]
+const USAGE = `usage: node bench/run.js [--runs N] [--quick] [--only NAME[,NAME]] [--install-peers] [--unset-openblas-coretype]
 
   --runs N                    runs per tool and workload; wall time is their median (default 5)
   --quick                     one run each (same as --runs 1)
+  --only NAME[,NAME]          run only these workloads (${WORKLOAD_NAMES.join(', ')}); default all
   --install-peers             first apt-get install -y python3-numpy python3-scipy python3-sklearn
   --unset-openblas-coretype   remove OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE from the numpy
                               peer's environment only (default: environment left as it is)
@@ -42,13 +53,20 @@ default ../shared/data next to the repository), GMM_FIT_PYTHON (default /usr/bin
 
 // ---- arguments ---------------------------------------------------------------
 function parseArgs(argv) {
-  const opts = { runs: 5, quick: false, installPeers: false, unsetCoretype: false };
+  const opts = { runs: 5, quick: false, installPeers: false, unsetCoretype: false, only: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--runs' || a.startsWith('--runs=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
       if (v === undefined || !/^[1-9]\d*$/.test(v)) fail(`--runs needs a positive integer, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
       opts.runs = Number(v);
+    } else if (a === '--only' || a.startsWith('--only=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      const names = (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+      if (!names.length) fail('--only needs one or more workload names, comma-separated');
+      const unknown = names.filter((x) => !WORKLOAD_NAMES.includes(x));
+      if (unknown.length) fail(`--only: unknown workload(s) ${unknown.map((x) => JSON.stringify(x)).join(', ')}; known: ${WORKLOAD_NAMES.join(', ')}`);
+      opts.only = [...new Set([...(opts.only ?? []), ...names])];
     } else if (a === '--quick') opts.quick = true;
     else if (a === '--install-peers') opts.installPeers = true;
     else if (a === '--unset-openblas-coretype') opts.unsetCoretype = true;
@@ -135,9 +153,9 @@ function runGmmFit(args) {
   };
 }
 
-// ---- one numpy peer run ------------------------------------------------------
-function runPeer(job, args, env) {
-  const r = timed(PYTHON, [PEER, job, ...args], env);
+// ---- one numpy (or scikit-learn) peer run -------------------------------------
+function runPeer(job, args, env, script = PEER) {
+  const r = timed(PYTHON, [script, job, ...args], env);
   if (r.error || r.status !== 0) return { ok: false, wall: r.wall, error: describeFailure(r), stderr: r.stderr.trim() };
   let doc;
   try {
@@ -157,6 +175,33 @@ function runPeer(job, args, env) {
     blas: doc.blas ?? null,
     openblas_env: doc.openblas_env ?? null,
     numpy: doc.numpy,
+    ms_per_iteration: doc.ms_per_iteration ?? null,
+    doc,
+    stderr: r.stderr.trim(),
+  };
+}
+
+// ---- one in-process gmm-fit timing (synthetic) ---------------------------------
+function runInProcess(file, jobs) {
+  const r = timed(process.execPath, [SYNTH_GMM, file, '--jobs', String(jobs), '--k', String(SYNTH.k), '--seed', String(SYNTH.seed), '--iterations', String(SYNTH.iterations)], process.env);
+  if (r.error || r.status !== 0) return { ok: false, wall: r.wall, error: describeFailure(r), stderr: r.stderr.trim() };
+  let doc;
+  try {
+    doc = JSON.parse(r.stdout.trim().split('\n').pop());
+  } catch (e) {
+    return { ok: false, wall: r.wall, error: `stdout is not JSON: ${e.message}`, stderr: r.stderr.trim() };
+  }
+  return {
+    ok: typeof doc.ll === 'number',
+    error: typeof doc.ll === 'number' ? undefined : 'no log-likelihood in the JSON',
+    wall: r.wall,
+    maxrss_kib: doc.maxrss_kib ?? null,
+    ll: doc.ll,
+    k: doc.k,
+    seed: doc.seed,
+    iterations: doc.iterations,
+    ms_per_iteration: doc.ms_per_iteration,
+    doc,
     stderr: r.stderr.trim(),
   };
 }
@@ -197,6 +242,20 @@ function summarize(runs) {
     s.openblas_env = last.openblas_env;
     s.numpy = last.numpy;
   }
+  if (ok.every((r) => typeof r.ms_per_iteration === 'number')) {
+    const ms = ok.map((r) => r.ms_per_iteration);
+    s.in_process_ms_per_iteration_median = median(ms);
+    s.in_process_ms_per_iteration_min = Math.min(...ms);
+    s.in_process_ms_per_iteration = ms;
+  }
+  if (last.doc) {
+    // workload-specific extras of the last run (trace, sklearn details, …); per-run figures above
+    const { ll, k, seed, iterations, maxrss_kib, blas, openblas_env, numpy, ms_per_iteration, job, ...extra } = last.doc;
+    s.last_run = extra;
+    if (ok.every((r) => r.doc && typeof r.doc.ms_per_iteration_em_only === 'number')) {
+      s.ms_per_iteration_em_only_median = median(ok.map((r) => r.doc.ms_per_iteration_em_only));
+    }
+  }
   return s;
 }
 
@@ -230,6 +289,15 @@ function probePeer(env) {
   }
   const [numpy, scipy] = r.stdout.trim().split(/\s+/);
   return { ok: true, numpy, scipy };
+}
+
+function probeSklearn(env) {
+  const r = spawnSync(PYTHON, ['-c', 'import numpy, scipy, sklearn; print(sklearn.__version__)'], { env, encoding: 'utf8' });
+  if (r.error || r.status !== 0) {
+    const msg = r.error ? r.error.message : (r.stderr || '').trim().split('\n').pop();
+    return { ok: false, reason: `${PYTHON} -c 'import sklearn' failed: ${msg}` };
+  }
+  return { ok: true, sklearn: r.stdout.trim() };
 }
 
 function installPeers() {

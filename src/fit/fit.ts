@@ -4,7 +4,7 @@ import { DataError, assertUnreachable } from '../core/errors';
 import type { PreparedData } from '../models/data';
 import { COST, LOG_LIKELIHOOD, type FitState, type ModelName, type Objective } from '../models/family';
 import type { Mixture } from '../models/mixture';
-import { SphericalState } from '../models/spherical';
+import { SphericalState, type ChunkLayout, type ChunkRunner, type SphericalBuffers } from '../models/spherical';
 import { KMeansState } from '../models/kmeans';
 import { runLoop } from './em';
 import { aic, bic } from './criteria';
@@ -22,6 +22,8 @@ export interface FitOptions {
   /** Undefined: 0.25 with missing cells, none on complete data. */
   readonly minVar?: number;
   readonly onIteration?: (iteration: number, objective: number) => void;
+  /** Gaussian fits: run the E-step's row chunks elsewhere (worker threads); default here. */
+  readonly runnerFor?: (layout: ChunkLayout, buffers: SphericalBuffers) => ChunkRunner;
 }
 
 interface FitCommon {
@@ -71,10 +73,10 @@ function minVarFor(data: PreparedData, options: FitOptions): number {
   return options.minVar ?? (data.missingIndex ? MISSING_DATA_MIN_VAR : 0);
 }
 
-function stateFor(model: ModelName, data: PreparedData, start: Mixture, minVar: number): FitState {
+function stateFor(model: ModelName, data: PreparedData, start: Mixture, minVar: number, options: FitOptions): FitState {
   switch (model) {
     case 'gaussian':
-      return new SphericalState(data, start, { minVar });
+      return new SphericalState(data, start, { minVar }, options.runnerFor);
     case 'kmeans':
       return new KMeansState(data, start);
     default:
@@ -97,7 +99,7 @@ export function fitFrom(data: PreparedData, init: Initialisation, options: FitOp
   const { model, k, seed } = options;
   const initialRows = Array.from(init.rows);
   const objective = objectiveOf(model);
-  const state = stateFor(model, data, init.mixture, minVarFor(data, options));
+  const state = stateFor(model, data, init.mixture, minVarFor(data, options), options);
   const trace: number[] = [];
   try {
     const loop = runLoop(state, objective, {

@@ -4,7 +4,8 @@ import { Worker } from 'worker_threads';
 import type { Matrix } from '../core/matrix';
 import { randomInit } from '../core/init';
 import { prepareData } from '../models/data';
-import type { Fit } from './fit';
+import { fitFrom, type Fit } from './fit';
+import { compiledScript, RowSplitPool } from './rowsplit';
 import { selectBest, sweep, type SweepOptions, type SweepResult } from './sweep';
 import type { FitTask, WorkerInput } from './worker';
 
@@ -16,15 +17,13 @@ export interface ParallelOptions extends SweepOptions {
    * this thread: starting workers costs more than it saves. Results are the same either way.
    */
   readonly minParallelWork?: number;
+  /** Likewise for splitting the rows of a single fit (per E-step: rows × columns × K). */
+  readonly minRowSplitWork?: number;
 }
 
 export const DEFAULT_MIN_PARALLEL_WORK = 2e7;
-
-/** The compiled worker; under ts-jest (running src/) that is the one in dist/. */
-function workerScript(): string {
-  const here = path.join(__dirname, 'worker.js');
-  return fs.existsSync(here) ? here : path.join(__dirname, '..', '..', 'dist', 'fit', 'worker.js');
-}
+/** A single fit is split over threads from this much work per E-step (rows × columns × K). */
+export const DEFAULT_MIN_ROW_SPLIT_WORK = 1e6;
 
 /**
  * The same sweep as `sweep`, with the (K, seed) fits spread over worker threads.
@@ -34,6 +33,9 @@ function workerScript(): string {
 export async function sweepParallel(matrix: Matrix, options: ParallelOptions): Promise<SweepResult> {
   const count = options.ks.length * options.seeds.length;
   const work = matrix.rows * matrix.cols * options.ks.reduce((sum, k) => sum + k, 0) * options.seeds.length;
+  if (count === 1 && options.model === 'gaussian' && options.jobs > 1 && work >= (options.minRowSplitWork ?? DEFAULT_MIN_ROW_SPLIT_WORK)) {
+    return fitRowSplit(matrix, options);
+  }
   const workers = Math.min(options.jobs, count);
   if (workers <= 1 || work < (options.minParallelWork ?? DEFAULT_MIN_PARALLEL_WORK) || options.onIteration) {
     return sweep(matrix, options);
@@ -57,7 +59,7 @@ export async function sweepParallel(matrix: Matrix, options: ParallelOptions): P
         if (next < tasks.length) worker.postMessage(tasks[next++]);
       };
       for (let w = 0; w < workers; w++) {
-        const worker = new Worker(workerScript(), { workerData: input });
+        const worker = new Worker(compiledScript('worker'), { workerData: input });
         pool.push(worker);
         worker.on('message', ({ index, fit }: { index: number; fit: Fit }) => {
           fits[index] = fit;
@@ -77,4 +79,26 @@ export async function sweepParallel(matrix: Matrix, options: ParallelOptions): P
     await Promise.all(pool.map((w) => w.terminate()));
   }
   return { fits, criterion: options.criterion, data, ...selectBest(fits, options.criterion) };
+}
+
+/** One Gaussian fit with its rows split over `jobs` threads (this one included). */
+async function fitRowSplit(matrix: Matrix, options: ParallelOptions): Promise<SweepResult> {
+  const k = options.ks[0];
+  const seed = options.seeds[0];
+  const data = prepareData(matrix, true);
+  const pool = new RowSplitPool(data, options.jobs);
+  let fit: Fit;
+  try {
+    fit = fitFrom(data, randomInit(matrix, k, seed), {
+      ...options,
+      k,
+      seed,
+      onIteration: options.onIteration ? (iteration, value) => options.onIteration?.(k, seed, iteration, value) : undefined,
+      runnerFor: pool.runnerFor,
+    });
+  } finally {
+    await pool.close();
+  }
+  options.onFit?.(fit, 1, 1);
+  return { fits: [fit], criterion: options.criterion, data, ...selectBest([fit], options.criterion) };
 }

@@ -21,10 +21,10 @@ export function dotProduct(a: Float64Array, ao: number, b: Float64Array, bo: num
   return s0 + s1 + (s2 + s3);
 }
 
-/** out[u,j] = x[u,·] · mu[j,·]: X·muᵀ, with x n×d, mu k×d and out n×k, all row-major. */
-export function rowDots(x: Float64Array, n: number, d: number, mu: Float64Array, k: number, out: Float64Array): void {
-  let u = 0;
-  for (; u + 3 < n; u += 4) {
+/** out[u,j] = x[u,·] · mu[j,·] for rows from ≤ u < to: X·muᵀ, with x n×d, mu k×d and out n×k, all row-major. */
+export function rowDots(x: Float64Array, from: number, to: number, d: number, mu: Float64Array, k: number, out: Float64Array): void {
+  let u = from;
+  for (; u + 3 < to; u += 4) {
     const r0 = u * d;
     const r1 = r0 + d;
     const r2 = r1 + d;
@@ -72,13 +72,16 @@ export function rowDots(x: Float64Array, n: number, d: number, mu: Float64Array,
     }
     for (; j < k; j++) for (let r = 0; r < 4; r++) out[(u + r) * k + j] = dotProduct(x, (u + r) * d, mu, j * d, d);
   }
-  for (; u < n; u++) for (let j = 0; j < k; j++) out[u * k + j] = dotProduct(x, u * d, mu, j * d, d);
+  for (; u < to; u++) for (let j = 0; j < k; j++) out[u * k + j] = dotProduct(x, u * d, mu, j * d, d);
 }
 
-/** out[j,·] += Σ_u w[u,j]·x[u,·]: wᵀ·X, with x n×d, w n×k and out k×d, all row-major. */
-export function addWeightedRows(x: Float64Array, w: Float64Array, n: number, d: number, k: number, out: Float64Array): void {
-  let u = 0;
-  for (; u + 3 < n; u += 4) {
+/**
+ * out[o + j·d + i] += Σ_u w[u,j]·x[u,i] over rows from ≤ u < to: wᵀ·X, with x n×d and
+ * w n×k row-major, and a k×d row-major block of out starting at offset o.
+ */
+export function addWeightedRows(x: Float64Array, w: Float64Array, from: number, to: number, d: number, k: number, out: Float64Array, o: number): void {
+  let u = from;
+  for (; u + 3 < to; u += 4) {
     const r0 = u * d;
     const r1 = r0 + d;
     const r2 = r1 + d;
@@ -92,7 +95,7 @@ export function addWeightedRows(x: Float64Array, w: Float64Array, n: number, d: 
       const a0 = w[p0], a1 = w[p1], a2 = w[p2], a3 = w[p3]; // prettier-ignore
       const b0 = w[p0 + 1], b1 = w[p1 + 1], b2 = w[p2 + 1], b3 = w[p3 + 1]; // prettier-ignore
       const c0 = w[p0 + 2], c1 = w[p1 + 2], c2 = w[p2 + 2], c3 = w[p3 + 2]; // prettier-ignore
-      const o0 = j * d;
+      const o0 = o + j * d;
       const o1 = o0 + d;
       const o2 = o1 + d;
       for (let i = 0; i < d; i++) {
@@ -110,16 +113,16 @@ export function addWeightedRows(x: Float64Array, w: Float64Array, n: number, d: 
       const w1 = w[(u + 1) * k + j];
       const w2 = w[(u + 2) * k + j];
       const w3 = w[(u + 3) * k + j];
-      const o = j * d;
-      for (let i = 0; i < d; i++) out[o + i] += w0 * x[r0 + i] + w1 * x[r1 + i] + (w2 * x[r2 + i] + w3 * x[r3 + i]);
+      const oj = o + j * d;
+      for (let i = 0; i < d; i++) out[oj + i] += w0 * x[r0 + i] + w1 * x[r1 + i] + (w2 * x[r2 + i] + w3 * x[r3 + i]);
     }
   }
-  for (; u < n; u++) {
+  for (; u < to; u++) {
     const r = u * d;
     for (let j = 0; j < k; j++) {
       const wj = w[u * k + j];
-      const o = j * d;
-      for (let i = 0; i < d; i++) out[o + i] += wj * x[r + i];
+      const oj = o + j * d;
+      for (let i = 0; i < d; i++) out[oj + i] += wj * x[r + i];
     }
   }
 }

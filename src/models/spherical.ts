@@ -13,73 +13,215 @@ export interface SphericalOptions {
 }
 
 /**
- * EM for a mixture of spherical Gaussians, with missing cells marginalised out:
- * for row u with observed columns C_u,
- *   f(u,j) = ln(p_j + 1e-16) − |C_u|/2·ln(2π·var_j) − ‖x_C − mu_{j,C}‖² / (2·var_j).
- * On complete data C_u is every column and this is the plain spherical GMM.
- *
- * Distances use the expanded form ‖x_C‖² − 2·x·mu_j + ‖mu_{j,C}‖². Missing cells
- * are 0 in x, so x·mu_j is a dense dot product; ‖mu_{j,C}‖² is ‖mu_j‖² less the
- * missing columns. The M-step likewise takes dense weighted sums of x and
- * subtracts the missing cells' weights, and gets each variance from those same
- * sums, with no second pass over the data.
+ * How the rows are cut into chunks. Each chunk sums its own statistics, and the
+ * chunk sums are added in chunk order, so the result does not depend on which
+ * thread did which chunk: one thread or several give the same bits. The cut
+ * depends only on n.
+ */
+export interface ChunkLayout {
+  readonly n: number;
+  readonly d: number;
+  readonly k: number;
+  readonly chunkRows: number;
+  readonly chunks: number;
+  /** Per chunk: [LL, n̂ (K), Σw‖x_C‖² (K), Σw|C| (K), Σw·x (K×d), Σw·δ(i∉C) (d×K, with missing cells)]. */
+  readonly statsSize: number;
+}
+
+/** At most this many chunks, so the per-chunk statistics stay small next to the data. */
+const MAX_CHUNKS = 64;
+const MIN_CHUNK_ROWS = 64;
+
+export function chunkLayout(data: PreparedData, k: number): ChunkLayout {
+  const { n, d } = data;
+  const chunkRows = Math.max(MIN_CHUNK_ROWS, Math.ceil(n / MAX_CHUNKS / 4) * 4);
+  const chunks = Math.max(1, Math.ceil(n / chunkRows));
+  const statsSize = 1 + 3 * k + k * d + (data.missingIndex ? d * k : 0);
+  return { n, d, k, chunkRows, chunks, statsSize };
+}
+
+const STAT_LL = 0;
+const statNHat = (k: number) => 1;
+const statRowSq = (k: number) => 1 + k;
+const statObserved = (k: number) => 1 + 2 * k;
+const statSumX = (k: number) => 1 + 3 * k;
+const statMissing = (k: number, d: number) => 1 + 3 * k + k * d;
+
+/**
+ * Everything the chunk kernel reads and writes: the parameters (means centred,
+ * K×d), what the E-step derives from them, each chunk's statistics and the
+ * posterior. Plain arrays in one thread; SharedArrayBuffers when rows are split
+ * across worker threads.
+ */
+export interface SphericalBuffers {
+  readonly mu: Float64Array;
+  readonly variance: Float64Array;
+  readonly weight: Float64Array;
+  readonly logWeight: Float64Array;
+  readonly halfLogNorm: Float64Array;
+  readonly invTwoVar: Float64Array;
+  readonly muNorm: Float64Array;
+  /** d×K: mu², transposed for the missing-cell sums. */
+  readonly muSquaredT: Float64Array;
+  readonly stats: Float64Array;
+  readonly posterior: Float64Array;
+}
+
+export function allocateBuffers(layout: ChunkLayout, shared: boolean): SphericalBuffers {
+  const f64 = (length: number) => (shared ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length));
+  const { n, d, k } = layout;
+  return {
+    mu: f64(k * d),
+    variance: f64(k),
+    weight: f64(k),
+    logWeight: f64(k),
+    halfLogNorm: f64(k),
+    invTwoVar: f64(k),
+    muNorm: f64(k),
+    muSquaredT: f64(d * k),
+    stats: f64(layout.chunks * layout.statsSize),
+    posterior: f64(n * k),
+  };
+}
+
+/** Per-thread scratch for the chunk kernel. */
+export interface ChunkScratch {
+  readonly missingNorm: Float64Array;
+  readonly logTerm: Float64Array;
+}
+
+export function chunkScratch(k: number): ChunkScratch {
+  return { missingNorm: new Float64Array(k), logTerm: new Float64Array(k) };
+}
+
+/**
+ * The E-step for one chunk of rows, with the sums its M-step needs:
+ * f(u,j) = ln(p_j + 1e-16) − |C_u|/2·ln(2π·var_j) − ‖x_C − mu_{j,C}‖² / (2·var_j),
+ * with ‖x_C − mu_{j,C}‖² = ‖x_C‖² − 2·x·mu_j + (‖mu_j‖² − Σ_{i∉C} mu_{j,i}²): missing
+ * cells are 0 in x, so x·mu_j is a dense product over all columns.
+ */
+export function expectationChunk(data: PreparedData, layout: ChunkLayout, b: SphericalBuffers, chunk: number, scratch: ChunkScratch): void {
+  const { d, x, rowSquares, rowObserved, missingStart, missingIndex } = data;
+  const { k, statsSize } = layout;
+  const from = chunk * layout.chunkRows;
+  const to = Math.min(layout.n, from + layout.chunkRows);
+  const { posterior, stats, logWeight, halfLogNorm, invTwoVar, muNorm, muSquaredT } = b;
+  const { missingNorm, logTerm } = scratch;
+  const s = chunk * statsSize;
+  stats.fill(0, s, s + statsSize);
+  const nHat = s + statNHat(k);
+  const rowSq = s + statRowSq(k);
+  const observedSum = s + statObserved(k);
+  const missing = s + statMissing(k, d);
+
+  // x_u·mu_j goes into the posterior buffer, which each row then overwrites.
+  rowDots(x, from, to, d, b.mu, k, posterior);
+  let logLikelihood = 0;
+  for (let u = from; u < to; u++) {
+    const out = u * k;
+    const observed = rowObserved[u];
+    const sq = rowSquares[u];
+    missingNorm.fill(0);
+    if (missingStart && missingIndex) {
+      for (let t = missingStart[u], end = missingStart[u + 1]; t < end; t++) {
+        const base = missingIndex[t] * k;
+        for (let j = 0; j < k; j++) missingNorm[j] += muSquaredT[base + j];
+      }
+    }
+    let max = -Infinity;
+    for (let j = 0; j < k; j++) {
+      let dist = sq - 2 * posterior[out + j] + (muNorm[j] - missingNorm[j]);
+      if (dist < 0) dist = 0; // rounding only: a squared distance is never negative
+      const f = logWeight[j] - observed * halfLogNorm[j] - dist * invTwoVar[j];
+      logTerm[j] = f;
+      if (f > max) max = f;
+    }
+    // Max-shifted log-sum-exp; each posterior is its shifted exponential over the sum.
+    let sum = 0;
+    for (let j = 0; j < k; j++) {
+      const e = Math.exp(logTerm[j] - max);
+      logTerm[j] = e;
+      sum += e;
+    }
+    logLikelihood += max + Math.log(sum);
+    const inverse = 1 / sum;
+    for (let j = 0; j < k; j++) {
+      const w = logTerm[j] * inverse;
+      logTerm[j] = w;
+      posterior[out + j] = w;
+      stats[nHat + j] += w;
+      stats[rowSq + j] += w * sq;
+      stats[observedSum + j] += w * observed;
+    }
+    if (missingStart && missingIndex) {
+      for (let t = missingStart[u], end = missingStart[u + 1]; t < end; t++) {
+        const base = missing + missingIndex[t] * k;
+        for (let j = 0; j < k; j++) stats[base + j] += logTerm[j];
+      }
+    }
+  }
+  stats[s + STAT_LL] = logLikelihood;
+  addWeightedRows(x, posterior, from, to, d, k, stats, s + statSumX(k));
+}
+
+/** Runs expectationChunk over every chunk: in this thread, or spread over workers. */
+export interface ChunkRunner {
+  runAll(): void;
+}
+
+/**
+ * EM for a mixture of spherical Gaussians, with missing cells marginalised out
+ * (on complete data every column is observed and this is the plain spherical GMM).
+ * The E-step also sums, chunk by chunk, what the M-step needs; the M-step adds
+ * the chunks up and gets each variance from the same sums, with no second pass
+ * over the data. Means are held centred (see PreparedData).
  */
 export class SphericalState implements FitState {
   readonly posterior: Float64Array;
-  private readonly k: number;
-  private readonly mu: Float64Array; // K×d, centred coordinates
-  private readonly muSquaredT: Float64Array; // d×K: mu², transposed for the missing-cell sums
-  private readonly missingNorm: Float64Array;
-  private readonly variance: Float64Array;
-  private readonly weight: Float64Array;
-  // E-step scratch
-  private readonly logWeight: Float64Array;
-  private readonly halfLogNorm: Float64Array;
-  private readonly invTwoVar: Float64Array;
-  private readonly muNorm: Float64Array;
-  private readonly logTerm: Float64Array;
-  // M-step sufficient statistics
-  private readonly sumX: Float64Array; // K×d: Σ_u post·x_ui (0 at missing cells)
-  private readonly missingWeight: Float64Array; // d×K: Σ_u post·δ(i∉C_u)
-  private readonly nHat: Float64Array;
-  private readonly sumWRowSq: Float64Array;
-  private readonly sumWObserved: Float64Array;
+  readonly layout: ChunkLayout;
+  readonly buffers: SphericalBuffers;
+  private readonly runner: ChunkRunner;
+  // Chunk statistics added up
+  private readonly total: Float64Array;
 
+  /** `runnerFor` lets a caller spread the chunks over threads; by default they run here. */
   constructor(
     private readonly data: PreparedData,
     start: Mixture,
     private readonly options: SphericalOptions,
+    runnerFor?: (layout: ChunkLayout, buffers: SphericalBuffers) => ChunkRunner,
   ) {
-    const { n, d } = data;
+    const { d } = data;
     const k = start.k;
     if (start.d !== d) throw new Error(`mixture has ${start.d} dimensions, data has ${d}`);
-    this.k = k;
-    this.posterior = new Float64Array(n * k);
-    this.mu = new Float64Array(k * d);
-    for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) this.mu[j * d + i] = start.mu[j * d + i] - data.center[i];
-    this.muSquaredT = new Float64Array(d * k);
-    this.missingNorm = new Float64Array(k);
-    this.variance = start.var.slice();
-    this.weight = start.p.slice();
-    this.logWeight = new Float64Array(k);
-    this.halfLogNorm = new Float64Array(k);
-    this.invTwoVar = new Float64Array(k);
-    this.muNorm = new Float64Array(k);
-    this.logTerm = new Float64Array(k);
-    this.sumX = new Float64Array(k * d);
-    this.missingWeight = new Float64Array(d * k);
-    this.nHat = new Float64Array(k);
-    this.sumWRowSq = new Float64Array(k);
-    this.sumWObserved = new Float64Array(k);
+    this.layout = chunkLayout(data, k);
+    this.buffers = allocateBuffers(this.layout, runnerFor !== undefined);
+    const { mu, variance, weight } = this.buffers;
+    for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) mu[j * d + i] = start.mu[j * d + i] - data.center[i];
+    variance.set(start.var);
+    weight.set(start.p);
+    this.posterior = this.buffers.posterior;
+    this.total = new Float64Array(this.layout.statsSize);
+    this.runner = runnerFor ? runnerFor(this.layout, this.buffers) : this.localRunner();
+  }
+
+  private localRunner(): ChunkRunner {
+    const scratch = chunkScratch(this.layout.k);
+    return {
+      runAll: () => {
+        for (let c = 0; c < this.layout.chunks; c++) expectationChunk(this.data, this.layout, this.buffers, c, scratch);
+      },
+    };
   }
 
   expectation(): number {
-    const { n, d, x, rowSquares, rowObserved, missingStart, missingIndex } = this.data;
-    const { k, mu, muSquaredT, missingNorm, posterior, logTerm, logWeight, halfLogNorm, invTwoVar, muNorm } = this;
+    const { d } = this.data;
+    const { k } = this.layout;
+    const { mu, variance, weight, logWeight, halfLogNorm, invTwoVar, muNorm, muSquaredT } = this.buffers;
     for (let j = 0; j < k; j++) {
-      logWeight[j] = Math.log(this.weight[j] + WEIGHT_EPSILON);
-      halfLogNorm[j] = 0.5 * (LOG_2PI + Math.log(this.variance[j]));
-      invTwoVar[j] = 0.5 / this.variance[j];
+      logWeight[j] = Math.log(weight[j] + WEIGHT_EPSILON);
+      halfLogNorm[j] = 0.5 * (LOG_2PI + Math.log(variance[j]));
+      invTwoVar[j] = 0.5 / variance[j];
       let norm = 0;
       for (let i = 0; i < d; i++) {
         const m = mu[j * d + i];
@@ -88,95 +230,62 @@ export class SphericalState implements FitState {
       }
       muNorm[j] = norm;
     }
-
-    // The dot products x_u·mu_j go into the posterior buffer, which each row then overwrites.
-    rowDots(x, n, d, mu, k, posterior);
-    let logLikelihood = 0;
-    for (let u = 0; u < n; u++) {
-      const out = u * k;
-      const observed = rowObserved[u];
-      const sq = rowSquares[u];
-      // ‖mu_{j,C_u}‖² = ‖mu_j‖² − Σ over the row's missing columns of mu_j²
-      missingNorm.fill(0);
-      if (missingStart && missingIndex) {
-        for (let t = missingStart[u], end = missingStart[u + 1]; t < end; t++) {
-          const base = missingIndex[t] * k;
-          for (let j = 0; j < k; j++) missingNorm[j] += muSquaredT[base + j];
-        }
-      }
-      let max = -Infinity;
-      for (let j = 0; j < k; j++) {
-        let dist = sq - 2 * posterior[out + j] + (muNorm[j] - missingNorm[j]);
-        if (dist < 0) dist = 0; // rounding only: a squared distance is never negative
-        const f = logWeight[j] - observed * halfLogNorm[j] - dist * invTwoVar[j];
-        logTerm[j] = f;
-        if (f > max) max = f;
-      }
-      let sum = 0;
-      for (let j = 0; j < k; j++) sum += Math.exp(logTerm[j] - max);
-      const logSum = max + Math.log(sum);
-      logLikelihood += logSum;
-      for (let j = 0; j < k; j++) posterior[out + j] = Math.exp(logTerm[j] - logSum);
+    this.runner.runAll();
+    // Add the chunks in order: the same sum whatever ran them.
+    const { stats } = this.buffers;
+    const { statsSize, chunks } = this.layout;
+    const total = this.total;
+    total.fill(0);
+    for (let c = 0; c < chunks; c++) {
+      const s = c * statsSize;
+      for (let t = 0; t < statsSize; t++) total[t] += stats[s + t];
     }
-    return logLikelihood;
+    return total[STAT_LL];
   }
 
   maximization(): void {
-    const { n, d, x, rowSquares, rowObserved, missingStart, missingIndex } = this.data;
-    const { k, mu, posterior, sumX, missingWeight, nHat, sumWRowSq, sumWObserved, variance, weight } = this;
-    sumX.fill(0);
-    missingWeight.fill(0);
-    nHat.fill(0);
-    sumWRowSq.fill(0);
-    sumWObserved.fill(0);
-    for (let u = 0; u < n; u++) {
-      const pu = u * k;
-      const sq = rowSquares[u];
-      const observed = rowObserved[u];
-      for (let j = 0; j < k; j++) {
-        const w = posterior[pu + j];
-        nHat[j] += w;
-        sumWRowSq[j] += w * sq;
-        sumWObserved[j] += w * observed;
-      }
-      if (missingStart && missingIndex) {
-        for (let t = missingStart[u], end = missingStart[u + 1]; t < end; t++) {
-          const base = missingIndex[t] * k;
-          for (let j = 0; j < k; j++) missingWeight[base + j] += posterior[pu + j];
-        }
-      }
-    }
-    addWeightedRows(x, posterior, n, d, k, sumX);
-
+    const { n, d } = this.data;
+    const { k } = this.layout;
+    const { mu, variance, weight } = this.buffers;
+    const total = this.total;
+    const nHat = statNHat(k);
+    const rowSq = statRowSq(k);
+    const observedSum = statObserved(k);
+    const sumX = statSumX(k);
+    const missing = this.data.missingIndex ? statMissing(k, d) : -1;
     // With missing cells a mean coordinate moves only where it has at least one
     // row's worth of weight (the course's rule); on complete data, wherever the
     // component has any weight. Elsewhere the previous value stays.
-    const minWeight = missingIndex ? 1 : Number.MIN_VALUE;
+    const minWeight = missing >= 0 ? 1 : Number.MIN_VALUE;
     for (let j = 0; j < k; j++) {
-      weight[j] = nHat[j] / n;
+      const nj = total[nHat + j];
+      weight[j] = nj / n;
       // Σ_u w·‖x_C − mu_C‖² = Σ w·‖x_C‖² − 2 Σ_i mu_i·Σ w·x_i + Σ_i mu_i²·Σ w·δ(i∈C_u)
       let cross = 0;
       let square = 0;
       for (let i = 0; i < d; i++) {
         const c = j * d + i;
-        const observedWeight = nHat[j] - missingWeight[i * k + j];
-        if (observedWeight >= minWeight) mu[c] = sumX[c] / observedWeight;
+        const sx = total[sumX + c];
+        const observedWeight = missing >= 0 ? nj - total[missing + i * k + j] : nj;
+        if (observedWeight >= minWeight) mu[c] = sx / observedWeight;
         const m = mu[c];
-        cross += m * sumX[c];
+        cross += m * sx;
         square += m * m * observedWeight;
       }
-      if (!(sumWObserved[j] > 0)) continue; // a starved component keeps its variance
-      let v = (sumWRowSq[j] - 2 * cross + square) / sumWObserved[j];
+      const cells = total[observedSum + j];
+      if (!(cells > 0)) continue; // a starved component keeps its variance
+      let v = (total[rowSq + j] - 2 * cross + square) / cells;
       if (v < 0) v = 0;
       variance[j] = Math.max(v, this.options.minVar);
     }
   }
 
   mixture(): Mixture {
-    const { k, mu } = this;
+    const { k } = this.layout;
     const { d, center } = this.data;
+    const { mu } = this.buffers;
     const out = new Float64Array(k * d);
     for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) out[j * d + i] = mu[j * d + i] + center[i];
-    return { k, d, mu: out, var: this.variance.slice(), p: this.weight.slice() };
+    return { k, d, mu: out, var: this.buffers.variance.slice(), p: this.buffers.weight.slice() };
   }
 }

@@ -1,0 +1,143 @@
+"""scikit-learn peer for `npm run bench` (bench/run.js), workload `synthetic`.
+
+    sklearn_job.py synthetic synthetic.txt [iterations=50]
+
+Loads the same text file as gmm-fit with np.loadtxt, takes the course's initial
+mixture init(X, 8, 0) (bench/reference/course.py: rows X[idx] with
+np.random.seed(0); idx = np.random.choice(n, 8, replace=False), var_j = mean of
+(X - mu_j)^2 over all n*d cells, p_j = 1/8) and fits
+
+    GaussianMixture(n_components=8, covariance_type='spherical', max_iter=50,
+                    tol=0, reg_covar=0, weights_init=p0, means_init=mu0,
+                    precisions_init=1/var0, init_params='random_from_data',
+                    random_state=0, warm_start=False)
+
+tol=0: sklearn stops when |Δ mean LL| < tol, never true, so exactly max_iter
+E+M iterations (and a ConvergenceWarning, which is caught and recorded).
+
+init_params: sklearn >= 1.3 skips the init_params step when weights_init,
+means_init and precisions_init are all given (scikit-learn PR #26021, issue
+#26015). Before 1.3 (e.g. Debian's 1.2.1) NONE is skipped: the chosen method
+runs and its result is thrown away (the given *_init values win). The default
+'kmeans' would run a whole k-means; 'random_from_data' is the cheapest choice
+there (K row picks + one parameter estimate from the sparse responsibilities,
+about one M-step's work); on >= 1.3 it is simply ignored.
+
+Timed: gm.fit(X) with time.perf_counter -> ms_per_iteration = fit time / 50.
+That includes, beside the 50 E+M iterations, input validation, the discarded
+init above (sklearn < 1.3) and one extra E-step that fit() always runs at the end
+(for fit_predict consistency). To size those, after the fit it times one
+gm._e_step(X) and one gm._initialize_parameters(X, rs) separately and reports
+them, plus (fit - final E-step - init) / 50 as "ms_per_iteration_em_only".
+
+"ll" = lower_bound_ * n: in sklearn 1.x lower_bound_ is the mean log-likelihood
+per sample computed in the last (50th) E-step, i.e. before the last M-step,
+the same quantity as gmm-fit's logLikelihood.
+
+Prints one JSON line on stdout (fields as numpy_job.py, plus "sklearn",
+"n_iter", "lower_bound", "converged", "warnings", ...).
+"""
+import json
+import os
+import resource
+import sys
+import time
+import warnings
+
+import numpy as np
+import scipy
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "bench", "reference"))
+import course as c  # noqa: E402
+
+INIT_PARAMS = "random_from_data"
+
+
+def version_tuple(v):
+    out = []
+    for part in v.split(".")[:2]:
+        digits = "".join(ch for ch in part if ch.isdigit())
+        out.append(int(digits) if digits else 0)
+    return tuple(out)
+
+
+def synthetic(args):
+    import sklearn
+    from sklearn.mixture import GaussianMixture
+    from sklearn.utils import check_random_state
+
+    if not args:
+        raise SystemExit("sklearn_job.py synthetic: needs the data file")
+    X = np.loadtxt(args[0])
+    iterations = int(args[1]) if len(args) > 1 else 50
+    K, seed = 8, 0
+    n, d = X.shape
+    mu0, var0, p0 = c.init(X, K, seed)
+    gm = GaussianMixture(
+        n_components=K, covariance_type="spherical", max_iter=iterations, tol=0, reg_covar=0,
+        weights_init=p0, means_init=mu0, precisions_init=1.0 / var0,
+        init_params=INIT_PARAMS, random_state=0, warm_start=False,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        t0 = time.perf_counter()
+        gm.fit(X)
+        fit_s = time.perf_counter() - t0
+    result = {
+        "ll": float(gm.lower_bound_) * n, "k": K, "seed": seed, "iterations": int(gm.n_iter_),
+        "n_iter": int(gm.n_iter_), "lower_bound": float(gm.lower_bound_), "converged": bool(gm.converged_),
+        "rows": n, "cols": d,
+        "seconds_fit": fit_s, "ms_per_iteration": fit_s * 1000 / iterations,
+        "warnings": sorted({f"{w.category.__name__}: {str(w.message).splitlines()[0]}" for w in caught}),
+        "sklearn": sklearn.__version__, "init_params": INIT_PARAMS,
+        "init_params_runs": version_tuple(sklearn.__version__) < (1, 3),
+    }
+    # Size the extra work inside fit(): one E-step (fit's final one) and the
+    # init_params step (run and discarded before sklearn 1.3). Done after the
+    # figures above are taken; _initialize_parameters overwrites the fitted state.
+    t0 = time.perf_counter()
+    gm._e_step(X)
+    estep_s = time.perf_counter() - t0
+    init_s = 0.0
+    if result["init_params_runs"]:
+        t0 = time.perf_counter()
+        gm._initialize_parameters(X, check_random_state(0))
+        init_s = time.perf_counter() - t0
+    result["ms_one_e_step"] = estep_s * 1000
+    result["ms_init_params"] = init_s * 1000
+    result["ms_per_iteration_em_only"] = max(fit_s - estep_s - init_s, 0.0) * 1000 / iterations
+    return result
+
+
+def blas_info():
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return None
+    return [{k: v for k, v in lib.items() if k in
+             ("user_api", "internal_api", "version", "threading_layer", "architecture", "num_threads", "filepath")}
+            for lib in threadpool_info()]
+
+
+JOBS = {"synthetic": synthetic}
+
+
+def main(argv):
+    if len(argv) < 1 or argv[0] not in JOBS:
+        sys.stderr.write("usage: sklearn_job.py synthetic FILE [iterations]\n")
+        return 2
+    result = {"job": argv[0]}
+    result.update(JOBS[argv[0]](argv[1:]))
+    result["maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result["numpy"] = np.__version__
+    result["scipy"] = scipy.__version__
+    result["blas"] = blas_info()
+    result["openblas_env"] = {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS")}
+    sys.stdout.write(json.dumps(result) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

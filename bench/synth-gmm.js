@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+'use strict';
+// In-process per-iteration timer for the bench's `synthetic` workload.
+//
+//   node bench/synth-gmm.js FILE --jobs J [--k 8] [--seed 0] [--iterations 50]
+//
+// Reads FILE with dist/io/table.js parseTable (not timed), then times ONE call
+//   await sweepParallel(matrix, { model: 'gaussian', ks: [K], seeds: [seed],
+//                                 maxIter: ITER, tol: -Infinity, criterion: 'bic', jobs: J })
+// with process.hrtime.bigint() around it and nothing else. tol = -Infinity never
+// stops early (the loop stops when LL_new − LL_old ≤ tol·|LL_new|), so the fit
+// runs exactly ITER E+M iterations from `seed`'s initial means (numpy's legacy
+// np.random.seed(seed); np.random.choice(n, K, replace=False)).
+//
+// Prints one JSON line: { jobs, iterations, ll (fits[0].logLikelihood = LL of
+// the last E-step), ms_total, ms_per_iteration (= ms_total / ITER), parse_ms,
+// ll_rising_at_end (from the fit's trace, when it has one), maxrss_kib, ... }.
+// bench/run.js spawns one process per measurement so every timing starts cold,
+// as the CLI does.
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+function usage(msg) {
+  process.stderr.write(`synth-gmm.js: ${msg}\nusage: node bench/synth-gmm.js FILE --jobs J [--k 8] [--seed 0] [--iterations 50]\n`);
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const o = { file: null, jobs: 1, k: 8, seed: 0, iterations: 50 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const m = /^--(jobs|k|seed|iterations)$/.exec(a);
+    if (m) {
+      const v = argv[++i];
+      if (m[1] === 'jobs' && v === 'max') o.jobs = os.availableParallelism();
+      else if (v === undefined || !/^\d+$/.test(v)) usage(`${a} needs a non-negative integer`);
+      else o[m[1]] = Number(v);
+    } else if (!o.file) o.file = a;
+    else usage(`unexpected argument ${JSON.stringify(a)}`);
+  }
+  if (!o.file) usage('no FILE');
+  if (o.jobs < 1 || o.k < 1 || o.iterations < 1) usage('--jobs, --k and --iterations must be ≥ 1');
+  return o;
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const dist = path.join(__dirname, '..', 'dist');
+  const { parseTable } = require(path.join(dist, 'io', 'table.js'));
+  const { sweepParallel } = require(path.join(dist, 'fit', 'parallel.js'));
+
+  const t0 = process.hrtime.bigint();
+  const text = fs.readFileSync(o.file, 'utf8');
+  const { matrix } = parseTable(text, o.file);
+  const parseMs = Number(process.hrtime.bigint() - t0) / 1e6;
+
+  const options = { model: 'gaussian', ks: [o.k], seeds: [o.seed], maxIter: o.iterations, tol: -Infinity, criterion: 'bic', jobs: o.jobs };
+  const t1 = process.hrtime.bigint();
+  const result = await sweepParallel(matrix, options);
+  const msTotal = Number(process.hrtime.bigint() - t1) / 1e6;
+
+  const fit = result.fits[0];
+  if (!fit || typeof fit.logLikelihood !== 'number') {
+    throw new Error(`the fit failed: ${fit ? fit.reason || fit.error || JSON.stringify(fit).slice(0, 300) : 'no fit returned'}`);
+  }
+  const trace = Array.isArray(fit.trace) ? fit.trace : null;
+  const out = {
+    jobs: o.jobs,
+    available_parallelism: os.availableParallelism(),
+    rows: matrix.rows,
+    cols: matrix.cols,
+    k: o.k,
+    seed: o.seed,
+    max_iter: o.iterations,
+    iterations: fit.iterations,
+    converged: fit.converged,
+    ll: fit.logLikelihood,
+    initial_rows: fit.initialRows ?? null,
+    ms_total: msTotal,
+    ms_per_iteration: msTotal / o.iterations,
+    parse_ms: parseMs,
+    ll_last_increase: trace && trace.length >= 2 ? trace[trace.length - 1] - trace[trace.length - 2] : null,
+    ll_rising_at_end: trace && trace.length >= 2 ? trace[trace.length - 1] > trace[trace.length - 2] : null,
+    maxrss_kib: process.resourceUsage().maxRSS,
+  };
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+main().then(
+  () => {
+    process.exitCode = 0;
+  },
+  (err) => {
+    process.stderr.write(`synth-gmm.js: ${(err && err.stack) || String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,36 @@
+import { parentPort, workerData } from 'worker_threads';
+import type { PreparedData } from '../models/data';
+import { chunkScratch, expectationChunk, type ChunkLayout, type SphericalBuffers } from '../models/spherical';
+import { CONTROL, type RowSplitWorkerInput } from './rowsplit';
+
+/**
+ * A row-split worker: for each fit it is handed the shared buffers, then it
+ * waits on the control block and runs its share of the chunks (every
+ * `threads`-th, starting at `index`) each time the generation moves on.
+ */
+if (parentPort) {
+  const { data, control, index, threads } = workerData as RowSplitWorkerInput & { data: PreparedData };
+  parentPort.on('message', ({ layout, buffers }: { layout: ChunkLayout; buffers: SphericalBuffers }) => {
+    const scratch = chunkScratch(layout.k);
+    let seen = Atomics.load(control, CONTROL.generation);
+    Atomics.add(control, CONTROL.ready, 1);
+    Atomics.notify(control, CONTROL.ready);
+    try {
+      for (;;) {
+        Atomics.wait(control, CONTROL.generation, seen);
+        const generation = Atomics.load(control, CONTROL.generation);
+        if (generation === seen) continue;
+        seen = generation;
+        if (Atomics.load(control, CONTROL.stop)) break;
+        for (let c = index; c < layout.chunks; c += threads) expectationChunk(data, layout, buffers, c, scratch);
+        Atomics.add(control, CONTROL.done, 1);
+        Atomics.notify(control, CONTROL.done);
+      }
+    } catch (err) {
+      Atomics.store(control, CONTROL.failed, 1);
+      Atomics.add(control, CONTROL.done, 1);
+      Atomics.notify(control, CONTROL.done);
+      throw err;
+    }
+  });
+}
