@@ -208,7 +208,7 @@ function runInProcess(file, jobs) {
 
 function blasLabel(blas, env) {
   if (Array.isArray(blas) && blas.length) {
-    return blas.map((b) => `${b.internal_api} ${b.version ?? ''} ${b.architecture ?? '?'} x${b.num_threads}`.replace(/\s+/g, ' ')).join('; ');
+    return blas.map((b) => `${b.internal_api} ${b.version ?? ''} ${b.architecture ?? (b.user_api === 'blas' ? '?' : '')} x${b.num_threads}`.replace(/\s+/g, ' ')).join('; ');
   }
   const core = env && env.OPENBLAS_CORETYPE;
   return `threadpoolctl n/a; OPENBLAS_CORETYPE=${core ?? '(unset)'}`;
@@ -339,6 +339,8 @@ function main() {
     }
   }
   const probe = probePeer(peerEnv);
+  const selected = (name) => !opts.only || opts.only.includes(name);
+  const sk = selected('synthetic') ? probeSklearn(peerEnv) : null;
 
   const dataDir = process.env.GMM_FIT_DATA || path.join(REPO, '..', 'shared', 'data');
   const netflixIn = path.join(dataDir, 'netflix_incomplete.txt');
@@ -346,6 +348,9 @@ function main() {
   const haveNetflix = fs.existsSync(netflixIn) && fs.existsSync(netflixTruth);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gmm-fit-bench-'));
   const toy = path.join('data', 'toy.txt');
+  const synthFile = path.join(tmp, 'synthetic.txt');
+  const jobsN = os.availableParallelism();
+  const jobsList = jobsN > 1 ? [1, jobsN] : [1];
 
   const workloads = [
     { name: 'toy-fit', cli: [toy, '--k', '3', '--seed', '0', '--json'], peer: [toy] },
@@ -356,16 +361,25 @@ function main() {
       cli: ['complete', netflixIn, '--k', '12', '--seeds', '0..4', '--missing', '0', '--truth', netflixTruth, '--out', path.join(tmp, 'gmm-fit-out.txt'), '--json'],
       peer: [netflixIn, netflixTruth, path.join(tmp, 'numpy-out.txt')],
     },
-  ];
+    {
+      name: 'synthetic',
+      synthetic: true,
+      cli: [synthFile, '--k', String(SYNTH.k), '--seed', String(SYNTH.seed), '--max-iter', String(SYNTH.iterations), '--tol', '1e-300', '--json'],
+      peer: [synthFile],
+    },
+  ].filter((w) => selected(w.name));
 
   const cpus = os.cpus();
   const machine = {
     cpu: cpus.length ? cpus[0].model : 'unknown',
     cores: cpus.length,
+    available_parallelism: jobsN,
+    loadavg_at_start: os.loadavg(),
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     numpy: probe.ok ? probe.numpy : null,
     scipy: probe.ok ? probe.scipy : null,
+    sklearn: sk && sk.ok ? sk.sklearn : null,
     python: PYTHON,
   };
   const envNote = (() => {
@@ -375,26 +389,47 @@ function main() {
   })();
 
   say(`gmm-fit bench — ${started.toISOString()}`);
-  say(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.platform}; node ${machine.node}; numpy ${machine.numpy ?? 'n/a'}, scipy ${machine.scipy ?? 'n/a'}`);
-  say(`runs per tool and workload: ${opts.runs} (wall = median, whole process, spawn to exit; runs alternate gmm-fit / numpy)`);
+  say(
+    `machine: ${machine.cpu}, ${machine.cores} cores (availableParallelism ${jobsN}), ${machine.platform}; load average ${machine.loadavg_at_start.map((x) => x.toFixed(2)).join(' ')}; node ${machine.node}; numpy ${machine.numpy ?? 'n/a'}, scipy ${machine.scipy ?? 'n/a'}` +
+      (sk ? `, scikit-learn ${machine.sklearn ?? 'n/a'}` : ''),
+  );
+  say(`runs per tool and workload: ${opts.runs} (wall = median, whole process, spawn to exit; runs alternate gmm-fit / numpy${sk ? ' / scikit-learn' : ''})`);
+  if (opts.only) say(`--only: ${opts.only.join(', ')}`);
   say(envNote);
   if (install) say(`--install-peers: ${install.command}: ${install.ok ? 'ok' : 'FAILED'}`);
   if (!probe.ok) say(`numpy peer skipped: ${probe.reason}`);
+  if (sk && !sk.ok) say(`scikit-learn peer skipped: ${sk.reason}`);
   if (stale.length) say(`warning: dist/ older than ${stale.length} file(s) under src/ — results are for the last build`);
 
   const results = {};
   let failures = 0;
   let mismatches = 0;
+  let synthData = null;
   try {
     for (const w of workloads) {
       say('');
+      if (w.synthetic && !w.skip) {
+        try {
+          progress('bench: synthetic: generating the data… ');
+          synthData = writeSynthetic(synthFile);
+          synthData.sha256 = require('crypto').createHash('sha256').update(fs.readFileSync(synthFile)).digest('hex');
+          progress(`${synthData.seconds.toFixed(2)} s\n`);
+        } catch (e) {
+          progress('FAILED\n');
+          w.skip = `synthetic skipped: generating the data failed: ${e.message}`;
+          failures++;
+        }
+      }
       if (w.skip) {
         say(w.skip);
         results[w.name] = { skipped: w.skip };
         continue;
       }
+      const withSk = Boolean(w.synthetic && sk && sk.ok);
       const gRuns = [];
       const pRuns = [];
+      const sRuns = [];
+      const ipRuns = Object.fromEntries((w.synthetic ? jobsList : []).map((j) => [j, []]));
       for (let i = 0; i < opts.runs; i++) {
         progress(`bench: ${w.name} run ${i + 1}/${opts.runs}: gmm-fit`);
         const g = runGmmFit(w.cli);
@@ -406,31 +441,80 @@ function main() {
           pRuns.push(p);
           progress(` ${p.ok ? p.wall.toFixed(3) + 's' : 'FAILED'}`);
         }
+        if (withSk) {
+          progress(', scikit-learn');
+          const s = runPeer(w.name, w.peer, peerEnv, SKLEARN_PEER);
+          sRuns.push(s);
+          progress(` ${s.ok ? s.wall.toFixed(3) + 's' : 'FAILED'}`);
+        }
+        for (const j of Object.keys(ipRuns)) {
+          progress(`, in-process jobs=${j}`);
+          const q = runInProcess(synthFile, Number(j));
+          ipRuns[j].push(q);
+          progress(` ${q.ok ? q.ms_per_iteration.toFixed(1) + ' ms/it' : 'FAILED'}`);
+        }
         progress('\n');
       }
       const g = summarize(gRuns);
       const p = probe.ok ? summarize(pRuns) : { ok: false, skipped: `numpy peer skipped: ${probe.reason}` };
       const r = { command: ['gmm-fit', ...w.cli].join(' '), peer_command: `${PYTHON} bench/peers/numpy_job.py ${[w.name, ...w.peer].join(' ')}`, gmm_fit: g, numpy: p };
       results[w.name] = r;
+      let s = null;
+      const ip = {};
+      if (w.synthetic) {
+        r.data = synthData;
+        r.sklearn_command = `${PYTHON} bench/peers/sklearn_job.py ${[w.name, ...w.peer].join(' ')}`;
+        s = withSk ? summarize(sRuns) : { ok: false, skipped: !probe.ok ? `scikit-learn peer skipped: ${probe.reason}` : `scikit-learn peer skipped: ${sk ? sk.reason : 'not probed'}` };
+        r.sklearn = s;
+        for (const j of Object.keys(ipRuns)) ip[j] = summarize(ipRuns[j]);
+        r.in_process_command = `node bench/synth-gmm.js ${synthFile} --jobs J --k ${SYNTH.k} --seed ${SYNTH.seed} --iterations ${SYNTH.iterations}  (J = ${jobsList.join(', ')})`;
+        r.gmm_fit_in_process = Object.fromEntries(Object.entries(ip).map(([j, v]) => [`jobs=${j}`, v]));
+      }
 
       const isNetflix = w.name === 'netflix';
-      const header = ['tool', 'wall median (s)', 'min (s)', 'peak RSS (MB)', 'LL', 'iterations', 'whole-process ms/iteration', ...(isNetflix ? ['RMSE'] : []), 'BLAS'];
-      const row = (name, s, blas) =>
-        s.ok
-          ? [name, fmt(s.wall_median_s, 3), fmt(s.wall_min_s, 3), s.peak_rss_kib === null ? '-' : fmt(kibToMB(s.peak_rss_kib), 1), s.ll.toFixed(6), s.iterations, fmt(s.whole_process_ms_per_iteration, 2), ...(isNetflix ? [fmt(s.rmse, 6)] : []), blas]
-          : [name, 'FAILED', '', '', '', '', '', ...(isNetflix ? [''] : []), ''];
-      const rows = [row('gmm-fit', g, '-')];
+      const header = [
+        'tool',
+        'wall median (s)',
+        'min (s)',
+        'peak RSS (MB)',
+        'LL',
+        'iterations',
+        'whole-process ms/iteration',
+        ...(isNetflix ? ['RMSE'] : []),
+        ...(w.synthetic ? [`ms/iteration (in-process, ${SYNTH.iterations} iterations)`] : []),
+        'BLAS',
+      ];
+      const inProc = (x) => (w.synthetic ? [x && x.in_process_ms_per_iteration_median !== undefined ? fmt(x.in_process_ms_per_iteration_median, 2) : '-'] : []);
+      const row = (name, x, blas) =>
+        x.ok
+          ? [name, fmt(x.wall_median_s, 3), fmt(x.wall_min_s, 3), x.peak_rss_kib === null ? '-' : fmt(kibToMB(x.peak_rss_kib), 1), x.ll.toFixed(6), x.iterations, fmt(x.whole_process_ms_per_iteration, 2), ...(isNetflix ? [fmt(x.rmse, 6)] : []), ...inProc(x), blas]
+          : [name, 'FAILED', '', '', '', '', '', ...(isNetflix ? [''] : []), ...(w.synthetic ? [''] : []), ''];
+      const rows = [w.synthetic ? [...row('gmm-fit (CLI)', { ...g, in_process_ms_per_iteration_median: undefined }, '-')] : row('gmm-fit', g, '-')];
+      for (const j of Object.keys(ip)) {
+        const x = ip[j];
+        rows.push(x.ok ? [`gmm-fit jobs=${j} (in-process)`, '-', '-', x.peak_rss_kib === null ? '-' : fmt(kibToMB(x.peak_rss_kib), 1), x.ll.toFixed(6), x.iterations, '-', ...inProc(x), '-'] : [`gmm-fit jobs=${j} (in-process)`, 'FAILED', '', '', '', '', '', '', '']);
+      }
       if (probe.ok) rows.push(row('numpy', p, p.ok ? blasLabel(p.blas, p.openblas_env) : ''));
+      if (withSk) rows.push(row(`scikit-learn ${s.ok && s.last_run ? s.last_run.sklearn : sk.sklearn}`, s, s.ok ? blasLabel(s.blas, s.openblas_env) : ''));
       say(`== ${w.name}: ${r.command}`);
       say(table(header, rows));
-      if (!g.ok) {
-        failures++;
-        say(`!! gmm-fit FAILED: ${g.error}`);
-      } else if (g.failed_runs) {
-        failures++;
-        say(`!! gmm-fit: ${g.failed_runs} of ${opts.runs} runs failed`);
+      if (w.synthetic) {
+        const d = synthData;
+        say(`data: ${d.n} × ${d.d}, ${d.k} true clusters (centres N(0, ${d.spread}²) per coordinate, noise N(0, ${d.noise}²), generator seed ${d.seed}), ${(d.bytes / 1e6).toFixed(1)} MB text, sha256 ${d.sha256.slice(0, 16)}…`);
+        say(`in-process rows: node bench/synth-gmm.js, one process per run, timing only await sweepParallel(…, { ks: [${SYNTH.k}], seeds: [${SYNTH.seed}], maxIter: ${SYNTH.iterations}, tol: -Infinity, jobs }) (parsing not timed); their RSS is that whole process's`);
       }
-      if (g.ok && g.ll_varies_between_runs) say('!! gmm-fit LL differed between runs (shown: last run)');
+      const fails = [['gmm-fit', g]];
+      for (const j of Object.keys(ip)) fails.push([`gmm-fit in-process jobs=${j}`, ip[j]]);
+      for (const [name, x] of fails) {
+        if (!x.ok) {
+          failures++;
+          say(`!! ${name} FAILED: ${x.error}`);
+        } else if (x.failed_runs) {
+          failures++;
+          say(`!! ${name}: ${x.failed_runs} of ${opts.runs} runs failed`);
+        }
+        if (x.ok && x.ll_varies_between_runs) say(`!! ${name} LL differed between runs (shown: last run)`);
+      }
       if (!probe.ok) {
         say(`numpy peer skipped: ${probe.reason}`);
       } else if (!p.ok) {
@@ -442,7 +526,7 @@ function main() {
         r.ll_rel_diff = rel;
         r.ll_agrees = rel <= 1e-6;
         r.selection_agrees = sameSel;
-        if (r.ll_agrees && sameSel) say(`LL agrees: relative difference ${rel.toExponential(2)} (≤ 1e-6); both select K=${g.k} seed ${g.seed}`);
+        if (r.ll_agrees && sameSel) say(`LL agrees${w.synthetic ? ' (gmm-fit CLI vs numpy)' : ''}: relative difference ${rel.toExponential(2)} (≤ 1e-6); both select K=${g.k} seed ${g.seed}`);
         else {
           mismatches++;
           say(`!!!!!!!! LL MISMATCH on ${w.name}: gmm-fit ${g.ll} (K=${g.k} seed ${g.seed}) vs numpy ${p.ll} (K=${p.k} seed ${p.seed}); relative difference ${rel.toExponential(2)} (tolerance 1e-6) !!!!!!!!`);
@@ -453,9 +537,97 @@ function main() {
         }
         if (g.iterations !== p.iterations) say(`note: total EM iterations differ: gmm-fit ${g.iterations}, numpy ${p.iterations}`);
       }
+      if (w.synthetic) synthChecks(r, g, p, s, ip);
     }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
+  }
+
+  // The synthetic workload's own checks: iteration counts, in-process LLs vs numpy,
+  // scikit-learn's LL (reported, explained, not a failure), and the data check.
+  function synthChecks(r, g, p, s, ip) {
+    const it = SYNTH.iterations;
+    const checks = (r.checks = {});
+    if (g.ok) {
+      checks.cli_iterations = g.iterations;
+      if (g.iterations !== it) say(`!! gmm-fit CLI ran ${g.iterations} iterations, not ${it}: --tol 1e-300 stopped it, i.e. the LL stopped rising (its wall/RSS are not for ${it} iterations)`);
+    }
+    for (const j of Object.keys(ip)) {
+      const x = ip[j];
+      if (!x.ok) continue;
+      if (x.iterations !== it) {
+        failures++;
+        say(`!! gmm-fit in-process jobs=${j} ran ${x.iterations} iterations, not ${it} (tol −Infinity should never stop early): its ms/iteration is not comparable`);
+      }
+      if (p.ok) {
+        const rel = Math.abs(x.ll - p.ll) / Math.abs(p.ll);
+        checks[`ll_rel_diff_in_process_jobs_${j}_vs_numpy`] = rel;
+        if (rel <= 1e-6) say(`LL agrees (gmm-fit in-process jobs=${j} vs numpy): relative difference ${rel.toExponential(2)} (≤ 1e-6)`);
+        else {
+          mismatches++;
+          say(`!!!!!!!! LL MISMATCH on synthetic: gmm-fit in-process jobs=${j} ${x.ll} vs numpy ${p.ll}; relative difference ${rel.toExponential(2)} (tolerance 1e-6) !!!!!!!!`);
+        }
+      }
+      if (g.ok && x.ll !== g.ll) say(`note: gmm-fit in-process jobs=${j} LL ${x.ll} is not bit-identical to the CLI's ${g.ll} (relative difference ${(Math.abs(x.ll - g.ll) / Math.abs(g.ll)).toExponential(2)})`);
+    }
+    if (p.ok && p.iterations !== it) {
+      failures++;
+      say(`!! numpy peer ran ${p.iterations} iterations, not ${it}`);
+    }
+    if (s && s.skipped) say(s.skipped);
+    else if (s && !s.ok) {
+      failures++;
+      say(`!! scikit-learn peer FAILED: ${s.error}`);
+    } else if (s && s.ok) {
+      const lr = s.last_run || {};
+      if (s.iterations !== it) {
+        failures++;
+        say(`!! scikit-learn n_iter_ = ${s.iterations}, not ${it}: its ms/iteration is not comparable`);
+      }
+      const ref = ip['1'] && ip['1'].ok ? ['gmm-fit in-process jobs=1', ip['1'].ll] : g.ok ? ['gmm-fit CLI', g.ll] : null;
+      if (ref) {
+        const rel = Math.abs(s.ll - ref[1]) / Math.abs(ref[1]);
+        checks.ll_rel_diff_sklearn_vs_gmm_fit = rel;
+        say(
+          `scikit-learn LL (lower_bound_ × n = ${s.lower_bound ?? lr.lower_bound} × ${lr.rows}) vs ${ref[0]}: relative difference ${rel.toExponential(2)}` +
+            (rel <= 1e-6 ? ' (≤ 1e-6)' : ' (> 1e-6: NOT within the 1e-6 the numpy peer is held to)'),
+        );
+        say(
+          '  note: same model, same start, same 50 E+M steps; sklearn\'s M-step adds 10·eps to every n_j and computes var_j as the mean over features of E[x²] − 2·mu·E[x] + mu² ' +
+            '(cancellation-prone), and lower_bound_ is a mean that is multiplied back by n here, so last-digit differences are expected' +
+            (rel > 1e-6 ? '; a difference this large means the fits drifted apart — investigate' : ''),
+        );
+      }
+      say(
+        `  note: scikit-learn's ms/iteration is fit(X) time / ${it}; fit() also validates X, runs one extra E-step at the end (${fmt(lr.ms_one_e_step, 1)} ms measured separately)` +
+          (lr.init_params_runs
+            ? ` and, since scikit-learn ${lr.sklearn} < 1.3, runs init_params='${lr.init_params}' and discards it (${fmt(lr.ms_init_params, 1)} ms)`
+            : ` (init_params='${lr.init_params}' is skipped: all of weights_init, means_init, precisions_init are given)`) +
+          `; without those: ${fmt(s.ms_per_iteration_em_only_median, 2)} ms/iteration (median)`,
+      );
+      if (lr.warnings && lr.warnings.length) say(`  scikit-learn warned (expected with tol=0): ${lr.warnings.join('; ').slice(0, 160)}`);
+    }
+    // the data check: is EM still improving at iteration 50?
+    const lrp = p.ok ? p.last_run || {} : null;
+    const ipLast = ip['1'] && ip['1'].ok ? ip['1'].last_run || {} : null;
+    const rising = lrp ? lrp.ll_rising_at_end : ipLast ? ipLast.ll_rising_at_end : null;
+    const inc = lrp ? lrp.ll_last_increase : ipLast ? ipLast.ll_last_increase : null;
+    const llEnd = p.ok ? p.ll : ip['1'] && ip['1'].ok ? ip['1'].ll : null;
+    checks.ll_rising_at_iteration_50 = rising;
+    checks.ll_last_increase = inc;
+    if (lrp) {
+      checks.min_rel_increase = lrp.min_rel_increase;
+      checks.min_rel_increase_at = lrp.min_rel_increase_at;
+    }
+    if (rising === null || rising === undefined) say('data check: could not tell whether the LL is still rising at iteration 50 (no trace)');
+    else if (rising) {
+      say(
+        `data check: LL still rising at iteration ${it} (ΔLL = ${inc.toFixed(3)}, ${(inc / Math.abs(llEnd)).toExponential(2)} relative)` +
+          (lrp && lrp.min_rel_increase !== null && lrp.min_rel_increase !== undefined
+            ? `; smallest relative gain over iterations 2–${it}: ${lrp.min_rel_increase.toExponential(2)} (iteration ${lrp.min_rel_increase_at})${lrp.min_rel_increase > 1e-6 ? ' — the default 1e-6 criterion would not have stopped EM' : ' — the default 1e-6 criterion WOULD have stopped EM earlier'}`
+            : ''),
+      );
+    } else say(`!! data check: the LL is NOT rising at iteration ${it} (ΔLL = ${inc}): EM has stopped improving; the workload no longer measures an unconverged fit`);
   }
 
   // ---- ratios ----
@@ -473,21 +645,69 @@ function main() {
     }
     say(`  ${w.name.padEnd(10)} ${text}`);
   }
+  const perIteration = {};
+  const syn = results.synthetic;
+  if (syn && !syn.skipped) {
+    if (syn.gmm_fit.ok && syn.sklearn && syn.sklearn.ok) {
+      perIteration.wall_gmm_fit_cli_over_sklearn = syn.gmm_fit.wall_median_s / syn.sklearn.wall_median_s;
+      say(`  (synthetic, gmm-fit / scikit-learn wall: ${perIteration.wall_gmm_fit_cli_over_sklearn.toFixed(2)}  (${syn.gmm_fit.wall_median_s.toFixed(3)} s / ${syn.sklearn.wall_median_s.toFixed(3)} s))`);
+    }
+    say('');
+    say(`synthetic, ms per EM iteration in-process (median / median over runs, ${SYNTH.iterations} iterations; < 1 means gmm-fit is faster):`);
+    const ipr = syn.gmm_fit_in_process || {};
+    const peers = [
+      ['scikit-learn', syn.sklearn],
+      ['numpy', syn.numpy],
+    ];
+    for (const j of jobsList) {
+      const x = ipr[`jobs=${j}`];
+      for (const [pname, y] of peers) {
+        const label = `gmm-fit jobs=${j} / ${pname}`;
+        if (!x || !x.ok || !y || !y.ok || typeof y.in_process_ms_per_iteration_median !== 'number') {
+          say(`  ${label.padEnd(30)} n/a (${!x || !x.ok ? 'gmm-fit in-process failed' : y && y.skipped ? `no ${pname} peer` : `${pname} peer failed`})`);
+          continue;
+        }
+        const v = x.in_process_ms_per_iteration_median / y.in_process_ms_per_iteration_median;
+        perIteration[`gmm_fit_jobs_${j}_over_${pname === 'numpy' ? 'numpy' : 'sklearn'}`] = v;
+        say(`  ${label.padEnd(30)} ${v.toFixed(2)}  (${x.in_process_ms_per_iteration_median.toFixed(2)} ms / ${y.in_process_ms_per_iteration_median.toFixed(2)} ms)`);
+      }
+    }
+    if (jobsList.length === 1) say(`  (availableParallelism() is 1: jobs=N is jobs=1)`);
+  }
 
   // ---- targets ----
   const g = (name) => (results[name] && results[name].gmm_fit && results[name].gmm_fit.ok ? results[name].gmm_fit : null);
   const verdict = (value, ok) => (value === null || value === undefined ? 'SKIP' : ok ? 'PASS' : 'MISS');
+  const bestSynth = (() => {
+    let best = null;
+    for (const j of jobsList) {
+      const v = perIteration[`gmm_fit_jobs_${j}_over_sklearn`];
+      if (typeof v === 'number' && (best === null || v < best.value)) best = { value: v, jobs: j };
+    }
+    return best;
+  })();
   const targets = [
     { name: 'toy-fit gmm-fit wall median < 0.3 s', value: g('toy-fit') ? g('toy-fit').wall_median_s : null, unit: 's', test: (v) => v < TARGETS.toyFitWall },
     { name: 'toy-sweep gmm-fit wall median < 0.5 s', value: g('toy-sweep') ? g('toy-sweep').wall_median_s : null, unit: 's', test: (v) => v < TARGETS.toySweepWall },
     { name: 'netflix gmm-fit peak RSS < 300 MB', value: g('netflix') && g('netflix').peak_rss_kib !== null ? kibToMB(g('netflix').peak_rss_kib) : null, unit: 'MB', test: (v) => v < TARGETS.netflixRssMB },
     { name: 'netflix gmm-fit/numpy wall ≤ 1.0', value: ratios.netflix ?? null, unit: '', test: (v) => v <= TARGETS.netflixRatio },
-  ].map((t) => ({ target: t.name, value: t.value, status: verdict(t.value, t.value !== null && t.test(t.value)), unit: t.unit }));
+    {
+      name: "synthetic gmm-fit per-iteration ≤ 0.5 × scikit-learn's",
+      value: bestSynth ? bestSynth.value : null,
+      unit: '×',
+      detail: bestSynth ? `(best: jobs=${bestSynth.jobs})` : '',
+      test: (v) => v <= TARGETS.syntheticPerIteration,
+    },
+  ].map((t) => ({ target: t.name, value: t.value, status: verdict(t.value, t.value !== null && t.test(t.value)), unit: t.unit, detail: t.detail || undefined }));
   say('');
   say('targets:');
+  const tw = Math.max(...targets.map((t) => t.target.length));
   for (const t of targets) {
-    const v = t.value === null ? 'n/a' : `${t.unit === 'MB' ? t.value.toFixed(1) : t.unit === 's' ? t.value.toFixed(3) : t.value.toFixed(2)}${t.unit ? ' ' + t.unit : ''}`;
-    say(`  ${t.status}  ${t.target.padEnd(40)} ${v}`);
+    const v =
+      t.value === null
+        ? 'n/a'
+        : `${t.unit === 'MB' ? t.value.toFixed(1) : t.unit === 's' ? t.value.toFixed(3) : t.value.toFixed(2)}${t.unit === '×' ? '×' : t.unit ? ' ' + t.unit : ''}${t.detail ? ' ' + t.detail : ''}`;
+    say(`  ${t.status}  ${t.target.padEnd(tw)}  ${v}`);
   }
   if (mismatches) say(`\n!!!!!!!! ${mismatches} LL MISMATCH(ES) — see above !!!!!!!!`);
   if (failures) say(`\n!! ${failures} failure(s) — see above`);
@@ -496,9 +716,10 @@ function main() {
     date: started.toISOString(),
     finished: new Date().toISOString(),
     machine,
-    options: { runs: opts.runs, quick: opts.quick, install_peers: opts.installPeers, unset_openblas_coretype: opts.unsetCoretype },
+    options: { runs: opts.runs, quick: opts.quick, only: opts.only, install_peers: opts.installPeers, unset_openblas_coretype: opts.unsetCoretype },
     install_peers: install,
     peer: probe.ok ? { python: PYTHON, numpy: probe.numpy, scipy: probe.scipy } : { skipped: probe.reason },
+    sklearn_peer: sk ? (sk.ok ? { python: PYTHON, sklearn: sk.sklearn } : { skipped: sk.reason }) : { skipped: 'synthetic not selected' },
     peer_environment: {
       note: envNote,
       inherited: Object.fromEntries(OPENBLAS_VARS.map((v) => [v, process.env[v] ?? null])),
@@ -507,13 +728,17 @@ function main() {
     data_dir: dataDir,
     dist_stale_sources: stale,
     notes: {
-      wall: 'whole process, spawn to exit, median over runs (min also given); runs alternate gmm-fit / numpy',
-      peak_rss: 'gmm-fit: process.resourceUsage().maxRSS at exit via bench/rss.js; numpy: getrusage(RUSAGE_SELF).ru_maxrss at the end of the job; max over runs; MB = 10^6 bytes',
+      wall: 'whole process, spawn to exit, median over runs (min also given); runs alternate gmm-fit / numpy (/ scikit-learn / in-process gmm-fit on synthetic)',
+      peak_rss: 'gmm-fit: process.resourceUsage().maxRSS at exit via bench/rss.js; numpy / scikit-learn: getrusage(RUSAGE_SELF).ru_maxrss at the end of the job; max over runs; MB = 10^6 bytes',
       ms_per_iteration: 'whole-process time per iteration: wall median / EM iterations summed over all fits (includes startup, parsing, output)',
-      ll: 'log-likelihood of the selected fit',
+      in_process_ms_per_iteration:
+        'synthetic only: gmm-fit = time of one await sweepParallel(...) call / 50 (bench/synth-gmm.js, one process per run, jobs=1 and jobs=availableParallelism()); numpy = the 50 E+M iterations alone / 50; scikit-learn = GaussianMixture.fit(X) / 50 (includes input validation, one final E-step and, before sklearn 1.3, the discarded init_params step; ms_per_iteration_em_only_median subtracts the last two)',
+      ll: 'log-likelihood of the selected fit; synthetic: of the 50th E-step (scikit-learn: lower_bound_ × n)',
+      synthetic_data: 'bench/synth-data.js, generated once per bench run into a temp folder and deleted at the end',
     },
     workloads: results,
     ratios_gmm_fit_over_numpy: ratios,
+    synthetic_per_iteration_ratios: perIteration,
     targets,
     ll_mismatches: mismatches,
     failures,

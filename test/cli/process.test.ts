@@ -1,0 +1,49 @@
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { repoPath, useTempDir } from '../helpers/cli';
+
+// These run the built CLI (bin/gmm-fit.js → dist/) as a separate process: `npm test` builds dist first.
+const BIN = repoPath('bin', 'gmm-fit.js');
+
+describe('as a process', () => {
+  const tmp = useTempDir();
+
+  test('a reader that closes the pipe early: exit 0, no EPIPE trace', async () => {
+    // A 2000×40 matrix with missing cells: its completion (~1 MB) is far more than a pipe buffer holds.
+    const lines: string[] = [];
+    for (let u = 0; u < 2000; u++) {
+      const row: string[] = [];
+      for (let i = 0; i < 40; i++) row.push((u * 7 + i * 13) % 11 === 0 ? 'NA' : String(((u * 31 + i * 17) % 5) + 1));
+      lines.push(row.join(' '));
+    }
+    const file = path.join(tmp(), 'big.txt');
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    const child = spawn(process.execPath, [BIN, 'complete', file, '--k', '2']);
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+  });
+
+  test('Ctrl-C during a write leaves no file behind and exits 130', () => {
+    const dir = tmp();
+    const script = `
+      const { writeFileAtomic } = require(${JSON.stringify(repoPath('dist', 'io', 'atomic.js'))});
+      writeFileAtomic(${JSON.stringify(path.join(dir, 'out.txt'))}, 'x'.repeat(300 * 1024 * 1024));
+      setTimeout(() => process.kill(process.pid, 'SIGINT'), 5);`;
+    const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(result.status).toBe(130);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  test('the shim sets the exit code: 2 for a usage error, 1 for a data error, 0 for success', () => {
+    expect(spawnSync(process.execPath, [BIN, repoPath('data', 'toy.txt'), '--k', '0']).status).toBe(2);
+    expect(spawnSync(process.execPath, [BIN, path.join(tmp(), 'nope.txt')]).status).toBe(1);
+    const ok = spawnSync(process.execPath, [BIN, repoPath('data', 'toy.txt'), '--k', '3', '--seed', '0', '--json'], { encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).fits[0].trace[0].toFixed(4)).toBe('-1388.0818');
+  });
+});
