@@ -1,6 +1,7 @@
-import { promises as fs } from 'fs';
+import { createReadStream, promises as fs } from 'fs';
 import { DataError } from '../core/errors';
-import { parseTable, type ReadOptions, type Table } from './table';
+import type { ReadOptions, Table } from './table';
+import { parseStream } from './stream';
 
 /** Read all of a stream as bytes. */
 export async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
@@ -19,21 +20,31 @@ export function decodeUtf8(bytes: Buffer, source: string): string {
   }
 }
 
-async function readBytes(path: string): Promise<Buffer> {
-  try {
-    return await fs.readFile(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new DataError(`${path}: no such file`);
-    if (code === 'EISDIR') throw new DataError(`${path}: is a directory, not a file`);
-    if (code === 'EACCES' || code === 'EPERM') throw new DataError(`${path}: permission denied`);
-    throw new DataError(`${path}: cannot read (${code ?? (err as Error).message})`);
-  }
+function fileError(path: string, err: unknown): DataError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new DataError(`${path}: no such file`);
+  if (code === 'EISDIR') return new DataError(`${path}: is a directory, not a file`);
+  if (code === 'EACCES' || code === 'EPERM') return new DataError(`${path}: permission denied`);
+  return new DataError(`${path}: cannot read (${code ?? (err as Error).message})`);
 }
 
-/** A table from a file, or from `stdin` when the path is `-`. */
+/** A table from a file, or from `stdin` when the path is `-`, parsed as it streams in. */
 export async function readTable(path: string, options: ReadOptions, stdin: NodeJS.ReadableStream): Promise<Table> {
-  const source = path === '-' ? '<stdin>' : path;
-  const bytes = path === '-' ? await readStream(stdin) : await readBytes(path);
-  return parseTable(decodeUtf8(bytes, source), source, options);
+  if (path === '-') return parseStream(stdin as AsyncIterable<Buffer>, '<stdin>', options);
+  let size: number;
+  try {
+    const stat = await fs.stat(path);
+    if (stat.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    size = stat.size;
+  } catch (err) {
+    throw fileError(path, err);
+  }
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  try {
+    return await parseStream(stream, path, options, size);
+  } catch (err) {
+    throw err instanceof DataError ? err : fileError(path, err);
+  } finally {
+    stream.destroy();
+  }
 }

@@ -57,7 +57,21 @@ type RowSink = (cells: string[], line: number) => void;
  * between cells), as the reference that the whitespace scanner is tested against.
  */
 export function splitWithCsvParse(text: string, delimiter: ',' | '\t' | ' ', sink: RowSink): void {
-  const records = csvParse(text, {
+  const records = csvParse(text, csvOptions(delimiter)) as unknown as CsvRecord[];
+  for (const { record, info } of records) {
+    const cells = recordCells(record, delimiter);
+    if (cells) sink(cells, info.lines);
+  }
+}
+
+export interface CsvRecord {
+  record: string[];
+  info: { lines: number };
+}
+
+/** csv-parse's options, the same for the whole-text and the streaming reader. */
+export function csvOptions(delimiter: ',' | '\t' | ' ') {
+  return {
     delimiter: delimiter === ' ' ? [' ', '\t'] : delimiter,
     relax_column_count: true,
     skip_empty_lines: true,
@@ -65,13 +79,22 @@ export function splitWithCsvParse(text: string, delimiter: ',' | '\t' | ' ', sin
     comment_no_infix: true,
     trim: delimiter !== '\t',
     info: true,
-  }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
-  for (const { record, info } of records) {
-    const cells = delimiter === ' ' ? record.filter((c) => c !== '') : record;
-    if (cells.length === 0 || (cells.length === 1 && cells[0].trim() === '')) continue;
-    if (delimiter === ' ' && cells[0].startsWith('#')) continue;
-    sink(cells, info.lines);
-  }
+  };
+}
+
+/** A csv-parse record's cells, or null for a line that holds none. */
+export function recordCells(record: string[], delimiter: ',' | '\t' | ' '): string[] | null {
+  const cells = delimiter === ' ' ? record.filter((c) => c !== '') : record;
+  if (cells.length === 0 || (cells.length === 1 && cells[0].trim() === '')) return null;
+  if (delimiter === ' ' && cells[0].startsWith('#')) return null;
+  return cells;
+}
+
+/** A csv-parse failure as a DataError naming the file and line. */
+export function csvError(err: unknown, source: string, delimiter: Delimiter): Error {
+  if (err instanceof DataError) return err;
+  const e = err as { message?: string; lines?: number };
+  return new DataError(`${source}${e.lines ? `:${e.lines}` : ''}: cannot parse as ${describe(delimiter)}: ${e.message ?? String(err)}`);
 }
 
 /**
@@ -88,9 +111,7 @@ export function parseTable(text: string, source: string, options: ReadOptions = 
     if (delimiter === 'whitespace') scanWhitespace(text, cells, builder);
     else splitWithCsvParse(text, delimiter, (record, line) => builder.addRow(record, line));
   } catch (err) {
-    if (err instanceof DataError) throw err;
-    const e = err as { message?: string; lines?: number };
-    throw new DataError(`${source}${e.lines ? `:${e.lines}` : ''}: cannot parse as ${describe(delimiter)}: ${e.message ?? String(err)}`);
+    throw csvError(err, source, delimiter);
   }
   return { matrix: builder.finish(), delimiter, columns: builder.columns };
 }
