@@ -12,9 +12,9 @@ export function fillMatrix(matrix: Matrix, mixture: Mixture, prepared: PreparedD
   const { rows: n, cols: d, data, observed } = matrix;
   const filled = data.slice();
   if (!observed) return filled;
-  const state = new SphericalState(prepared, mixture, { minVar: 0 });
+  const state = new SphericalState(prepared, mixture, { minVar: 0, keepPosterior: true });
   state.expectation();
-  const post = state.posterior;
+  const post = state.posterior as Float64Array;
   const { k, mu } = mixture;
   for (let u = 0; u < n; u++) {
     for (let i = 0; i < d; i++) {

@@ -1,3 +1,4 @@
+import { isAscii } from 'buffer';
 import { parse as csvParseStream } from 'csv-parse';
 import { DataError } from '../core/errors';
 import { CellReader } from './cells';
@@ -25,6 +26,9 @@ export async function parseStream(
   let carry = ''; // the unfinished last line of the whitespace text so far
   let lines = 0;
   let pendingCR = false;
+  let bytesRead = 0;
+  let sized = false;
+  let ascii = true; // ASCII chunks decode as latin1, much faster; after the first other one, TextDecoder throughout
   let csv: ReturnType<typeof csvParseStream> | null = null;
   let csvFailure: unknown = null;
 
@@ -55,10 +59,23 @@ export async function parseStream(
       head = '';
     }
     if (delimiter === 'whitespace') {
-      const buffer = carry + text;
-      const end = final ? buffer.length : buffer.lastIndexOf('\n') + 1;
-      if (end > 0) lines = scanWhitespace(buffer.slice(0, end), cells, builder, lines, sizeHint ?? buffer.length);
-      carry = buffer.slice(end);
+      // Whole lines only: the unfinished tail waits for the next chunk. The
+      // chunk itself is scanned in place, not glued to the tail first.
+      const firstEnd = final ? text.length : text.indexOf('\n') + 1;
+      if (firstEnd === 0) {
+        carry += text;
+        return;
+      }
+      lines = scanWhitespace(carry + text.slice(0, firstEnd), cells, builder, lines);
+      const lastEnd = final ? text.length : text.lastIndexOf('\n') + 1;
+      if (lastEnd > firstEnd) lines = scanWhitespace(text.slice(firstEnd, lastEnd), cells, builder, lines);
+      carry = text.slice(lastEnd);
+      bytesRead += text.length;
+      // Once some rows are in, size the buffers for the whole input from its size.
+      if (!sized && sizeHint && builder.rows >= 64) {
+        builder.expectRows((builder.rows * sizeHint) / bytesRead * 1.02 + 16);
+        sized = true;
+      }
     } else {
       csv ??= startCsv(delimiter);
       if (text) csv.write(text);
@@ -78,7 +95,8 @@ export async function parseStream(
     for await (const chunk of chunks) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       if (bytes.includes(0)) throw new DataError(`${source}: looks like a binary file (it has NUL bytes), not a table of numbers`);
-      consume(lineEnds(decode(decoder, bytes, source, true), false), false);
+      ascii &&= isAscii(bytes);
+      consume(lineEnds(ascii ? bytes.toString('latin1') : decode(decoder, bytes, source, true), false), false);
       if (csvFailure) break;
       await Promise.resolve(); // let csv-parse hand over its records
     }

@@ -55,10 +55,9 @@ function plainDecimal(text: string, start: number, end: number): number {
  * anything but blanks (space, tab and the other characters trim() removes); blank lines and lines starting with # are skipped. The
  * first row goes through the builder's text path (it may be a header); the rest
  * are scanned without making a string per cell. `linesBefore` numbers the lines
- * of a chunk that follows others; `sizeHint` is the whole input's length, to size
- * the buffers once. Returns the number of the last line read.
+ * of a chunk that follows others. Returns the number of the last line read.
  */
-export function scanWhitespace(text: string, cells: CellReader, builder: MatrixBuilder, linesBefore = 0, sizeHint = text.length): number {
+export function scanWhitespace(text: string, cells: CellReader, builder: MatrixBuilder, linesBefore = 0): number {
   const length = text.length;
   let line = linesBefore;
   let pos = 0;
@@ -72,8 +71,6 @@ export function scanWhitespace(text: string, cells: CellReader, builder: MatrixB
     if (p === lineEnd || text.charCodeAt(p) === HASH) continue;
     if (builder.width < 0) {
       builder.addRow(text.slice(p, lineEnd).trim().split(/\s+/), line);
-      // Rows are usually about as long as the first: size the buffers for the whole text at once.
-      if (builder.width > 0) builder.expectRows(sizeHint / (lineEnd - p + 1) + 1);
       continue;
     }
     builder.reserve();

@@ -12,8 +12,6 @@ export interface FitState {
   maximization(): void;
   /** A copy of the current parameters, in the data's own coordinates. */
   mixture(): Mixture;
-  /** Responsibilities of the last E-step, row-major n×K. */
-  readonly posterior: Float64Array;
 }
 
 export type ModelName = 'gaussian' | 'kmeans';

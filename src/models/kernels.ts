@@ -21,8 +21,11 @@ export function dotProduct(a: Float64Array, ao: number, b: Float64Array, bo: num
   return s0 + s1 + (s2 + s3);
 }
 
-/** out[u,j] = x[u,·] · mu[j,·] for rows from ≤ u < to: X·muᵀ, with x n×d, mu k×d and out n×k, all row-major. */
-export function rowDots(x: Float64Array, from: number, to: number, d: number, mu: Float64Array, k: number, out: Float64Array): void {
+/**
+ * out[u − base, j] = x[u,·] · mu[j,·] for rows from ≤ u < to: X·muᵀ, with x n×d, mu k×d
+ * and out (rows from `base` on)×k, all row-major.
+ */
+export function rowDots(x: Float64Array, from: number, to: number, d: number, mu: Float64Array, k: number, out: Float64Array, base: number): void {
   let u = from;
   for (; u + 3 < to; u += 4) {
     const r0 = u * d;
@@ -56,7 +59,7 @@ export function rowDots(x: Float64Array, from: number, to: number, d: number, mu
         e1 += xi * v1;
         e2 += xi * v2;
       }
-      const o = u * k + j;
+      const o = (u - base) * k + j;
       out[o] = a0;
       out[o + 1] = a1;
       out[o + 2] = a2;
@@ -70,16 +73,26 @@ export function rowDots(x: Float64Array, from: number, to: number, d: number, mu
       out[o + 3 * k + 1] = e1;
       out[o + 3 * k + 2] = e2;
     }
-    for (; j < k; j++) for (let r = 0; r < 4; r++) out[(u + r) * k + j] = dotProduct(x, (u + r) * d, mu, j * d, d);
+    for (; j < k; j++) for (let r = 0; r < 4; r++) out[(u + r - base) * k + j] = dotProduct(x, (u + r) * d, mu, j * d, d);
   }
-  for (; u < to; u++) for (let j = 0; j < k; j++) out[u * k + j] = dotProduct(x, u * d, mu, j * d, d);
+  for (; u < to; u++) for (let j = 0; j < k; j++) out[(u - base) * k + j] = dotProduct(x, u * d, mu, j * d, d);
 }
 
 /**
- * out[o + j·d + i] += Σ_u w[u,j]·x[u,i] over rows from ≤ u < to: wᵀ·X, with x n×d and
- * w n×k row-major, and a k×d row-major block of out starting at offset o.
+ * out[o + j·d + i] += Σ_u w[u − base, j]·x[u,i] over rows from ≤ u < to: wᵀ·X, with x n×d
+ * and w (rows from `base` on)×k row-major, and a k×d row-major block of out at offset o.
  */
-export function addWeightedRows(x: Float64Array, w: Float64Array, from: number, to: number, d: number, k: number, out: Float64Array, o: number): void {
+export function addWeightedRows(
+  x: Float64Array,
+  w: Float64Array,
+  base: number,
+  from: number,
+  to: number,
+  d: number,
+  k: number,
+  out: Float64Array,
+  o: number,
+): void {
   let u = from;
   for (; u + 3 < to; u += 4) {
     const r0 = u * d;
@@ -88,7 +101,7 @@ export function addWeightedRows(x: Float64Array, w: Float64Array, from: number, 
     const r3 = r2 + d;
     let j = 0;
     for (; j + 2 < k; j += 3) {
-      const p0 = u * k + j;
+      const p0 = (u - base) * k + j;
       const p1 = p0 + k;
       const p2 = p1 + k;
       const p3 = p2 + k;
@@ -109,10 +122,10 @@ export function addWeightedRows(x: Float64Array, w: Float64Array, from: number, 
       }
     }
     for (; j < k; j++) {
-      const w0 = w[u * k + j];
-      const w1 = w[(u + 1) * k + j];
-      const w2 = w[(u + 2) * k + j];
-      const w3 = w[(u + 3) * k + j];
+      const w0 = w[(u - base) * k + j];
+      const w1 = w[(u + 1 - base) * k + j];
+      const w2 = w[(u + 2 - base) * k + j];
+      const w3 = w[(u + 3 - base) * k + j];
       const oj = o + j * d;
       for (let i = 0; i < d; i++) out[oj + i] += w0 * x[r0 + i] + w1 * x[r1 + i] + (w2 * x[r2 + i] + w3 * x[r3 + i]);
     }
@@ -120,7 +133,7 @@ export function addWeightedRows(x: Float64Array, w: Float64Array, from: number, 
   for (; u < to; u++) {
     const r = u * d;
     for (let j = 0; j < k; j++) {
-      const wj = w[u * k + j];
+      const wj = w[(u - base) * k + j];
       const oj = o + j * d;
       for (let i = 0; i < d; i++) out[oj + i] += wj * x[r + i];
     }

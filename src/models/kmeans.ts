@@ -11,7 +11,6 @@ import type { PreparedData } from './data';
  * Needs complete data.
  */
 export class KMeansState implements FitState {
-  readonly posterior: Float64Array;
   private readonly k: number;
   private readonly mu: Float64Array; // K×d, centred coordinates
   private readonly variance: Float64Array;
@@ -26,7 +25,6 @@ export class KMeansState implements FitState {
     const { n, d } = data;
     const k = start.k;
     this.k = k;
-    this.posterior = new Float64Array(n * k);
     this.mu = new Float64Array(k * d);
     for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) this.mu[j * d + i] = start.mu[j * d + i] - data.center[i];
     this.variance = start.var.slice();
@@ -39,7 +37,7 @@ export class KMeansState implements FitState {
 
   expectation(): number {
     const { n, d, x } = this.data;
-    const { k, mu, label, posterior } = this;
+    const { k, mu, label } = this;
     let cost = 0;
     for (let u = 0; u < n; u++) {
       let best = 0;
@@ -55,8 +53,6 @@ export class KMeansState implements FitState {
           best = j;
         }
       }
-      posterior[u * k + label[u]] = 0;
-      posterior[u * k + best] = 1;
       label[u] = best;
       cost += bestDist;
     }

@@ -10,6 +10,8 @@ const WEIGHT_EPSILON = 1e-16;
 export interface SphericalOptions {
   /** Floor on every variance after an M-step (0 = none). */
   readonly minVar: number;
+  /** Keep the whole n×K posterior of the last E-step (for filling a matrix); a fit needs only a chunk's at a time. */
+  readonly keepPosterior?: boolean;
 }
 
 /**
@@ -49,8 +51,9 @@ const statMissing = (k: number, d: number) => 1 + 3 * k + k * d;
 
 /**
  * Everything the chunk kernel reads and writes: the parameters (means centred,
- * K×d), what the E-step derives from them, each chunk's statistics and the
- * posterior. Plain arrays in one thread; SharedArrayBuffers when rows are split
+ * K×d), what the E-step derives from them, each chunk's statistics and, when
+ * asked for, the whole posterior (otherwise each thread keeps only its current
+ * chunk's). Plain arrays in one thread; SharedArrayBuffers when rows are split
  * across worker threads.
  */
 export interface SphericalBuffers {
@@ -64,10 +67,10 @@ export interface SphericalBuffers {
   /** d×K: mu², transposed for the missing-cell sums. */
   readonly muSquaredT: Float64Array;
   readonly stats: Float64Array;
-  readonly posterior: Float64Array;
+  readonly posterior: Float64Array | null;
 }
 
-export function allocateBuffers(layout: ChunkLayout, shared: boolean): SphericalBuffers {
+export function allocateBuffers(layout: ChunkLayout, shared: boolean, keepPosterior: boolean): SphericalBuffers {
   const f64 = (length: number) => (shared ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length));
   const { n, d, k } = layout;
   return {
@@ -80,18 +83,20 @@ export function allocateBuffers(layout: ChunkLayout, shared: boolean): Spherical
     muNorm: f64(k),
     muSquaredT: f64(d * k),
     stats: f64(layout.chunks * layout.statsSize),
-    posterior: f64(n * k),
+    posterior: keepPosterior ? f64(n * k) : null,
   };
 }
 
-/** Per-thread scratch for the chunk kernel. */
+/** Per-thread scratch for the chunk kernel, with room for one chunk's posterior. */
 export interface ChunkScratch {
   readonly missingNorm: Float64Array;
   readonly logTerm: Float64Array;
+  readonly posterior: Float64Array;
 }
 
-export function chunkScratch(k: number): ChunkScratch {
-  return { missingNorm: new Float64Array(k), logTerm: new Float64Array(k) };
+export function chunkScratch(layout: ChunkLayout): ChunkScratch {
+  const { k } = layout;
+  return { missingNorm: new Float64Array(k), logTerm: new Float64Array(k), posterior: new Float64Array(layout.chunkRows * k) };
 }
 
 /**
@@ -105,8 +110,11 @@ export function expectationChunk(data: PreparedData, layout: ChunkLayout, b: Sph
   const { k, statsSize } = layout;
   const from = chunk * layout.chunkRows;
   const to = Math.min(layout.n, from + layout.chunkRows);
-  const { posterior, stats, logWeight, halfLogNorm, invTwoVar, muNorm, muSquaredT } = b;
+  const { stats, logWeight, halfLogNorm, invTwoVar, muNorm, muSquaredT } = b;
   const { missingNorm, logTerm } = scratch;
+  // The whole posterior when it is kept, else this chunk's rows in scratch (row u at u − base).
+  const posterior = b.posterior ?? scratch.posterior;
+  const base = b.posterior ? 0 : from;
   const s = chunk * statsSize;
   stats.fill(0, s, s + statsSize);
   const nHat = s + statNHat(k);
@@ -115,10 +123,10 @@ export function expectationChunk(data: PreparedData, layout: ChunkLayout, b: Sph
   const missing = s + statMissing(k, d);
 
   // x_u·mu_j goes into the posterior buffer, which each row then overwrites.
-  rowDots(x, from, to, d, b.mu, k, posterior);
+  rowDots(x, from, to, d, b.mu, k, posterior, base);
   let logLikelihood = 0;
   for (let u = from; u < to; u++) {
-    const out = u * k;
+    const out = (u - base) * k;
     const observed = rowObserved[u];
     const sq = rowSquares[u];
     missingNorm.fill(0);
@@ -161,7 +169,7 @@ export function expectationChunk(data: PreparedData, layout: ChunkLayout, b: Sph
     }
   }
   stats[s + STAT_LL] = logLikelihood;
-  addWeightedRows(x, posterior, from, to, d, k, stats, s + statSumX(k));
+  addWeightedRows(x, posterior, base, from, to, d, k, stats, s + statSumX(k));
 }
 
 /** Runs expectationChunk over every chunk: in this thread, or spread over workers. */
@@ -177,7 +185,8 @@ export interface ChunkRunner {
  * over the data. Means are held centred (see PreparedData).
  */
 export class SphericalState implements FitState {
-  readonly posterior: Float64Array;
+  /** The last E-step's posterior, n×K, when the state was made with keepPosterior. */
+  readonly posterior: Float64Array | null;
   readonly layout: ChunkLayout;
   readonly buffers: SphericalBuffers;
   private readonly runner: ChunkRunner;
@@ -195,7 +204,7 @@ export class SphericalState implements FitState {
     const k = start.k;
     if (start.d !== d) throw new Error(`mixture has ${start.d} dimensions, data has ${d}`);
     this.layout = chunkLayout(data, k);
-    this.buffers = allocateBuffers(this.layout, runnerFor !== undefined);
+    this.buffers = allocateBuffers(this.layout, runnerFor !== undefined, options.keepPosterior === true);
     const { mu, variance, weight } = this.buffers;
     for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) mu[j * d + i] = start.mu[j * d + i] - data.center[i];
     variance.set(start.var);
@@ -206,7 +215,7 @@ export class SphericalState implements FitState {
   }
 
   private localRunner(): ChunkRunner {
-    const scratch = chunkScratch(this.layout.k);
+    const scratch = chunkScratch(this.layout);
     return {
       runAll: () => {
         for (let c = 0; c < this.layout.chunks; c++) expectationChunk(this.data, this.layout, this.buffers, c, scratch);

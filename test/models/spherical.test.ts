@@ -14,9 +14,9 @@ describe('spherical EM on complete data', () => {
   test('K=1: one E-step and one M-step', () => {
     // X = [0], [2]; mu = 0, var = 1, p = 1.
     // LL = ln N(0;0,1) + ln N(2;0,1) = −½ln2π − ½ln2π − 4/2 = −ln2π − 2.
-    const state = new SphericalState(prepareData(fromRows([[0], [2]])), mixture([[0]], [1], [1]), { minVar: 0 });
+    const state = new SphericalState(prepareData(fromRows([[0], [2]])), mixture([[0]], [1], [1]), { minVar: 0, keepPosterior: true });
     expect(state.expectation()).toBeCloseTo(-LOG_2PI - 2, 12);
-    expect(Array.from(state.posterior)).toEqual([1, 1]);
+    expect(Array.from(state.posterior!)).toEqual([1, 1]);
     state.maximization();
     // mu = (0+2)/2 = 1; var = ((0−1)² + (2−1)²)/(d·n̂) = 2/2 = 1; p = 1.
     const m = state.mixture();
@@ -29,12 +29,12 @@ describe('spherical EM on complete data', () => {
     // X = (0,0), (4,0); mu_1 = (0,0), mu_2 = (4,0); var = 1, 1; p = ½, ½.
     // Row 1: distances² 0 and 16, so f_2 − f_1 = −8 and post = (1, e⁻⁸)/(1+e⁻⁸); row 2 mirrored.
     // LL per row = ln ½ − ln2π + ln(1 + e⁻⁸)  (d=2: −(d/2)·ln2π·var = −ln2π).
-    const state = new SphericalState(prepareData(fromRows([[0, 0], [4, 0]])), mixture([[0, 0], [4, 0]], [1, 1], [0.5, 0.5]), { minVar: 0 });
+    const state = new SphericalState(prepareData(fromRows([[0, 0], [4, 0]])), mixture([[0, 0], [4, 0]], [1, 1], [0.5, 0.5]), { minVar: 0, keepPosterior: true });
     const ll = state.expectation();
     const a = 1 / (1 + Math.exp(-8));
     const b = Math.exp(-8) / (1 + Math.exp(-8));
     expect(ll).toBeCloseTo(2 * (Math.log(0.5) - LOG_2PI + Math.log(1 + Math.exp(-8))), 12);
-    const post = Array.from(state.posterior);
+    const post = Array.from(state.posterior!);
     [a, b, b, a].forEach((v, i) => expect(post[i]).toBeCloseTo(v, 14));
     state.maximization();
     // n̂ = (1, 1); mu_1 = (a·0 + b·4, 0) = (4b, 0); mu_2 = (4a, 0);
@@ -49,7 +49,7 @@ describe('spherical EM on complete data', () => {
 
   test('a component with no weight keeps its mean and variance', () => {
     // mu_2 sits at 1000 with var 1: its posterior underflows to exactly 0 for both rows.
-    const state = new SphericalState(prepareData(fromRows([[0], [1]])), mixture([[0.5], [1000]], [1, 1], [0.5, 0.5]), { minVar: 0 });
+    const state = new SphericalState(prepareData(fromRows([[0], [1]])), mixture([[0.5], [1000]], [1, 1], [0.5, 0.5]), { minVar: 0, keepPosterior: true });
     state.expectation();
     state.maximization();
     const m = state.mixture();
@@ -65,7 +65,7 @@ describe('spherical EM with missing cells', () => {
     // X = [1, ?], [3, 5]; mu = (0, 0), var = 1, p = 1.
     // Row 1 sees one cell: −½ln2π − 1/2. Row 2 sees two: −ln2π − (9+25)/2.
     // ln(p + 1e-16) = ln(1 + 1e-16), which is 0 in double precision.
-    const state = new SphericalState(prepareData(fromRows([[1, NaN], [3, 5]])), mixture([[0, 0]], [1], [1]), { minVar: 0.25 });
+    const state = new SphericalState(prepareData(fromRows([[1, NaN], [3, 5]])), mixture([[0, 0]], [1], [1]), { minVar: 0.25, keepPosterior: true });
     expect(state.expectation()).toBeCloseTo(-1.5 * LOG_2PI - 17.5, 12);
     state.maximization();
     // mu = ((1+3)/2, 5/1) = (2, 5): both denominators are ≥ 1.
@@ -83,6 +83,7 @@ describe('spherical EM with missing cells', () => {
     // Both variances come out ≈ 0 and are floored at 0.25.
     const state = new SphericalState(prepareData(fromRows([[0, NaN], [10, 9]])), mixture([[0, 1], [10, 9]], [1, 1], [0.5, 0.5]), {
       minVar: 0.25,
+      keepPosterior: true,
     });
     state.expectation();
     state.maximization();
@@ -96,10 +97,10 @@ describe('spherical EM with missing cells', () => {
 
   test('a row with every cell missing adds nothing to the LL and its posterior is p', () => {
     const start = mixture([[0, 0], [3, 3]], [1, 2], [0.3, 0.7]);
-    const withEmpty = new SphericalState(prepareData(fromRows([[1, 2], [NaN, NaN], [3, NaN]])), start, { minVar: 0.25 });
-    const without = new SphericalState(prepareData(fromRows([[1, 2], [3, NaN]])), start, { minVar: 0.25 });
+    const withEmpty = new SphericalState(prepareData(fromRows([[1, 2], [NaN, NaN], [3, NaN]])), start, { minVar: 0.25, keepPosterior: true });
+    const without = new SphericalState(prepareData(fromRows([[1, 2], [3, NaN]])), start, { minVar: 0.25, keepPosterior: true });
     expect(withEmpty.expectation()).toBeCloseTo(without.expectation(), 12);
-    expect(withEmpty.posterior[2]).toBeCloseTo(0.3, 12);
-    expect(withEmpty.posterior[3]).toBeCloseTo(0.7, 12);
+    expect(withEmpty.posterior![2]).toBeCloseTo(0.3, 12);
+    expect(withEmpty.posterior![3]).toBeCloseTo(0.7, 12);
   });
 });
