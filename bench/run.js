@@ -481,10 +481,11 @@ function main() {
         'iterations',
         'whole-process ms/iteration',
         ...(isNetflix ? ['RMSE'] : []),
-        ...(w.synthetic ? [`ms/iteration (in-process, ${SYNTH.iterations} iterations)`] : []),
+        ...(w.synthetic ? [`ms/iteration (in-process, ${SYNTH.iterations} iterations): median (min)`] : []),
         'BLAS',
       ];
-      const inProc = (x) => (w.synthetic ? [x && x.in_process_ms_per_iteration_median !== undefined ? fmt(x.in_process_ms_per_iteration_median, 2) : '-'] : []);
+      const inProc = (x) =>
+        w.synthetic ? [x && x.in_process_ms_per_iteration_median !== undefined ? `${fmt(x.in_process_ms_per_iteration_median, 2)} (${fmt(x.in_process_ms_per_iteration_min, 2)})` : '-'] : [];
       const row = (name, x, blas) =>
         x.ok
           ? [name, fmt(x.wall_median_s, 3), fmt(x.wall_min_s, 3), x.peak_rss_kib === null ? '-' : fmt(kibToMB(x.peak_rss_kib), 1), x.ll.toFixed(6), x.iterations, fmt(x.whole_process_ms_per_iteration, 2), ...(isNetflix ? [fmt(x.rmse, 6)] : []), ...inProc(x), blas]
@@ -706,9 +707,11 @@ function main() {
     const v =
       t.value === null
         ? 'n/a'
-        : `${t.unit === 'MB' ? t.value.toFixed(1) : t.unit === 's' ? t.value.toFixed(3) : t.value.toFixed(2)}${t.unit === '×' ? '×' : t.unit ? ' ' + t.unit : ''}${t.detail ? ' ' + t.detail : ''}`;
+        : `${t.unit === 'MB' ? t.value.toFixed(1) : t.value.toFixed(3)}${t.unit === '×' ? '×' : t.unit ? ' ' + t.unit : ''}${t.detail ? ' ' + t.detail : ''}`;
     say(`  ${t.status}  ${t.target.padEnd(tw)}  ${v}`);
   }
+  machine.loadavg_at_end = os.loadavg();
+  say(`load average at the end: ${machine.loadavg_at_end.map((x) => x.toFixed(2)).join(' ')} (at the start: ${machine.loadavg_at_start.map((x) => x.toFixed(2)).join(' ')}; the bench itself uses up to ${jobsN} cores)`);
   if (mismatches) say(`\n!!!!!!!! ${mismatches} LL MISMATCH(ES) — see above !!!!!!!!`);
   if (failures) say(`\n!! ${failures} failure(s) — see above`);
 

@@ -73,7 +73,23 @@ export function rowDots(x: Float64Array, from: number, to: number, d: number, mu
       out[o + 3 * k + 1] = e1;
       out[o + 3 * k + 2] = e2;
     }
-    for (; j < k; j++) for (let r = 0; r < 4; r++) out[(u + r - base) * k + j] = dotProduct(x, (u + r) * d, mu, j * d, d);
+    // The last one or two components: 4 rows × 1 component at a time.
+    for (; j < k; j++) {
+      const m0 = j * d;
+      let a0 = 0, b0 = 0, c0 = 0, e0 = 0; // prettier-ignore
+      for (let i = 0; i < d; i++) {
+        const v0 = mu[m0 + i];
+        a0 += x[r0 + i] * v0;
+        b0 += x[r1 + i] * v0;
+        c0 += x[r2 + i] * v0;
+        e0 += x[r3 + i] * v0;
+      }
+      const o = (u - base) * k + j;
+      out[o] = a0;
+      out[o + k] = b0;
+      out[o + 2 * k] = c0;
+      out[o + 3 * k] = e0;
+    }
   }
   for (; u < to; u++) for (let j = 0; j < k; j++) out[(u - base) * k + j] = dotProduct(x, u * d, mu, j * d, d);
 }

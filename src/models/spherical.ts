@@ -111,7 +111,7 @@ export function expectationChunk(data: PreparedData, layout: ChunkLayout, b: Sph
   const from = chunk * layout.chunkRows;
   const to = Math.min(layout.n, from + layout.chunkRows);
   const { stats, logWeight, halfLogNorm, invTwoVar, muNorm, muSquaredT } = b;
-  const { missingNorm, logTerm } = scratch;
+  const { missingNorm, logTerm } = scratch; // missingNorm stays 0 on complete data
   // The whole posterior when it is kept, else this chunk's rows in scratch (row u at u − base).
   const posterior = b.posterior ?? scratch.posterior;
   const base = b.posterior ? 0 : from;
@@ -129,8 +129,8 @@ export function expectationChunk(data: PreparedData, layout: ChunkLayout, b: Sph
     const out = (u - base) * k;
     const observed = rowObserved[u];
     const sq = rowSquares[u];
-    missingNorm.fill(0);
     if (missingStart && missingIndex) {
+      for (let j = 0; j < k; j++) missingNorm[j] = 0;
       for (let t = missingStart[u], end = missingStart[u + 1]; t < end; t++) {
         const base = missingIndex[t] * k;
         for (let j = 0; j < k; j++) missingNorm[j] += muSquaredT[base + j];
