@@ -2,6 +2,7 @@ import type { FitState } from './family';
 import type { Mixture } from './mixture';
 import type { PreparedData } from './data';
 import { addWeightedRows, rowDots } from './kernels';
+import { exp } from './exp';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 /** The course's guard against log(0) for a weight that has gone to zero. */
@@ -147,7 +148,7 @@ export function expectationChunk(data: PreparedData, layout: ChunkLayout, b: Sph
     // Max-shifted log-sum-exp; each posterior is its shifted exponential over the sum.
     let sum = 0;
     for (let j = 0; j < k; j++) {
-      const e = Math.exp(logTerm[j] - max);
+      const e = exp(logTerm[j] - max);
       logTerm[j] = e;
       sum += e;
     }

@@ -182,7 +182,11 @@ function expansionRounding(data: PreparedData, par: Parameters, posterior: Float
   return bound;
 }
 
-function runEm(matrix: Matrix, start: Mixture, minVar: number, iterations = ITERATIONS): Step[] {
+/**
+ * EM from `start` for `iterations` steps, or until `stop` says so after a step.
+ * `light`: skip the direct LL and its rounding bound (NaN), for long runs.
+ */
+function runEm(matrix: Matrix, start: Mixture, minVar: number, iterations = ITERATIONS, stop?: (steps: Step[]) => boolean, light = false): Step[] {
   const data = prepareData(matrix);
   // keepPosterior: the whole n×K posterior of each E-step is checked. (A variable, not
   // a literal, so this compiles whether or not SphericalOptions has that field.)
@@ -197,12 +201,13 @@ function runEm(matrix: Matrix, start: Mixture, minVar: number, iterations = ITER
     state.maximization();
     steps.push({
       ll,
-      direct: directLogLikelihood(data, par),
-      rounding: expansionRounding(data, par, posterior),
+      direct: light ? NaN : directLogLikelihood(data, par),
+      rounding: light ? NaN : expansionRounding(data, par, posterior),
       feasible: par.variance.every((v) => v >= minVar),
       after: state.mixture(),
       posterior,
     });
+    if (stop?.(steps)) break;
   }
   return steps;
 }
@@ -348,20 +353,19 @@ describe('EM invariants (SphericalState from randomInit, fixed seeds)', () => {
     expect(firstDecrease(steps)).toBe(1);
     // From there, with every variance at the floor, it does not decrease again.
     expect(steps[2].ll).toBe(steps[1].ll);
-    // The same happens through fitOne (the CLI's path), whose trace goes down, and
-    // the loop then stops on the decrease as if it had converged.
+    // The same happens through fitOne (the CLI's path): its trace goes down.
     const fit = fitOne(matrix, prepareData(matrix), { model: 'gaussian', k: 1, seed: 4, maxIter: 10 });
     expect(fit.trace[1]).toBeLessThan(fit.trace[0]);
   });
 
-  test("rounding: the E-step's expanded distance can lower the LL by more than 1e-12·|LL| at a small variance floor", () => {
+  test("rounding: at a 1e-6 floor the E-step's LL is off by ~1e-9, more than 1e-12·|LL|, but within its bound; the direct LL is monotone", () => {
     // Found by the complete-data property before it compared against the direct LL:
     // K = 4 on two distinct values, all variances at the 1e-6 floor. From iteration 8
     // the parameters are exactly mu = (4, 4, −3, 4), and the direct LL is the same
     // as at iteration 7, but the kernel's ‖x‖² − 2x·mu + ‖mu‖² leaves ~1e-15 instead
-    // of 0 for each row sitting on its mean, ×1/(2·1e-6): the kernel LL drops by ~2e-9
-    // (5e-11 relative). Not an EM failure: the direct LL is monotone, and the kernel
-    // stays within its rounding bound.
+    // of 0 for each row sitting on its mean, ×1/(2·1e-6): the kernel LL went from
+    // 42.618028060955865 to 42.61802805873542 (−2.2e-9, 5e-11 relative). Not an EM
+    // failure: the direct LL is monotone, and the kernel stays within its rounding bound.
     const matrix = fromRows([[4], [-3], [-3], [4], [4], [4], [-3], [4]]);
     const steps = runEm(matrix, randomInit(matrix, 4, 250).mixture, COMPLETE_DATA_MIN_VAR, 10);
     expect(firstDecrease(steps)).toBe(-1);
@@ -384,6 +388,11 @@ describe('EM invariants (SphericalState from randomInit, fixed seeds)', () => {
     if (!observed) return false;
     return steps.some(({ posterior, after: { k } }) => {
       for (let j = 0; j < k; j++) {
+        // With every posterior of the component exactly 0 or 1 the sums are exact
+        // integers in any order: no rounding to flip the step.
+        let fractional = false;
+        for (let u = 0; u < n; u++) if (posterior[u * k + j] > 0 && posterior[u * k + j] < 1) fractional = true;
+        if (!fractional) continue;
         for (let i = 0; i < d; i++) {
           let weight = 0;
           for (let u = 0; u < n; u++) if (observed[u * d + i]) weight += posterior[u * k + j];
@@ -395,22 +404,31 @@ describe('EM invariants (SphericalState from randomInit, fixed seeds)', () => {
   }
 
   /**
-   * Whether the run amplifies tiny differences: near a saddle of the likelihood
+   * EM until the parameters stop moving (no mean, variance or weight changes by more
+   * than 1e-13·max(1, |value|) in two steps running), or null if that takes more than
+   * `max` iterations.
+   *
+   * Why to convergence and not a fixed 30 iterations: near a saddle of the likelihood
    * (two components splitting one blob, say) EM's map is unstable, and a difference
-   * of an ulp — such as the order of a sum — grows by a constant factor per
-   * iteration (found: ×3 per iteration, 1.4e-9 relative at iteration 11, on complete
-   * data, with nothing wrong in the code). Permutation invariance to 1e-9 is a claim
-   * about well-conditioned runs only, so a draw is skipped when moving every start
-   * variance by 1e-14 (relative) moves some LL by more than 1e-10 (relative): an
-   * amplification ≥ 1e4, against the ~1e-16 that the order of the rows introduces.
+   * of an ulp — the order of a sum — grows by a constant factor per iteration (found
+   * on complete data: ×3 per iteration, 1.4e-9 relative by iteration 11, with nothing
+   * wrong in the code). A stable fixed point damps such differences again, so the
+   * claim is made about the converged fit. And why the parameters, not the LL: the LL
+   * is flat at the optimum, so an LL still to 1e-13 leaves the means free by ~1e-7.
    */
-  function unstable(matrix: Matrix, start: Mixture, minVar: number, steps: Step[]): boolean {
-    const nudged: Mixture = { ...start, var: start.var.map((v) => v * (1 + 1e-14)) };
-    const other = runEm(matrix, nudged, minVar);
-    return steps.some((s, t) => Math.abs(s.ll - other[t].ll) > 1e-10 * Math.abs(s.ll));
+  function runToConvergence(matrix: Matrix, start: Mixture, minVar: number, max = 2000): Step[] | null {
+    let still = 0;
+    const moved = (a: Mixture, b: Mixture) =>
+      (['mu', 'var', 'p'] as const).some((key) => a[key].some((v, c) => Math.abs(v - b[key][c]) > 1e-13 * Math.max(1, Math.abs(v))));
+    const steps = runEm(matrix, start, minVar, max, (s) => {
+      const t = s.length - 1;
+      still = t > 0 && !moved(s[t].after, s[t - 1].after) ? still + 1 : 0;
+      return still === 2;
+    }, true);
+    return still === 2 ? steps : null;
   }
 
-  test('permuting the rows, from the same start, changes the LL by < 1e-9 relative and the mixture by < 1e-9', () => {
+  test('permuting the rows, from the same start, changes the converged LL by < 1e-9 relative and the mixture by < 1e-9', () => {
     const close = (a: number, b: number, tol: number) => Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
     fc.assert(
       fc.property(
@@ -431,16 +449,15 @@ describe('EM invariants (SphericalState from randomInit, fixed seeds)', () => {
           // position, so initialising the permuted data would start elsewhere).
           const start = randomInit(matrix, k, seed).mixture;
           fc.pre(start.var.every((v) => v > 0));
-          const a = runEm(matrix, start, minVar);
-          const b = runEm(permuted, start, minVar);
+          const a = runToConvergence(matrix, start, minVar);
+          const b = runToConvergence(permuted, start, minVar);
+          fc.pre(a !== null && b !== null);
           fc.pre(!nearThreshold(matrix, a) && !nearThreshold(permuted, b));
-          fc.pre(!unstable(matrix, start, minVar, a));
-          a.forEach((step, t) => {
-            const other = b[t].ll;
-            if (!(Math.abs(step.ll - other) < 1e-9 * Math.max(Math.abs(step.ll), Math.abs(other)))) {
-              throw new Error(`iteration ${t + 1}: LL ${step.ll} unpermuted, ${other} permuted`);
-            }
-          });
+          const la = a[a.length - 1].ll;
+          const lb = b[b.length - 1].ll;
+          if (!(Math.abs(la - lb) < 1e-9 * Math.max(Math.abs(la), Math.abs(lb)))) {
+            throw new Error(`final LL ${la} unpermuted (${a.length} iterations), ${lb} permuted (${b.length})`);
+          }
           // The final mixture within 1e-9 (relative to max(1, |value|)).
           const fa = a[a.length - 1].after;
           const fb = b[b.length - 1].after;
@@ -460,18 +477,33 @@ describe('EM invariants (SphericalState from randomInit, fixed seeds)', () => {
   // sum Σ_{u: i∈C_u} post(u,j) itself. Here column 2 is observed in one row only,
   // whose posterior for component 1 is exactly 1: the observed weight is exactly 1,
   // and the course's rule (weight ≥ 1) moves mu_{1,2} to that row's 7. With that row
-  // first, the difference comes out a few ulps below 1 and mu_{1,2} stays at 5; with
-  // it last, it moves. Remove .failing once the weight is summed directly.
-  test.failing('a coordinate observed by one row with posterior exactly 1 moves to that row, whatever the row order', () => {
+  // last it does; with it first, the difference comes out a few ulps below 1 and
+  // mu_{1,2} stays at its start, 5.
+  describe('the observed weight of a mean coordinate (missing-data M-step)', () => {
     const start: Mixture = { k: 2, d: 2, mu: new Float64Array([100, 5, 0, 0]), var: new Float64Array([2500, 1]), p: new Float64Array([0.5, 0.5]) };
     const others = [0.1, -0.3, 0.7, 0.2, -0.9, 0.5].map((x) => [x, NaN]);
-    const meanAfterOneStep = (rows: number[][]) => {
-      const state = new SphericalState(prepareData(fromRows(rows)), start, { minVar: MISSING_DATA_MIN_VAR });
+    const oneStep = (rows: number[][]) => {
+      const options = { minVar: MISSING_DATA_MIN_VAR, keepPosterior: true };
+      const state = new SphericalState(prepareData(fromRows(rows)), start, options);
       state.expectation();
+      const posterior = state.posterior!.slice();
       state.maximization();
-      return state.mixture().mu[1];
+      return { posterior, mean: state.mixture().mu[1] };
     };
-    expect(meanAfterOneStep([...others, [100, 7]])).toBe(7);
-    expect(meanAfterOneStep([[100, 7], ...others])).toBe(7); // fails: 5
+
+    test('the setting: the one row that observes column 2 has posterior exactly 1 for component 1, in either order', () => {
+      const last = oneStep([...others, [100, 7]]);
+      const first = oneStep([[100, 7], ...others]);
+      expect(last.posterior[2 * others.length]).toBe(1);
+      expect(first.posterior[0]).toBe(1);
+      // The other rows' posteriors for component 1 are fractions (what the subtraction rounds).
+      for (let u = 1; u <= others.length; u++) expect(first.posterior[2 * u]).toBeGreaterThan(0);
+      expect(last.mean).toBe(7);
+    });
+
+    // Remove .failing once the weight is summed directly.
+    test.failing('with the observing row first, the coordinate still moves to 7', () => {
+      expect(oneStep([[100, 7], ...others]).mean).toBe(7); // today: 5
+    });
   });
 });

@@ -149,7 +149,19 @@ const tableCase: fc.Arbitrary<Case> = fc
       format === 'csv' ? cells.join(',') : format === 'tsv' ? cells.join('\t') : cells.map((c, i) => (i > 0 ? seps[r][i] : '') + c).join('');
     const lines: string[] = [];
     if (columns) lines.push(join(columns, rows.length));
-    rows.forEach((row, r) => lines.push(join(row.map((v, c) => cellText(v, format, choices[r][c])), r)));
+    rows.forEach((row, r) =>
+      lines.push(
+        join(
+          row.map((v, c) => {
+            // Known bug, reported (see the failing test below): a sniffed TSV whose first
+            // line starts or ends with an empty cell is read as whitespace. So there, NA.
+            const edge = format === 'tsv' && how === 'sniff' && r === 0 && !columns && (c === 0 || c === row.length - 1);
+            return cellText(v, format, edge && choices[r][c].marker === '' ? { ...choices[r][c], marker: 'NA' } : choices[r][c]);
+          }),
+          r,
+        ),
+      ),
+    );
     const text = (bom ? '\ufeff' : '') + lines.join(eol) + (finalEol ? eol : '');
     const source = how === 'extension' ? `table.${EXTENSION[format]}` : how === 'sniff' ? '<stdin>' : 'table.dat';
     const delimiter = how === 'option' ? DELIMITER[format] : undefined;
@@ -178,6 +190,31 @@ function expectSameMatrix(t: Table, rows: number[][]): void {
 }
 
 describe('parseTable reads back hand-written tables exactly', () => {
+  // Known bug, reported: sniffDelimiter trims the first line before looking for a
+  // tab, so a leading or trailing empty TSV cell there disappears, the text is taken
+  // for whitespace, and the table comes back with fewer columns (silently when every
+  // row has the same gap) or fails as ragged. Named .tsv, the same texts read right.
+  // Remove .failing once fixed, and the NA workaround in tableCase.
+  test.failing.each([
+    ['\t1\n\t2\n', 2, 2], // today: 2×1, [1, 2]
+    ['1\t\n2\t\n', 2, 2], // today: 2×1, [1, 2]
+    ['\t1\n3\t2\n', 2, 2], // today: "<stdin>:2: the row has 2 cells, but line 1 has 1"
+    ['\t?\n\t\n\t0\n', 3, 2], // today: 2×1
+  ])('a sniffed TSV whose first line starts or ends with an empty cell keeps its columns (%j)', (text, rows, cols) => {
+    const t = parseTable(text, '<stdin>');
+    expect({ rows: t.matrix.rows, cols: t.matrix.cols, delimiter: t.delimiter }).toEqual({ rows, cols, delimiter: '\t' });
+  });
+
+  test.each([
+    ['\t1\n\t2\n', 2, 2],
+    ['1\t\n2\t\n', 2, 2],
+    ['\t1\n3\t2\n', 2, 2],
+    ['\t?\n\t\n\t0\n', 3, 2],
+  ])('the same TSV named .tsv keeps its columns (%j)', (text, rows, cols) => {
+    const t = parseTable(text, 'x.tsv');
+    expect({ rows: t.matrix.rows, cols: t.matrix.cols }).toEqual({ rows, cols });
+  });
+
   test('CSV, TSV and whitespace; header or not; missing cells; LF or CRLF; BOM; final newline or not', () => {
     fc.assert(
       fc.property(tableCase, (c) => {
