@@ -4,7 +4,7 @@ import { missingCount, type Matrix } from '../core/matrix';
 import { availableParallelism } from 'os';
 import type { SweepResult } from '../fit/sweep';
 import { sweepParallel } from '../fit/parallel';
-import { isSuccessful } from '../fit/fit';
+import { isSuccessful, type FailedFit } from '../fit/fit';
 import { readTable } from '../io/read';
 import { formatTable, type Table } from '../io/table';
 import { writeFileAtomic } from '../io/atomic';
@@ -40,9 +40,12 @@ async function loadAndSweep(
   const { matrix } = table;
   const ks = options.k ?? parseKList(DEFAULT_K).filter((k) => k <= matrix.rows);
   const tooMany = ks.find((k) => k > matrix.rows);
-  if (tooMany !== undefined) throw new UsageError(`--k ${tooMany} is more components than the ${matrix.rows} rows of ${file}`);
+  const source = file === '-' ? '<stdin>' : file;
+  if (tooMany !== undefined) {
+    throw new UsageError(`--k ${tooMany} is more components than ${source} has rows (${matrix.rows})`);
+  }
   if (options.model === 'kmeans' && matrix.observed) {
-    throw new UsageError(`--model kmeans needs complete data, but ${file} has ${missingCount(matrix)} missing cells; use --model gaussian`);
+    throw new UsageError(`--model kmeans needs complete data, but ${source} has ${missingCount(matrix)} missing cells; use --model gaussian`);
   }
   await beforeFit(table);
   const result = await sweepParallel(matrix, {
@@ -55,13 +58,15 @@ async function loadAndSweep(
     minVar: options.minVar,
     criterion: options.criterion,
   });
+  if (!result.selected) {
+    // Every fit failed: one error line, with the first reason.
+    const first = result.fits[0] as FailedFit;
+    const n = result.fits.length;
+    throw new DataError(`${n === 1 ? 'the fit' : `all ${n} fits`} failed; K=${first.k} seed=${first.seed}: ${first.error}`);
+  }
   for (const fit of result.fits) {
     if (!isSuccessful(fit)) warn(io, `K=${fit.k} seed=${fit.seed} failed: ${fit.error}`);
     else if (!fit.converged) warn(io, `K=${fit.k} seed=${fit.seed} stopped at --max-iter ${options.maxIter} before converging`);
-  }
-  if (!result.selected) {
-    const n = result.fits.length;
-    throw new DataError(n === 1 ? 'the fit failed; see the warning above' : `all ${n} fits failed; see the warnings above`);
   }
   return { table, result };
 }

@@ -11,7 +11,7 @@ import { CONTROL, type RowSplitWorkerInput } from './rowsplit';
 if (parentPort) {
   const { data, control, index, threads } = workerData as RowSplitWorkerInput & { data: PreparedData };
   parentPort.on('message', ({ layout, buffers }: { layout: ChunkLayout; buffers: SphericalBuffers }) => {
-    const scratch = chunkScratch(layout);
+    const scratch = chunkScratch(layout, data.observed !== null);
     let seen = Atomics.load(control, CONTROL.generation);
     Atomics.add(control, CONTROL.ready, 1);
     Atomics.notify(control, CONTROL.ready);

@@ -33,7 +33,7 @@ export function runLoop(state: FitState, objective: Objective, options: LoopOpti
     iterations = iteration;
     if (!Number.isFinite(current)) {
       throw new DataError(
-        `the ${objective.name === 'cost' ? 'cost' : 'log-likelihood'} became ${current} at iteration ${iteration}: ` +
+        `the ${objective.name === 'cost' ? 'cost' : 'log-likelihood'} is not a finite number at iteration ${iteration}: ` +
           'a component collapsed onto a single point (variance 0); try fewer components or a variance floor such as --min-var 1e-6',
       );
     }

@@ -46,7 +46,7 @@ export class RowSplitPool {
     const control = this.control;
     Atomics.store(control, CONTROL.ready, 0);
     for (const worker of this.workers) worker.postMessage({ layout, buffers });
-    const scratch = chunkScratch(layout);
+    const scratch = chunkScratch(layout, this.data.observed !== null);
     const helpers = this.threads - 1;
     let ready = false;
     const waitFor = (slot: number, count: number) => {

@@ -38,7 +38,8 @@ export function delimiterFromName(name: string): Delimiter | undefined {
  */
 export function sniffDelimiter(text: string): Delimiter {
   const match = /^[ \t]*[^#\s][^\n]*/m.exec(text);
-  const line = match ? match[0].trim() : '';
+  // Not trimmed: a TSV line may start or end with an empty cell (a tab at its edge).
+  const line = match ? match[0] : '';
   if (line.includes(',')) return ',';
   if (!line.includes('\t') || /[^\S\t]\t|\t[^\S\t]/.test(line)) return 'whitespace';
   const severalNumbers = (cell: string) => {

@@ -20,6 +20,8 @@ export interface PreparedData {
   readonly rowSquares: Float64Array;
   /** |C_u|: how many cells of each row are observed. */
   readonly rowObserved: Float64Array;
+  /** For data with missing cells: the mask (1 = observed), row-major n×d. */
+  readonly observed: Uint8Array | null;
   /** For data with missing cells: missing column indices, row u at missingIndex[missingStart[u]..missingStart[u+1]). */
   readonly missingStart: Int32Array | null;
   readonly missingIndex: Int32Array | null;
@@ -74,5 +76,10 @@ export function prepareData(m: Matrix, shared = false): PreparedData {
     rowObserved[u] = count;
   }
   if (missingStart) missingStart[n] = t;
-  return { n, d, x, center, rowSquares, rowObserved, missingStart, missingIndex };
+  let observed: Uint8Array | null = null;
+  if (mask) {
+    observed = shared ? new Uint8Array(new SharedArrayBuffer(mask.length)) : new Uint8Array(mask.length);
+    observed.set(mask);
+  }
+  return { n, d, x, center, rowSquares, rowObserved, observed, missingStart, missingIndex };
 }

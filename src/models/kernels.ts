@@ -95,11 +95,13 @@ export function rowDots(x: Float64Array, from: number, to: number, d: number, mu
 }
 
 /**
- * out[o + j·d + i] += Σ_u w[u − base, j]·x[u,i] over rows from ≤ u < to: wᵀ·X, with x n×d
- * and w (rows from `base` on)×k row-major, and a k×d row-major block of out at offset o.
+ * out[o + j·d + i] += Σ_u w[u − base, j]·x[u − xBase, i] over rows from ≤ u < to: wᵀ·X, with
+ * x (rows from `xBase` on)×d and w (rows from `base` on)×k row-major, and a k×d row-major
+ * block of out at offset o.
  */
 export function addWeightedRows(
   x: Float64Array,
+  xBase: number,
   w: Float64Array,
   base: number,
   from: number,
@@ -111,7 +113,7 @@ export function addWeightedRows(
 ): void {
   let u = from;
   for (; u + 3 < to; u += 4) {
-    const r0 = u * d;
+    const r0 = (u - xBase) * d;
     const r1 = r0 + d;
     const r2 = r1 + d;
     const r3 = r2 + d;
@@ -147,7 +149,7 @@ export function addWeightedRows(
     }
   }
   for (; u < to; u++) {
-    const r = u * d;
+    const r = (u - xBase) * d;
     for (let j = 0; j < k; j++) {
       const wj = w[(u - base) * k + j];
       const oj = o + j * d;

@@ -27,7 +27,7 @@ export interface ChunkLayout {
   readonly k: number;
   readonly chunkRows: number;
   readonly chunks: number;
-  /** Per chunk: [LL, n̂ (K), Σw‖x_C‖² (K), Σw|C| (K), Σw·x (K×d), Σw·δ(i∉C) (d×K, with missing cells)]. */
+  /** Per chunk: [LL, n̂ (K), Σw‖x_C‖² (K), Σw|C| (K), Σw·x (K×d), Σw·δ(i∈C) (K×d, with missing cells)]. */
   readonly statsSize: number;
 }
 
@@ -39,7 +39,7 @@ export function chunkLayout(data: PreparedData, k: number): ChunkLayout {
   const { n, d } = data;
   const chunkRows = Math.max(MIN_CHUNK_ROWS, Math.ceil(n / MAX_CHUNKS / 4) * 4);
   const chunks = Math.max(1, Math.ceil(n / chunkRows));
-  const statsSize = 1 + 3 * k + k * d + (data.missingIndex ? d * k : 0);
+  const statsSize = 1 + 3 * k + k * d + (data.observed ? k * d : 0);
   return { n, d, k, chunkRows, chunks, statsSize };
 }
 
@@ -48,7 +48,7 @@ const statNHat = (k: number) => 1;
 const statRowSq = (k: number) => 1 + k;
 const statObserved = (k: number) => 1 + 2 * k;
 const statSumX = (k: number) => 1 + 3 * k;
-const statMissing = (k: number, d: number) => 1 + 3 * k + k * d;
+const statObservedWeight = (k: number, d: number) => 1 + 3 * k + k * d;
 
 /**
  * Everything the chunk kernel reads and writes: the parameters (means centred,
@@ -88,16 +88,23 @@ export function allocateBuffers(layout: ChunkLayout, shared: boolean, keepPoster
   };
 }
 
-/** Per-thread scratch for the chunk kernel, with room for one chunk's posterior. */
+/** Per-thread scratch for the chunk kernel, with room for one chunk's posterior and mask. */
 export interface ChunkScratch {
   readonly missingNorm: Float64Array;
   readonly logTerm: Float64Array;
   readonly posterior: Float64Array;
+  /** The chunk's mask as 0/1 doubles (with missing cells only). */
+  readonly mask: Float64Array;
 }
 
-export function chunkScratch(layout: ChunkLayout): ChunkScratch {
-  const { k } = layout;
-  return { missingNorm: new Float64Array(k), logTerm: new Float64Array(k), posterior: new Float64Array(layout.chunkRows * k) };
+export function chunkScratch(layout: ChunkLayout, hasMissing: boolean): ChunkScratch {
+  const { k, d, chunkRows } = layout;
+  return {
+    missingNorm: new Float64Array(k),
+    logTerm: new Float64Array(k),
+    posterior: new Float64Array(chunkRows * k),
+    mask: new Float64Array(hasMissing ? chunkRows * d : 0),
+  };
 }
 
 /**
@@ -107,7 +114,7 @@ export function chunkScratch(layout: ChunkLayout): ChunkScratch {
  * cells are 0 in x, so x·mu_j is a dense product over all columns.
  */
 export function expectationChunk(data: PreparedData, layout: ChunkLayout, b: SphericalBuffers, chunk: number, scratch: ChunkScratch): void {
-  const { d, x, rowSquares, rowObserved, missingStart, missingIndex } = data;
+  const { d, x, rowSquares, rowObserved, observed: mask, missingStart, missingIndex } = data;
   const { k, statsSize } = layout;
   const from = chunk * layout.chunkRows;
   const to = Math.min(layout.n, from + layout.chunkRows);
@@ -121,7 +128,6 @@ export function expectationChunk(data: PreparedData, layout: ChunkLayout, b: Sph
   const nHat = s + statNHat(k);
   const rowSq = s + statRowSq(k);
   const observedSum = s + statObserved(k);
-  const missing = s + statMissing(k, d);
 
   // x_u·mu_j goes into the posterior buffer, which each row then overwrites.
   rowDots(x, from, to, d, b.mu, k, posterior, base);
@@ -156,21 +162,22 @@ export function expectationChunk(data: PreparedData, layout: ChunkLayout, b: Sph
     const inverse = 1 / sum;
     for (let j = 0; j < k; j++) {
       const w = logTerm[j] * inverse;
-      logTerm[j] = w;
       posterior[out + j] = w;
       stats[nHat + j] += w;
       stats[rowSq + j] += w * sq;
       stats[observedSum + j] += w * observed;
     }
-    if (missingStart && missingIndex) {
-      for (let t = missingStart[u], end = missingStart[u + 1]; t < end; t++) {
-        const base = missing + missingIndex[t] * k;
-        for (let j = 0; j < k; j++) stats[base + j] += logTerm[j];
-      }
-    }
   }
   stats[s + STAT_LL] = logLikelihood;
-  addWeightedRows(x, posterior, base, from, to, d, k, stats, s + statSumX(k));
+  addWeightedRows(x, 0, posterior, base, from, to, d, k, stats, s + statSumX(k));
+  if (mask) {
+    // Each mean coordinate's weight, Σ_u post·δ(i∈C_u), summed directly (not as n̂ less
+    // the missing cells' weight) so that the course's "≥ 1" test sees exact sums: a
+    // coordinate seen by one row with posterior 1 has weight exactly 1.
+    const m = scratch.mask;
+    for (let c = from * d, end = to * d, t = 0; c < end; c++, t++) m[t] = mask[c];
+    addWeightedRows(m, from, posterior, base, from, to, d, k, stats, s + statObservedWeight(k, d));
+  }
 }
 
 /** Runs expectationChunk over every chunk: in this thread, or spread over workers. */
@@ -208,7 +215,9 @@ export class SphericalState implements FitState {
     this.buffers = allocateBuffers(this.layout, runnerFor !== undefined, options.keepPosterior === true);
     const { mu, variance, weight } = this.buffers;
     for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) mu[j * d + i] = start.mu[j * d + i] - data.center[i];
-    variance.set(start.var);
+    // The floor holds from the start: a start at 0 (identical rows) or below it would
+    // make the first E-step infinite or let the first M-step lower the LL.
+    for (let j = 0; j < k; j++) variance[j] = Math.max(start.var[j], options.minVar);
     weight.set(start.p);
     this.posterior = this.buffers.posterior;
     this.total = new Float64Array(this.layout.statsSize);
@@ -216,7 +225,7 @@ export class SphericalState implements FitState {
   }
 
   private localRunner(): ChunkRunner {
-    const scratch = chunkScratch(this.layout);
+    const scratch = chunkScratch(this.layout, this.data.observed !== null);
     return {
       runAll: () => {
         for (let c = 0; c < this.layout.chunks; c++) expectationChunk(this.data, this.layout, this.buffers, c, scratch);
@@ -262,11 +271,11 @@ export class SphericalState implements FitState {
     const rowSq = statRowSq(k);
     const observedSum = statObserved(k);
     const sumX = statSumX(k);
-    const missing = this.data.missingIndex ? statMissing(k, d) : -1;
+    const observedWeightAt = this.data.observed ? statObservedWeight(k, d) : -1;
     // With missing cells a mean coordinate moves only where it has at least one
     // row's worth of weight (the course's rule); on complete data, wherever the
     // component has any weight. Elsewhere the previous value stays.
-    const minWeight = missing >= 0 ? 1 : Number.MIN_VALUE;
+    const minWeight = observedWeightAt >= 0 ? 1 : Number.MIN_VALUE;
     for (let j = 0; j < k; j++) {
       const nj = total[nHat + j];
       weight[j] = nj / n;
@@ -276,7 +285,7 @@ export class SphericalState implements FitState {
       for (let i = 0; i < d; i++) {
         const c = j * d + i;
         const sx = total[sumX + c];
-        const observedWeight = missing >= 0 ? nj - total[missing + i * k + j] : nj;
+        const observedWeight = observedWeightAt >= 0 ? total[observedWeightAt + c] : nj;
         if (observedWeight >= minWeight) mu[c] = sx / observedWeight;
         const m = mu[c];
         cross += m * sx;

@@ -278,8 +278,8 @@ describe('usage errors: exit 2, one line, nothing on stdout', () => {
     ['--k 0', [TOY, '--k', '0'], /option '-k, --k <list>' argument '0' is invalid\. 0 in "0" is outside 1\.\.1000000/],
     ['--k 1..x', [TOY, '--k', '1..x'], /argument '1\.\.x' is invalid\. "1\.\.x" is not an integer, a list \(1,2,4\) or a range \(1\.\.4\)/],
     ['--k 3..1', [TOY, '--k', '3..1'], /argument '3\.\.1' is invalid\. the range "3\.\.1" runs backwards; write 1\.\.3/],
-    ['--k 251 on 250 rows', [TOY, '--k', '251'], new RegExp(`--k 251 is more components than the 250 rows of ${escapeRegExp(TOY)}$`, 'm')],
-    ['--k 1..251 on 250 rows', [TOY, '--k', '249..251'], /--k 251 is more components than the 250 rows/],
+    ['--k 251 on 250 rows', [TOY, '--k', '251'], new RegExp(`--k 251 is more components than ${escapeRegExp(TOY)} has rows \\(250\\)$`, 'm')],
+    ['--k 1..251 on 250 rows', [TOY, '--k', '249..251'], /--k 251 is more components than .* has rows \(250\)/],
     ['--seed 4294967296', [TOY, '--seed', '4294967296'], /option '-s, --seed <list>' argument '4294967296' is invalid\. 4294967296 in "4294967296" is outside 0\.\.4294967295/],
     ['--seeds 4294967296', [TOY, '--seeds', '4294967296'], /argument '4294967296' is invalid/],
     ['--seed -1', [TOY, '--seed', '-1'], /option '-s, --seed <list>' argument '-1' is invalid\. "-1" is not an integer, a list/],
@@ -576,5 +576,36 @@ describe('--jobs and repeated --missing', () => {
     const r = await runCli([file, '--missing', '-1', '--missing', '-9', '--k', '1', '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).input.missing).toBe(3);
+  });
+});
+
+describe('degenerate fits', () => {
+  test('when every fit fails: exit 1 and exactly one line, with the first reason', async () => {
+    const r = await runCli(['-', '--k', '3', '--seeds', '0..2'], { stdin: '0 0\n0 0\n0 0\n5 5\n' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^gmm-fit: error: all 3 fits failed; K=3 seed=0: the log-likelihood is not a finite number at iteration \d+: a component collapsed onto a single point \(variance 0\); try fewer components or a variance floor such as --min-var 1e-6\n$/);
+  });
+
+  test('some fits fail: a warning each, the sweep goes on, the JSON holds their reasons and no NaN', async () => {
+    const r = await runCli(['-', '--k', '1..3', '--seeds', '0..1', '--json'], { stdin: '0 0\n0 0\n0 0\n5 5\n' });
+    expect(r.code).toBe(0);
+    expect(r.stderr.trim().split('\n').every((line) => line.startsWith('gmm-fit: warning: K='))).toBe(true);
+    expect(r.stdout).not.toMatch(/NaN|Infinity|null/);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.fits.filter((f: { error?: string }) => f.error)).not.toHaveLength(0);
+    expect(doc.selected.k).toBe(1);
+  });
+
+  test('--min-var keeps identical rows fittable: the floor holds from the start', async () => {
+    const r = await runCli(['-', '--k', '1', '--min-var', '1', '--json'], { stdin: '1\n1\n' });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).fits[0].mixture.var).toEqual([1]);
+  });
+
+  test('stdin is named <stdin> in messages', async () => {
+    const r = await runCli(['-', '--k', '3'], { stdin: '1\n2\n' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('gmm-fit: error: --k 3 is more components than <stdin> has rows (2)\n');
   });
 });
