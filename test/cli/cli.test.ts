@@ -609,3 +609,46 @@ describe('degenerate fits', () => {
     expect(r.stderr).toBe('gmm-fit: error: --k 3 is more components than <stdin> has rows (2)\n');
   });
 });
+
+describe('every error case: its exit code, its message, and no --out file', () => {
+  const tmp = useTempDir();
+  const bad = (name: string, content: string | Buffer) => {
+    const file = path.join(tmp(), name);
+    fs.writeFileSync(file, content);
+    return file;
+  };
+
+  test.each<[string, () => string[], number, RegExp]>([
+    ['a missing file', () => [path.join(tmp(), 'nope.txt')], 1, /nope\.txt: no such file$/m],
+    ['a directory', () => [tmp()], 1, /is a directory, not a file$/m],
+    ['an empty file', () => [bad('empty.txt', '')], 1, /empty\.txt: the file is empty/],
+    ['a header with no rows', () => [bad('h.csv', 'a,b\n')], 1, /h\.csv: there is a header but no rows of numbers/],
+    ['a ragged row', () => [bad('r.txt', '1 2\n3 4 5\n')], 1, /r\.txt:2: the row has 3 cells, but line 1 has 2/],
+    ['a non-numeric cell', () => [bad('n.txt', '1 2\n3 abc\n')], 1, /n\.txt:2:2: "abc" is not a number/],
+    ['infinity', () => [bad('i.txt', '1 2\n-Infinity 4\n')], 1, /i\.txt:2:1: "-Infinity" is infinite/],
+    ['an overflowing number', () => [bad('o.txt', '1 2\n1e999 4\n')], 1, /o\.txt:2:1: "1e999" overflows a double/],
+    ['a binary file', () => [bad('b.txt', Buffer.from([49, 32, 50, 10, 0, 1, 2]))], 1, /b\.txt: looks like a binary file/],
+    ['a non-UTF-8 file', () => [bad('u.txt', Buffer.from([49, 32, 0xff, 10]))], 1, /u\.txt: is not UTF-8 text/],
+    ['K < 1', () => [TOY, '--k', '0'], 2, /argument '0' is invalid/],
+    ['K > rows', () => [TOY, '--k', '251'], 2, /more components than/],
+    ['a seed out of range', () => [TOY, '--seed', '4294967296'], 2, /outside 0\.\.4294967295/],
+    ['a malformed range', () => [TOY, '--k', '1..x'], 2, /is not an integer, a list/],
+    ['a backwards range', () => [TOY, '--k', '3..1'], 2, /runs backwards/],
+    ['--tol 0', () => [TOY, '--tol', '0'], 2, /expected a number > 0/],
+    ['a negative --min-var', () => [TOY, '--min-var', '-1'], 2, /expected a number ≥ 0/],
+    ['--max-iter 0', () => [TOY, '--max-iter', '0'], 2, /expected an integer ≥ 1/],
+    ['an unknown flag', () => [TOY, '--precison', '3'], 2, /unknown option '--precison' \(Did you mean --precision\?\)/],
+  ])('%s', async (_name, args, code, message) => {
+    const out = path.join(tmp(), 'out.json');
+    const argv = args();
+    const before = new Set(fs.readdirSync(tmp()));
+    const r = await runCli([...argv, '--out', out]);
+    expect(r.code).toBe(code);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^gmm-fit: error: /);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+    expect(fs.existsSync(out)).toBe(false);
+    expect(new Set(fs.readdirSync(tmp()))).toEqual(before); // no temporary file either
+  });
+});
