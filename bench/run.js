@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// npm run bench  =  node bench/run.js [--runs N] [--quick] [--only NAME[,NAME]] [--install-peers] [--unset-openblas-coretype]
+// npm run bench  =  node bench/run.js [--runs N] [--quick] [--only NAME[,NAME]] [--large-runs N] [--install-peers] [--unset-openblas-coretype]
 //
 // Times gmm-fit (whole process, through bench/rss.js for its peak RSS) and the
 // numpy peer bench/peers/numpy_job.py (the course code, bench/reference/course.py)
@@ -10,7 +10,10 @@
 // iterations from the same start) also times one EM iteration in-process:
 // gmm-fit's sweepParallel (bench/synth-gmm.js, jobs=1 and jobs=N), the numpy
 // peer's 50 iterations and scikit-learn's GaussianMixture.fit
-// (bench/peers/sklearn_job.py). See bench/README.md.
+// (bench/peers/sklearn_job.py). The `large` workload (2,000,000 x 10, ~190 MB of
+// text) measures memory only: gmm-fit's peak RSS against 3 x the matrix in
+// doubles + Node's baseline (the peak RSS of `gmm-fit --version`), no peer.
+// See bench/README.md.
 
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -22,9 +25,13 @@ const RSS = path.join(__dirname, 'rss.js');
 const PEER = path.join(__dirname, 'peers', 'numpy_job.py');
 const SKLEARN_PEER = path.join(__dirname, 'peers', 'sklearn_job.py');
 const SYNTH_GMM = path.join(__dirname, 'synth-gmm.js');
+const SYNTH_DATA = path.join(__dirname, 'synth-data.js');
 const { writeSynthetic } = require('./synth-data.js');
-const WORKLOAD_NAMES = ['toy-fit', 'toy-sweep', 'netflix', 'synthetic'];
+const WORKLOAD_NAMES = ['toy-fit', 'toy-sweep', 'netflix', 'synthetic', 'large'];
 const SYNTH = { k: 8, seed: 0, iterations: 50 };
+// `large`: data n x d with k true clusters from bench/synth-data.js (generator seed
+// fixed below); the CLI fits K=4 from seed 0 for 5 iterations (memory, not speed).
+const LARGE = { n: 2000000, d: 10, k: 4, dataSeed: 20240608, cliK: 4, cliSeed: 0, maxIter: 5, rssFactor: 3 };
 const PYTHON = process.env.GMM_FIT_PYTHON || '/usr/bin/python3';
 const OUT_JSON = path.join(__dirname, 'last-run.json');
 const OPENBLAS_VARS = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'];
@@ -36,13 +43,15 @@ const TARGETS = {
   netflixRssMB: 300, // MB (10^6 bytes), gmm-fit peak
   netflixRatio: 1.0, // gmm-fit / numpy wall median
   syntheticPerIteration: 0.5, // gmm-fit (best jobs) / scikit-learn, in-process ms per EM iteration
+  largeRssFactor: LARGE.rssFactor, // (peak RSS − Node baseline) / (n·d·8 bytes)
 };
 
-const USAGE = `usage: node bench/run.js [--runs N] [--quick] [--only NAME[,NAME]] [--install-peers] [--unset-openblas-coretype]
+const USAGE = `usage: node bench/run.js [--runs N] [--quick] [--only NAME[,NAME]] [--large-runs N] [--install-peers] [--unset-openblas-coretype]
 
   --runs N                    runs per tool and workload; wall time is their median (default 5)
   --quick                     one run each (same as --runs 1)
   --only NAME[,NAME]          run only these workloads (${WORKLOAD_NAMES.join(', ')}); default all
+  --large-runs N              runs of the \`large\` workload (default 1, whatever --runs/--quick say)
   --install-peers             first apt-get install -y python3-numpy python3-scipy python3-sklearn
   --unset-openblas-coretype   remove OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE from the numpy
                               peer's environment only (default: environment left as it is)
@@ -53,13 +62,17 @@ default ../shared/data next to the repository), GMM_FIT_PYTHON (default /usr/bin
 
 // ---- arguments ---------------------------------------------------------------
 function parseArgs(argv) {
-  const opts = { runs: 5, quick: false, installPeers: false, unsetCoretype: false, only: null };
+  const opts = { runs: 5, quick: false, installPeers: false, unsetCoretype: false, only: null, largeRuns: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--runs' || a.startsWith('--runs=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
       if (v === undefined || !/^[1-9]\d*$/.test(v)) fail(`--runs needs a positive integer, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
       opts.runs = Number(v);
+    } else if (a === '--large-runs' || a.startsWith('--large-runs=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (v === undefined || !/^[1-9]\d*$/.test(v)) fail(`--large-runs needs a positive integer, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
+      opts.largeRuns = Number(v);
     } else if (a === '--only' || a.startsWith('--only=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
       const names = (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
@@ -116,7 +129,8 @@ function describeFailure(r) {
 }
 
 // ---- one gmm-fit run ---------------------------------------------------------
-function runGmmFit(args) {
+/** The CLI through bench/rss.js: the timed result plus `maxrss` (KiB), the @@maxrss line stripped from stderr. */
+function runRss(args) {
   const r = timed(process.execPath, [RSS, ...args], process.env);
   // strip the @@maxrss line (and the blank line rss.js puts before it)
   let maxrss = null;
@@ -127,6 +141,13 @@ function runGmmFit(args) {
     else kept.push(line);
   }
   r.stderr = kept.join('\n').replace(/\n{2,}/g, '\n').trim();
+  r.maxrss = maxrss;
+  return r;
+}
+
+function runGmmFit(args) {
+  const r = runRss(args);
+  const maxrss = r.maxrss;
   if (r.error || r.status !== 0) return { ok: false, wall: r.wall, error: describeFailure(r), stderr: r.stderr };
   let doc;
   try {
@@ -149,8 +170,30 @@ function runGmmFit(args) {
     seed: sel ? sel.seed : null,
     iterations,
     rmse: doc.completion ? doc.completion.rmse ?? null : null,
+    input: doc.input ? { rows: doc.input.rows ?? null, cols: doc.input.cols ?? null } : null,
     stderr: r.stderr,
   };
+}
+
+/** Node's baseline for `large`: the peak RSS of bench/rss.js running `gmm-fit --version`. */
+function runBaseline() {
+  const r = runRss(['--version']);
+  if (r.error || r.status !== 0) return { ok: false, wall: r.wall, error: describeFailure(r) };
+  if (r.maxrss === null) return { ok: false, wall: r.wall, error: 'no @@maxrss line from bench/rss.js' };
+  return { ok: true, wall: r.wall, maxrss_kib: r.maxrss, version: r.stdout.trim() };
+}
+
+/** sha256 of a file, read in 4 MiB pieces (the large file is ~190 MB). */
+function sha256File(file) {
+  const hash = require('crypto').createHash('sha256');
+  const buf = Buffer.allocUnsafe(4 << 20);
+  const fd = fs.openSync(file, 'r');
+  try {
+    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) hash.update(buf.subarray(0, n));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return hash.digest('hex');
 }
 
 // ---- one numpy (or scikit-learn) peer run -------------------------------------
@@ -349,6 +392,7 @@ function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gmm-fit-bench-'));
   const toy = path.join('data', 'toy.txt');
   const synthFile = path.join(tmp, 'synthetic.txt');
+  const largeFile = path.join(tmp, 'large.txt');
   const jobsN = os.availableParallelism();
   const jobsList = jobsN > 1 ? [1, jobsN] : [1];
 
@@ -366,6 +410,12 @@ function main() {
       synthetic: true,
       cli: [synthFile, '--k', String(SYNTH.k), '--seed', String(SYNTH.seed), '--max-iter', String(SYNTH.iterations), '--tol', '1e-300', '--json'],
       peer: [synthFile],
+    },
+    {
+      name: 'large',
+      large: true,
+      file: largeFile,
+      cli: [largeFile, '--k', String(LARGE.cliK), '--seed', String(LARGE.cliSeed), '--max-iter', String(LARGE.maxIter), '--json'],
     },
   ].filter((w) => selected(w.name));
 
@@ -393,7 +443,9 @@ function main() {
     `machine: ${machine.cpu}, ${machine.cores} cores (availableParallelism ${jobsN}), ${machine.platform}; load average ${machine.loadavg_at_start.map((x) => x.toFixed(2)).join(' ')}; node ${machine.node}; numpy ${machine.numpy ?? 'n/a'}, scipy ${machine.scipy ?? 'n/a'}` +
       (sk ? `, scikit-learn ${machine.sklearn ?? 'n/a'}` : ''),
   );
-  say(`runs per tool and workload: ${opts.runs} (wall = median, whole process, spawn to exit; runs alternate gmm-fit / numpy${sk ? ' / scikit-learn' : ''})`);
+  say(`runs per tool and workload: ${opts.runs} (wall = median, whole process, spawn to exit; runs alternate gmm-fit / numpy${sk ? ' / scikit-learn' : ''})` +
+      (selected('large') ? `; large: ${opts.largeRuns} run${opts.largeRuns === 1 ? '' : 's'} (--large-runs, default 1)` : ''),
+  );
   if (opts.only) say(`--only: ${opts.only.join(', ')}`);
   say(envNote);
   if (install) say(`--install-peers: ${install.command}: ${install.ok ? 'ok' : 'FAILED'}`);
@@ -423,6 +475,10 @@ function main() {
       if (w.skip) {
         say(w.skip);
         results[w.name] = { skipped: w.skip };
+        continue;
+      }
+      if (w.large) {
+        runLarge(w);
         continue;
       }
       const withSk = Boolean(w.synthetic && sk && sk.ok);
@@ -544,6 +600,138 @@ function main() {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 
+  // The `large` workload: memory only, no peer. Generates its file (in a child
+  // process: the generator itself holds ~1 GB while it writes), then per run the
+  // Node baseline (bench/rss.js running `gmm-fit --version`) and the CLI fit,
+  // both through bench/rss.js; deletes the file after the runs.
+  function runLarge(w) {
+    const runs = opts.largeRuns;
+    const genArgs = ['--n', String(LARGE.n), '--d', String(LARGE.d), '--k', String(LARGE.k), '--seed', String(LARGE.dataSeed)];
+    const r = (results[w.name] = {
+      command: ['gmm-fit', ...w.cli].join(' '),
+      baseline_command: 'gmm-fit --version (through bench/rss.js)',
+      data_command: `node bench/synth-data.js ${w.file} ${genArgs.join(' ')}`,
+      runs,
+      numpy: { ok: false, skipped: 'no peer: memory only' },
+    });
+    say(`== large: ${r.command}`);
+    progress(`bench: large: generating ${LARGE.n} × ${LARGE.d}… `);
+    const gen = timed(process.execPath, [SYNTH_DATA, w.file, ...genArgs], process.env);
+    let data = null;
+    if (!gen.error && gen.status === 0) {
+      try {
+        data = JSON.parse(gen.stdout.trim().split('\n').pop());
+      } catch {
+        data = null;
+      }
+    }
+    if (!data) {
+      progress('FAILED\n');
+      failures++;
+      r.skipped = `large skipped: generating the data failed: ${describeFailure(gen)}`;
+      r.gmm_fit = { ok: false, error: r.skipped };
+      say(`!! ${r.skipped}`);
+      return;
+    }
+    data.seconds = gen.wall;
+    data.sha256 = sha256File(w.file);
+    r.data = data;
+    progress(`${gen.wall.toFixed(2)} s\n`);
+
+    const gRuns = [];
+    const bRuns = [];
+    for (let i = 0; i < runs; i++) {
+      progress(`bench: large run ${i + 1}/${runs}: node baseline`);
+      const b = runBaseline();
+      bRuns.push(b);
+      progress(` ${b.ok ? fmt(kibToMB(b.maxrss_kib), 1) + ' MB' : 'FAILED'}, gmm-fit`);
+      const x = runGmmFit(w.cli);
+      gRuns.push(x);
+      progress(` ${x.ok ? `${x.wall.toFixed(3)}s, ${x.maxrss_kib === null ? '?' : fmt(kibToMB(x.maxrss_kib), 1)} MB` : 'FAILED'}\n`);
+    }
+    fs.rmSync(w.file, { force: true });
+
+    const g = (r.gmm_fit = summarize(gRuns));
+    const bOk = bRuns.filter((b) => b.ok);
+    const b = (r.baseline = bOk.length
+      ? {
+          ok: true,
+          failed_runs: bRuns.length - bOk.length,
+          rss_median_kib: median(bOk.map((x) => x.maxrss_kib)),
+          rss_kib: bOk.map((x) => x.maxrss_kib),
+          wall_median_s: median(bOk.map((x) => x.wall)),
+          wall_min_s: Math.min(...bOk.map((x) => x.wall)),
+          wall_s: bOk.map((x) => x.wall),
+          version: bOk[bOk.length - 1].version,
+        }
+      : { ok: false, error: bRuns.length ? bRuns[bRuns.length - 1].error : 'not run' });
+
+    const rows = [
+      g.ok
+        ? ['gmm-fit', fmt(g.wall_median_s, 3), fmt(g.wall_min_s, 3), g.peak_rss_kib === null ? '-' : fmt(kibToMB(g.peak_rss_kib), 1), g.ll.toFixed(6), g.iterations]
+        : ['gmm-fit', 'FAILED', '', '', '', ''],
+      b.ok
+        ? ['node baseline (gmm-fit --version)', fmt(b.wall_median_s, 3), fmt(b.wall_min_s, 3), fmt(kibToMB(b.rss_median_kib), 1), '-', '-']
+        : ['node baseline (gmm-fit --version)', 'FAILED', '', '', '', ''],
+    ];
+    say(table(['tool', 'wall median (s)', 'min (s)', 'peak RSS (MB)', 'LL', 'iterations'], rows));
+    say(
+      `data: ${data.n} × ${data.d}, ${data.k} true clusters (centres N(0, ${data.spread}²) per coordinate, noise N(0, ${data.noise}²), generator seed ${data.seed}), ` +
+        `${(data.bytes / 1e6).toFixed(1)} MB text, sha256 ${data.sha256.slice(0, 16)}…; generated in ${data.seconds.toFixed(1)} s (not timed), deleted after the run${runs === 1 ? '' : 's'}`,
+    );
+
+    if (!g.ok) {
+      failures++;
+      say(`!! gmm-fit FAILED: ${g.error}`);
+    } else if (g.failed_runs) {
+      failures++;
+      say(`!! gmm-fit: ${g.failed_runs} of ${runs} runs failed`);
+    }
+    if (g.ok && g.ll_varies_between_runs) say('!! gmm-fit LL differed between runs (shown: last run)');
+    if (!b.ok) {
+      failures++;
+      say(`!! node baseline (bench/rss.js --version) FAILED: ${b.error}`);
+    } else if (b.failed_runs) {
+      failures++;
+      say(`!! node baseline: ${b.failed_runs} of ${runs} runs failed`);
+    }
+    const input = g.ok ? (gRuns.filter((x) => x.ok).pop() || {}).input : null;
+    if (g.ok && (!input || input.rows !== data.n || input.cols !== data.d)) {
+      failures++;
+      say(`!! gmm-fit read ${input ? `${input.rows} × ${input.cols}` : 'an unknown shape (no "input" in its JSON)'}, not ${data.n} × ${data.d}`);
+    }
+    if (g.ok && g.iterations !== LARGE.maxIter) say(`note: gmm-fit ran ${g.iterations} EM iterations, not ${LARGE.maxIter} (it converged early)`);
+
+    if (g.ok && b.ok && g.peak_rss_kib !== null) {
+      const matrix = data.n * data.d * 8;
+      const peak = g.peak_rss_kib * 1024;
+      const base = b.rss_median_kib * 1024;
+      const ratio = (peak - base) / matrix;
+      const limit = LARGE.rssFactor * matrix + base;
+      r.memory = {
+        text_bytes: data.bytes,
+        matrix_bytes: matrix,
+        peak_rss_bytes: peak,
+        baseline_rss_bytes: base,
+        over_baseline_bytes: peak - base,
+        ratio_over_baseline_to_matrix: ratio,
+        limit_bytes: limit,
+        factor: LARGE.rssFactor,
+        within: peak <= limit,
+      };
+      const mb = (x) => (x / 1e6).toFixed(1);
+      say(
+        `memory: text ${mb(data.bytes)} MB; matrix in doubles n·d·8 = ${data.n}·${data.d}·8 = ${mb(matrix)} MB; gmm-fit wall ${g.wall_median_s.toFixed(3)} s` +
+          `${runs > 1 ? ' (median)' : ''}; peak RSS ${mb(peak)} MB${runs > 1 ? ' (max over runs)' : ''}; Node baseline ${mb(base)} MB${runs > 1 ? ' (median)' : ''}`,
+      );
+      say(
+        `  (peak − baseline) / matrix = ${mb(peak - base)} / ${mb(matrix)} = ${ratio.toFixed(2)}  ` +
+          `(limit: ${LARGE.rssFactor} × ${mb(matrix)} + ${mb(base)} = ${mb(limit)} MB)`,
+      );
+    }
+    say('no peer: memory only');
+  }
+
   // The synthetic workload's own checks: iteration counts, in-process LLs vs numpy,
   // scikit-learn's LL (reported, explained, not a failure), and the data check.
   function synthChecks(r, g, p, s, ip) {
@@ -638,7 +826,8 @@ function main() {
   for (const w of workloads) {
     const r = results[w.name];
     let text;
-    if (r.skipped) text = 'n/a (workload skipped)';
+    if (w.large) text = 'n/a (no peer: memory only)';
+    else if (r.skipped) text = 'n/a (workload skipped)';
     else if (!r.gmm_fit.ok || !r.numpy.ok) text = `n/a (${!r.gmm_fit.ok ? 'gmm-fit failed' : r.numpy.skipped ? 'no numpy peer' : 'numpy peer failed'})`;
     else {
       ratios[w.name] = r.gmm_fit.wall_median_s / r.numpy.wall_median_s;
@@ -699,6 +888,19 @@ function main() {
       detail: bestSynth ? `(best: jobs=${bestSynth.jobs})` : '',
       test: (v) => v <= TARGETS.syntheticPerIteration,
     },
+    (() => {
+      const m = results.large && results.large.memory;
+      const mb = (x) => (x / 1e6).toFixed(1);
+      return {
+        name: 'large-input peak RSS ≤ 3 × matrix + Node baseline',
+        value: m ? m.ratio_over_baseline_to_matrix : null,
+        unit: '×',
+        detail: m
+          ? `((peak − baseline)/matrix; peak ${mb(m.peak_rss_bytes)} MB ${m.within ? '≤' : '>'} ${m.factor} × ${mb(m.matrix_bytes)} + ${mb(m.baseline_rss_bytes)} = ${mb(m.limit_bytes)} MB)`
+          : '',
+        test: (v) => v <= TARGETS.largeRssFactor,
+      };
+    })(),
   ].map((t) => ({ target: t.name, value: t.value, status: verdict(t.value, t.value !== null && t.test(t.value)), unit: t.unit, detail: t.detail || undefined }));
   say('');
   say('targets:');
@@ -719,7 +921,7 @@ function main() {
     date: started.toISOString(),
     finished: new Date().toISOString(),
     machine,
-    options: { runs: opts.runs, quick: opts.quick, only: opts.only, install_peers: opts.installPeers, unset_openblas_coretype: opts.unsetCoretype },
+    options: { runs: opts.runs, quick: opts.quick, only: opts.only, large_runs: opts.largeRuns, install_peers: opts.installPeers, unset_openblas_coretype: opts.unsetCoretype },
     install_peers: install,
     peer: probe.ok ? { python: PYTHON, numpy: probe.numpy, scipy: probe.scipy } : { skipped: probe.reason },
     sklearn_peer: sk ? (sk.ok ? { python: PYTHON, sklearn: sk.sklearn } : { skipped: sk.reason }) : { skipped: 'synthetic not selected' },
@@ -738,6 +940,8 @@ function main() {
         'synthetic only: gmm-fit = time of one await sweepParallel(...) call / 50 (bench/synth-gmm.js, one process per run, jobs=1 and jobs=availableParallelism()); numpy = the 50 E+M iterations alone / 50; scikit-learn = GaussianMixture.fit(X) / 50 (includes input validation, one final E-step and, before sklearn 1.3, the discarded init_params step; ms_per_iteration_em_only_median subtracts the last two)',
       ll: 'log-likelihood of the selected fit; synthetic: of the 50th E-step (scikit-learn: lower_bound_ × n)',
       synthetic_data: 'bench/synth-data.js, generated once per bench run into a temp folder and deleted at the end',
+      large:
+        'memory only, no peer: 2,000,000 x 10 from bench/synth-data.js (--k 4, seed 20240608), generated once per bench run and deleted after its runs; gmm-fit FILE --k 4 --seed 0 --max-iter 5 --json through bench/rss.js, --large-runs runs (default 1, independent of --runs); Node baseline = peak RSS of bench/rss.js running gmm-fit --version, measured before each run (median used); ratio = (peak RSS, max over runs − baseline) / (n·d·8 bytes); target ≤ 3',
     },
     workloads: results,
     ratios_gmm_fit_over_numpy: ratios,

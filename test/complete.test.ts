@@ -54,13 +54,14 @@ test("a cell missing from the truth counts as 0 over all cells and is left out o
 
 test('fillMatrix: the posterior-weighted mean, observed cells unchanged', () => {
   // One component: every posterior is 1, so each missing cell becomes mu's coordinate.
-  const one: Mixture = { k: 1, d: 3, mu: Float64Array.from([7, 8, 9]), var: Float64Array.from([1]), p: Float64Array.from([1]) };
+  const one: Mixture = { k: 1, d: 3, covariance: 'spherical', mu: Float64Array.from([7, 8, 9]), var: Float64Array.from([1]), p: Float64Array.from([1]) };
   expect(Array.from(fillMatrix(input, one))).toEqual([1, 8, 3, 7, 4, 5]);
   // Two components far apart: row 1 (1, ?, 3) sits on mu_1 = (1, 30, 3), row 2 (?, 4, 5) on mu_2 = (20, 4, 5).
   // Row 1's distance² to mu_2 is 19² + 2² = 365, row 2's to mu_1 is 26² + 2² = 680 (var 1):
   // each posterior is 1 to within e^(−182), so the fills are 30 and 20.
   const two: Mixture = {
     k: 2,
+    covariance: 'spherical',
     d: 3,
     mu: Float64Array.from([1, 30, 3, 20, 4, 5]),
     var: Float64Array.from([1, 1]),

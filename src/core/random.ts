@@ -31,6 +31,13 @@ export class NumpyRandomState {
     return value;
   }
 
+  /** A uniform double in [0, 1) from 53 random bits, as numpy's legacy `random_sample()`. */
+  randomSample(): number {
+    const a = this.mt.random_int() >>> 5;
+    const b = this.mt.random_int() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
   /** numpy's legacy `permutation(n)`: a Fisher–Yates shuffle from the top. */
   permutation(n: number): Int32Array {
     const a = new Int32Array(n);

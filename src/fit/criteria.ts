@@ -1,14 +1,14 @@
-import { freeParameters } from '../models/mixture';
+import { freeParameters, type Covariance } from '../models/mixture';
 
 export type Criterion = 'bic' | 'aic' | 'll';
 export const CRITERIA: readonly Criterion[] = ['bic', 'aic', 'll'];
 
 /** BIC = LL − (p/2)·ln n, larger is better (the course's sign). */
-export function bic(logLikelihood: number, k: number, d: number, n: number): number {
-  return logLikelihood - (freeParameters(k, d) / 2) * Math.log(n);
+export function bic(logLikelihood: number, k: number, d: number, n: number, covariance: Covariance = 'spherical'): number {
+  return logLikelihood - (freeParameters(k, d, covariance) / 2) * Math.log(n);
 }
 
 /** AIC = LL − p, larger is better (on the same scale as the course's BIC). */
-export function aic(logLikelihood: number, k: number, d: number): number {
-  return logLikelihood - freeParameters(k, d);
+export function aic(logLikelihood: number, k: number, d: number, covariance: Covariance = 'spherical'): number {
+  return logLikelihood - freeParameters(k, d, covariance);
 }

@@ -1,9 +1,11 @@
 import type { Matrix } from '../core/matrix';
-import { randomInit, type Initialisation } from '../core/init';
+import { randomInit, type InitMethod, type Initialisation } from '../core/init';
 import { DataError, assertUnreachable } from '../core/errors';
 import type { PreparedData } from '../models/data';
 import { COST, LOG_LIKELIHOOD, type FitState, type ModelName, type Objective } from '../models/family';
-import type { Mixture } from '../models/mixture';
+import type { Covariance, Mixture } from '../models/mixture';
+import { DiagState } from '../models/diag';
+import { FullState } from '../models/full';
 import { SphericalState, type ChunkLayout, type ChunkRunner, type SphericalBuffers } from '../models/spherical';
 import { KMeansState } from '../models/kmeans';
 import { runLoop } from './em';
@@ -21,6 +23,12 @@ export interface FitOptions {
   readonly maxIter: number;
   /** Undefined: 0.25 with missing cells, none on complete data. */
   readonly minVar?: number;
+  /** The Gaussian family; default spherical (the course's model). */
+  readonly covariance?: Covariance;
+  /** Added to the variances (the diagonal) after each M-step; default 0 for spherical, 1e-6 otherwise (scikit-learn's). */
+  readonly regCovar?: number;
+  /** How the start is drawn: random rows (default), k-means++ rows, or a k-means run from the random rows. */
+  readonly init?: InitMethod | 'kmeans';
   readonly onIteration?: (iteration: number, objective: number) => void;
   /** Gaussian fits: run the E-step's row chunks elsewhere (worker threads); default here. */
   readonly runnerFor?: (layout: ChunkLayout, buffers: SphericalBuffers) => ChunkRunner;
@@ -28,6 +36,7 @@ export interface FitOptions {
 
 interface FitCommon {
   readonly model: ModelName;
+  readonly covariance: Covariance;
   readonly k: number;
   readonly seed: number;
   /** The rows of the input whose values became the initial means. */
@@ -73,10 +82,27 @@ function minVarFor(data: PreparedData, options: FitOptions): number {
   return options.minVar ?? (data.missingIndex ? MISSING_DATA_MIN_VAR : 0);
 }
 
+/** scikit-learn's reg_covar for diag and full; none for spherical, whose course model has none. */
+export const DEFAULT_REG_COVAR = 1e-6;
+
+export function regCovarFor(options: Pick<FitOptions, 'covariance' | 'regCovar'>): number {
+  return options.regCovar ?? ((options.covariance ?? 'spherical') === 'spherical' ? 0 : DEFAULT_REG_COVAR);
+}
+
 function stateFor(model: ModelName, data: PreparedData, start: Mixture, minVar: number, options: FitOptions): FitState {
+  const regCovar = regCovarFor(options);
   switch (model) {
     case 'gaussian':
-      return new SphericalState(data, start, { minVar }, options.runnerFor);
+      switch (start.covariance) {
+        case 'spherical':
+          return new SphericalState(data, start, { minVar, regCovar }, options.runnerFor);
+        case 'diag':
+          return new DiagState(data, start, { minVar, regCovar });
+        case 'full':
+          return new FullState(data, start, { minVar, regCovar });
+        default:
+          return assertUnreachable(start.covariance);
+      }
     case 'kmeans':
       return new KMeansState(data, start);
     default:
@@ -84,14 +110,27 @@ function stateFor(model: ModelName, data: PreparedData, start: Mixture, minVar: 
   }
 }
 
-/** Log-likelihood of `mixture` on the data: one E-step. */
+/** Log-likelihood of `mixture` on the data: one E-step of its family, with no floor. */
 export function logLikelihoodOf(data: PreparedData, mixture: Mixture): number {
-  return new SphericalState(data, mixture, { minVar: 0 }).expectation();
+  return stateFor('gaussian', data, mixture, 0, { model: 'gaussian', k: mixture.k, seed: 0, maxIter: 1, regCovar: 0 }).expectation();
 }
 
 /** One fit from the numpy-parity random start. Failures come back as a FailedFit, never thrown. */
 export function fitOne(matrix: Matrix, data: PreparedData, options: FitOptions): Fit {
-  return fitFrom(data, randomInit(matrix, options.k, options.seed), options);
+  return fitFrom(data, startFor(matrix, data, options), options);
+}
+
+/** The starting mixture the options ask for. */
+export function startFor(matrix: Matrix, data: PreparedData, options: FitOptions): Initialisation {
+  const covariance = options.model === 'kmeans' ? 'spherical' : options.covariance ?? 'spherical';
+  const regCovar = regCovarFor({ ...options, covariance });
+  const method = options.init === 'kmeans++' ? 'kmeans++' : 'random';
+  const start = randomInit(matrix, options.k, options.seed, { covariance, regCovar, method });
+  if (options.init !== 'kmeans' || options.model === 'kmeans') return start;
+  // k-means from the random rows, then each component from its cluster.
+  const kmeans = new KMeansState(data, randomInit(matrix, options.k, options.seed).mixture);
+  runLoop(kmeans, COST, { tol: COST.defaultTol, maxIter: options.maxIter });
+  return { rows: start.rows, mixture: kmeans.clusterMixture(covariance, regCovar, start.mixture) };
 }
 
 /** One fit from a given start (`options.k` must match it; `options.seed` is recorded). */
@@ -123,6 +162,7 @@ export function fitFrom(data: PreparedData, init: Initialisation, options: FitOp
     const n = data.n;
     return {
       model,
+      covariance: init.mixture.covariance,
       k,
       seed,
       initialRows,
@@ -131,12 +171,12 @@ export function fitFrom(data: PreparedData, init: Initialisation, options: FitOp
       ...(model === 'kmeans' ? { cost: loop.objective } : {}),
       iterations: loop.iterations,
       converged: loop.converged,
-      bic: bic(logLikelihood, k, data.d, n),
-      aic: aic(logLikelihood, k, data.d),
+      bic: bic(logLikelihood, k, data.d, n, init.mixture.covariance),
+      aic: aic(logLikelihood, k, data.d, init.mixture.covariance),
       mixture,
     };
   } catch (err) {
     if (!(err instanceof DataError)) throw err;
-    return { model, k, seed, initialRows, trace, error: err.message };
+    return { model, covariance: init.mixture.covariance, k, seed, initialRows, trace, error: err.message };
   }
 }

@@ -2,9 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { Matrix } from '../core/matrix';
-import { randomInit } from '../core/init';
 import { prepareData } from '../models/data';
-import { fitFrom, type Fit } from './fit';
+import { fitFrom, startFor, type Fit } from './fit';
 import { compiledScript, RowSplitPool } from './rowsplit';
 import { selectBest, sweep, type SweepOptions, type SweepResult } from './sweep';
 import type { FitTask, WorkerInput } from './worker';
@@ -33,7 +32,8 @@ export const DEFAULT_MIN_ROW_SPLIT_WORK = 1e6;
 export async function sweepParallel(matrix: Matrix, options: ParallelOptions): Promise<SweepResult> {
   const count = options.ks.length * options.seeds.length;
   const work = matrix.rows * matrix.cols * options.ks.reduce((sum, k) => sum + k, 0) * options.seeds.length;
-  if (count === 1 && options.model === 'gaussian' && options.jobs > 1 && work >= (options.minRowSplitWork ?? DEFAULT_MIN_ROW_SPLIT_WORK)) {
+  const spherical = options.model === 'gaussian' && (options.covariance ?? 'spherical') === 'spherical';
+  if (count === 1 && spherical && options.jobs > 1 && work >= (options.minRowSplitWork ?? DEFAULT_MIN_ROW_SPLIT_WORK)) {
     return fitRowSplit(matrix, options);
   }
   const workers = Math.min(options.jobs, count);
@@ -42,12 +42,19 @@ export async function sweepParallel(matrix: Matrix, options: ParallelOptions): P
   }
 
   // The starts are drawn here; the workers need only the prepared data, in shared memory.
-  const tasks: FitTask[] = [];
-  for (const k of options.ks) for (const seed of options.seeds) tasks.push({ index: tasks.length, k, seed, init: randomInit(matrix, k, seed) });
   const data = prepareData(matrix, true);
+  const tasks: FitTask[] = [];
+  for (const k of options.ks) for (const seed of options.seeds) tasks.push({ index: tasks.length, k, seed, init: startFor(matrix, data, { ...options, onIteration: undefined, k, seed }) });
   const input: WorkerInput = {
     data,
-    options: { model: options.model, tol: options.tol, maxIter: options.maxIter, minVar: options.minVar },
+    options: {
+      model: options.model,
+      tol: options.tol,
+      maxIter: options.maxIter,
+      minVar: options.minVar,
+      covariance: options.covariance,
+      regCovar: options.regCovar,
+    },
   };
   const fits: Fit[] = new Array(tasks.length);
   let next = 0;
@@ -89,7 +96,7 @@ async function fitRowSplit(matrix: Matrix, options: ParallelOptions): Promise<Sw
   const pool = new RowSplitPool(data, options.jobs);
   let fit: Fit;
   try {
-    fit = fitFrom(data, randomInit(matrix, k, seed), {
+    fit = fitFrom(data, startFor(matrix, data, { ...options, onIteration: undefined, k, seed }), {
       ...options,
       k,
       seed,

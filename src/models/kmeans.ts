@@ -1,5 +1,5 @@
 import type { FitState } from './family';
-import type { Mixture } from './mixture';
+import { varianceSize, type Covariance, type Mixture } from './mixture';
 import type { PreparedData } from './data';
 
 /**
@@ -86,11 +86,47 @@ export class KMeansState implements FitState {
     for (let j = 0; j < k; j++) if (count[j] > 0) variance[j] = deviation[j] / (d * count[j]);
   }
 
+  /**
+   * A Gaussian start from the clusters: their means, p_j = n_j/n, and each cluster's
+   * own spread in the family's shape plus `reg`. A cluster too small to have a
+   * spread (fewer than two distinct rows) keeps `fallback`'s covariance.
+   */
+  clusterMixture(covariance: Covariance, reg: number, fallback: Mixture): Mixture {
+    const { n, d, x, center } = this.data;
+    const { k, mu, label } = this;
+    const size = varianceSize(covariance, d);
+    const spread = new Float64Array(k * size);
+    const count = new Float64Array(k);
+    for (let u = 0; u < n; u++) {
+      const j = label[u];
+      count[j]++;
+      for (let a = 0; a < d; a++) {
+        const da = x[u * d + a] - mu[j * d + a];
+        if (covariance === 'spherical') spread[j] += da * da;
+        else if (covariance === 'diag') spread[j * d + a] += da * da;
+        else for (let b = 0; b < d; b++) spread[j * d * d + a * d + b] += da * (x[u * d + b] - mu[j * d + b]);
+      }
+    }
+    for (let j = 0; j < k; j++) {
+      let zero = true;
+      for (let t = 0; t < size; t++) {
+        spread[j * size + t] /= count[j] * (covariance === 'spherical' ? d : 1);
+        if (spread[j * size + t] > 0) zero = false;
+      }
+      if (count[j] < 2 || zero) spread.set(fallback.var.subarray(j * size, (j + 1) * size), j * size);
+      else if (covariance === 'full') for (let a = 0; a < d; a++) spread[j * size + a * d + a] += reg;
+      else for (let t = 0; t < size; t++) spread[j * size + t] += reg;
+    }
+    const means = new Float64Array(k * d);
+    for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) means[j * d + i] = mu[j * d + i] + center[i];
+    return { k, d, covariance, mu: means, var: spread, p: Float64Array.from(count, (c) => c / n) };
+  }
+
   mixture(): Mixture {
     const { k } = this;
     const { d, center } = this.data;
     const mu = new Float64Array(k * d);
     for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) mu[j * d + i] = this.mu[j * d + i] + center[i];
-    return { k, d, mu, var: this.variance.slice(), p: this.weight.slice() };
+    return { k, d, covariance: 'spherical', mu, var: this.variance.slice(), p: this.weight.slice() };
   }
 }

@@ -1,20 +1,39 @@
+import { assertUnreachable } from '../core/errors';
+
+/** How each component's covariance is shaped (mclust: VII, VVI, VVV). */
+export type Covariance = 'spherical' | 'diag' | 'full';
+export const COVARIANCES: readonly Covariance[] = ['spherical', 'diag', 'full'];
+
 /**
- * A mixture of K spherical Gaussians in d dimensions: N(x; mu_j, var_j·I) with weight p_j.
- * `mu` is row-major K×d.
+ * A mixture of K Gaussians in d dimensions with weights p. `mu` is row-major K×d.
+ * `var` holds the covariances, by family: spherical, K variances (var_j·I);
+ * diag, K×d variances; full, K d×d covariance matrices, row-major one after another.
  */
 export interface Mixture {
   readonly k: number;
   readonly d: number;
+  readonly covariance: Covariance;
   readonly mu: Float64Array;
   readonly var: Float64Array;
   readonly p: Float64Array;
 }
 
-export function cloneMixture(m: Mixture): Mixture {
-  return { k: m.k, d: m.d, mu: m.mu.slice(), var: m.var.slice(), p: m.p.slice() };
+/** How many numbers `var` holds per component. */
+export function varianceSize(covariance: Covariance, d: number): number {
+  switch (covariance) {
+    case 'spherical':
+      return 1;
+    case 'diag':
+      return d;
+    case 'full':
+      return d * d;
+    default:
+      return assertUnreachable(covariance);
+  }
 }
 
-/** Free parameters of a spherical mixture: K·d means, K variances, K−1 weights. */
-export function freeParameters(k: number, d: number): number {
-  return k * d + k + (k - 1);
+/** Free parameters: K·d means, the covariances' own (K, K·d or K·d(d+1)/2) and K−1 weights. */
+export function freeParameters(k: number, d: number, covariance: Covariance = 'spherical'): number {
+  const perComponent = covariance === 'spherical' ? 1 : covariance === 'diag' ? d : (d * (d + 1)) / 2;
+  return k * d + k * perComponent + (k - 1);
 }

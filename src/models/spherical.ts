@@ -11,6 +11,8 @@ const WEIGHT_EPSILON = 1e-16;
 export interface SphericalOptions {
   /** Floor on every variance after an M-step (0 = none). */
   readonly minVar: number;
+  /** Added to every variance after an M-step, as scikit-learn's reg_covar (default 0: the course's model). */
+  readonly regCovar?: number;
   /** Keep the whole n×K posterior of the last E-step (for filling a matrix); a fit needs only a chunk's at a time. */
   readonly keepPosterior?: boolean;
 }
@@ -295,7 +297,7 @@ export class SphericalState implements FitState {
       if (!(cells > 0)) continue; // a starved component keeps its variance
       let v = (total[rowSq + j] - 2 * cross + square) / cells;
       if (v < 0) v = 0;
-      variance[j] = Math.max(v, this.options.minVar);
+      variance[j] = Math.max(v + (this.options.regCovar ?? 0), this.options.minVar);
     }
   }
 
@@ -305,6 +307,6 @@ export class SphericalState implements FitState {
     const { mu } = this.buffers;
     const out = new Float64Array(k * d);
     for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) out[j * d + i] = mu[j * d + i] + center[i];
-    return { k, d, mu: out, var: this.buffers.variance.slice(), p: this.buffers.weight.slice() };
+    return { k, d, covariance: 'spherical', mu: out, var: this.buffers.variance.slice(), p: this.buffers.weight.slice() };
   }
 }

@@ -6,7 +6,7 @@ import type { Mixture } from '../../src/models/mixture';
 const LOG_2PI = Math.log(2 * Math.PI);
 
 function mixture(mu: number[][], variance: number[], p: number[]): Mixture {
-  return { k: mu.length, d: mu[0].length, mu: Float64Array.from(mu.flat()), var: Float64Array.from(variance), p: Float64Array.from(p) };
+  return { k: mu.length, d: mu[0].length, covariance: 'spherical', mu: Float64Array.from(mu.flat()), var: Float64Array.from(variance), p: Float64Array.from(p) };
 }
 
 // Every expected value below is worked out by hand in the comment beside it.

@@ -477,7 +477,7 @@ describe('EM invariants (SphericalState from randomInit, fixed seeds)', () => {
   // last it does; with it first, the difference comes out a few ulps below 1 and
   // mu_{1,2} stays at its start, 5.
   describe('the observed weight of a mean coordinate (missing-data M-step)', () => {
-    const start: Mixture = { k: 2, d: 2, mu: new Float64Array([100, 5, 0, 0]), var: new Float64Array([2500, 1]), p: new Float64Array([0.5, 0.5]) };
+    const start: Mixture = { k: 2, d: 2, covariance: 'spherical', mu: new Float64Array([100, 5, 0, 0]), var: new Float64Array([2500, 1]), p: new Float64Array([0.5, 0.5]) };
     const others = [0.1, -0.3, 0.7, 0.2, -0.9, 0.5].map((x) => [x, NaN]);
     const oneStep = (rows: number[][]) => {
       const options = { minVar: MISSING_DATA_MIN_VAR, keepPosterior: true };
