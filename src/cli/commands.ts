@@ -44,6 +44,12 @@ async function loadAndSweep(
   if (tooMany !== undefined) {
     throw new UsageError(`--k ${tooMany} is more components than ${source} has rows (${matrix.rows})`);
   }
+  if (options.model === 'kmeans' && options.covariance !== 'spherical') {
+    throw new UsageError(`--covariance ${options.covariance} goes with --model gaussian; k-means clusters are spherical`);
+  }
+  if (options.covariance === 'full' && matrix.observed) {
+    throw new UsageError(`--covariance full does not handle missing cells yet, and ${source} has ${missingCount(matrix)}; use spherical or diag`);
+  }
   if (options.model === 'kmeans' && matrix.observed) {
     throw new UsageError(`--model kmeans needs complete data, but ${source} has ${missingCount(matrix)} missing cells; use --model gaussian`);
   }
@@ -56,6 +62,9 @@ async function loadAndSweep(
     tol: options.tol,
     maxIter: options.maxIter,
     minVar: options.minVar,
+    covariance: options.covariance,
+    regCovar: options.regCovar,
+    init: options.init,
     criterion: options.criterion,
   });
   if (!result.selected) {

@@ -3,10 +3,34 @@ import { isSuccessful, type Fit } from '../fit/fit';
 import type { SweepResult } from '../fit/sweep';
 import type { Table } from '../io/table';
 import { missingCount } from '../core/matrix';
+import { assertUnreachable } from '../core/errors';
+import type { Mixture } from '../models/mixture';
+
+/** The fit's model name: the covariance family for Gaussians (spherical, diag, full), or kmeans. */
+export function modelName(fit: Pick<Fit, 'model' | 'covariance'>): string {
+  return fit.model === 'kmeans' ? 'kmeans' : fit.covariance;
+}
+
+/** A mixture's parameters: var as K numbers (spherical) or K×d (diag); covariance as K d×d matrices (full). */
+export function mixtureToJson(mixture: Mixture): Record<string, unknown> {
+  const { k, d } = mixture;
+  const mu = toRows(mixture.mu, k, d);
+  const p = Array.from(mixture.p);
+  switch (mixture.covariance) {
+    case 'spherical':
+      return { mu, var: Array.from(mixture.var), p };
+    case 'diag':
+      return { mu, var: toRows(mixture.var, k, d), p };
+    case 'full':
+      return { mu, covariance: Array.from({ length: k }, (_, j) => toRows(mixture.var.subarray(j * d * d, (j + 1) * d * d), d, d)), p };
+    default:
+      return assertUnreachable(mixture.covariance);
+  }
+}
 
 /** A fit as the JSON document holds it (typed arrays become plain arrays). */
 export function fitToJson(fit: Fit): Record<string, unknown> {
-  const common = { model: fit.model, k: fit.k, seed: fit.seed };
+  const common = { model: modelName(fit), k: fit.k, seed: fit.seed };
   if (!isSuccessful(fit)) return { ...common, error: fit.error, initialRows: fit.initialRows, trace: fit.trace };
   const { mixture } = fit;
   return {
@@ -19,7 +43,7 @@ export function fitToJson(fit: Fit): Record<string, unknown> {
     aic: fit.aic,
     initialRows: fit.initialRows,
     trace: fit.trace,
-    mixture: { mu: toRows(mixture.mu, mixture.k, mixture.d), var: Array.from(mixture.var), p: Array.from(mixture.p) },
+    mixture: mixtureToJson(mixture),
   };
 }
 

@@ -2,6 +2,8 @@ import { Option } from 'commander';
 import type { Delimiter } from '../io/table';
 import type { ModelName } from '../models/family';
 import type { Criterion } from '../fit/criteria';
+import type { Covariance } from '../models/mixture';
+import type { InitMethod } from '../core/init';
 import {
   collect,
   parseDelimiter,
@@ -25,6 +27,9 @@ export interface CommandOptions {
   minVar?: number;
   criterion: Criterion;
   jobs?: number;
+  covariance: Covariance;
+  regCovar?: number;
+  init: InitMethod | 'kmeans';
   missing?: string[];
   delimiter?: Delimiter;
   header?: boolean;
@@ -46,6 +51,15 @@ export function commonOptions(): Option[] {
     new Option('-s, --seed <list>', 'random seed(s) for the initial means, as for --k; alias --seeds (default: 0)').argParser(parseSeedList),
     new Option('--seeds <list>', 'alias of --seed').argParser(parseSeedList).hideHelp(),
     new Option('-m, --model <name>', 'gaussian (EM for spherical Gaussians) or kmeans').choices(['gaussian', 'kmeans']).default('gaussian'),
+    new Option('--covariance <family>', 'covariance of each Gaussian: spherical (var·I, the course model), diag or full')
+      .choices(['spherical', 'diag', 'full'])
+      .default('spherical'),
+    new Option('--reg-covar <x>', 'added to the variances (the diagonal) after each M-step, as scikit-learn (default: 1e-6 for diag and full, 0 for spherical)').argParser(
+      parseNonNegative,
+    ),
+    new Option('--init <method>', 'the start: random (numpy-identical rows), kmeans++ (D² sampling) or kmeans (a k-means run from the random rows)')
+      .choices(['random', 'kmeans++', 'kmeans'])
+      .default('random'),
     new Option('--tol <x>', 'convergence tolerance: EM stops when ΔLL ≤ tol·|LL| (default 1e-6); k-means when Δcost ≤ tol (default 1e-4)').argParser(parsePositive),
     new Option('--max-iter <n>', 'at most this many E-steps per fit; a fit stopped by it reports converged: false').argParser(parseMaxIter).default(DEFAULT_MAX_ITER),
     new Option('--min-var <x>', 'floor on every variance (default: 0.25 with missing cells, none on complete data)').argParser(parseNonNegative),

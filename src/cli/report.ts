@@ -47,12 +47,23 @@ export function iterationTable(fit: Fit, style: Style): string {
   return t.toString();
 }
 
-/** The fitted components: mean, variance, weight. */
+/** The fitted components: mean, variance(s), weight. Full covariances show their diagonal. */
 export function componentTable(fit: SuccessfulFit, style: Style): string {
   const { mixture } = fit;
-  const t = table(style, ['component', 'mu', 'var', 'p'], ['right', 'left', 'right', 'right']);
-  for (let j = 0; j < mixture.k; j++) {
-    t.push([j + 1, vector(mixture.mu.subarray(j * mixture.d, (j + 1) * mixture.d), style), fixed(mixture.var[j], style), fixed(mixture.p[j], style)]);
+  const { k, d } = mixture;
+  const spherical = mixture.covariance === 'spherical';
+  const head = spherical ? 'var' : mixture.covariance === 'diag' ? 'var (per dimension)' : 'diagonal of the covariance';
+  const t = table(style, ['component', 'mu', head, 'p'], ['right', 'left', spherical ? 'right' : 'left', 'right']);
+  for (let j = 0; j < k; j++) {
+    const variances = spherical
+      ? fixed(mixture.var[j], style)
+      : vector(
+          mixture.covariance === 'diag'
+            ? mixture.var.subarray(j * d, (j + 1) * d)
+            : Float64Array.from({ length: d }, (_, i) => mixture.var[j * d * d + i * d + i]),
+          style,
+        );
+    t.push([j + 1, vector(mixture.mu.subarray(j * d, (j + 1) * d), style), variances, fixed(mixture.p[j], style)]);
   }
   return t.toString();
 }
@@ -60,7 +71,7 @@ export function componentTable(fit: SuccessfulFit, style: Style): string {
 /** One line: the fit's figures. */
 export function fitSummary(fit: SuccessfulFit, style: Style): string {
   const parts = [
-    `K=${fit.k} seed=${fit.seed}`,
+    `${fit.model === 'kmeans' ? 'k-means' : fit.covariance} K=${fit.k} seed=${fit.seed}`,
     ...(fit.cost !== undefined ? [`cost ${fixed(fit.cost, style)}`] : []),
     `log-likelihood ${fixed(fit.logLikelihood, style)}`,
     `BIC ${fixed(fit.bic, style)}`,
