@@ -1,7 +1,7 @@
 import type { Matrix } from './core/matrix';
 import type { Mixture } from './models/mixture';
 import { prepareData, type PreparedData } from './models/data';
-import { SphericalState } from './models/spherical';
+import { posteriorOf } from './fit/fit';
 
 /**
  * Fill each missing cell (u,i) with its expected value under the mixture,
@@ -12,9 +12,7 @@ export function fillMatrix(matrix: Matrix, mixture: Mixture, prepared: PreparedD
   const { rows: n, cols: d, data, observed } = matrix;
   const filled = data.slice();
   if (!observed) return filled;
-  const state = new SphericalState(prepared, mixture, { minVar: 0, keepPosterior: true });
-  state.expectation();
-  const post = state.posterior as Float64Array;
+  const post = posteriorOf(prepared, mixture);
   const { k, mu } = mixture;
   for (let u = 0; u < n; u++) {
     for (let i = 0; i < d; i++) {

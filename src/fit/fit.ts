@@ -115,6 +115,18 @@ export function logLikelihoodOf(data: PreparedData, mixture: Mixture): number {
   return stateFor('gaussian', data, mixture, 0, { model: 'gaussian', k: mixture.k, seed: 0, maxIter: 1, regCovar: 0 }).expectation();
 }
 
+/** The posterior (n×K) of one E-step with `mixture`, of its own family. */
+export function posteriorOf(data: PreparedData, mixture: Mixture): Float64Array {
+  if (mixture.covariance === 'spherical') {
+    const state = new SphericalState(data, mixture, { minVar: 0, keepPosterior: true });
+    state.expectation();
+    return state.posterior as Float64Array;
+  }
+  const state = mixture.covariance === 'diag' ? new DiagState(data, mixture, { minVar: 0, regCovar: 0 }) : new FullState(data, mixture, { minVar: 0, regCovar: 0 });
+  state.expectation();
+  return state.posterior;
+}
+
 /** One fit from the numpy-parity random start. Failures come back as a FailedFit, never thrown. */
 export function fitOne(matrix: Matrix, data: PreparedData, options: FitOptions): Fit {
   return fitFrom(data, startFor(matrix, data, options), options);

@@ -71,7 +71,7 @@ describe('fit --json, one fit: data/toy.txt --k 3 --seed 0', () => {
 
   test('the fit has every key, with consistent values', () => {
     const fit = doc.fits[0];
-    expect(fit).toMatchObject({ model: 'gaussian', k: 3, seed: 0, converged: true });
+    expect(fit).toMatchObject({ model: 'spherical', k: 3, seed: 0, converged: true });
     for (const key of ['logLikelihood', 'iterations', 'bic', 'aic']) expect(typeof fit[key]).toBe('number');
     expect(fit.cost).toBeUndefined();
     expect(fit.logLikelihood).toBeCloseTo(-1138.8909, 4);
@@ -115,7 +115,7 @@ describe('fit --json, the sweep --k 1..4 --seeds 0..4', () => {
     const expected: number[][] = [];
     for (let k = 1; k <= 4; k++) for (let s = 0; s <= 4; s++) expected.push([k, s]);
     expect(pairs).toEqual(expected);
-    for (const fit of doc.fits) expect(fit.model).toBe('gaussian');
+    for (const fit of doc.fits) expect(fit.model).toBe('spherical');
   });
 
   test('best: one per K ascending, the highest log-likelihood over seeds', () => {
@@ -192,7 +192,7 @@ describe('fit, human output', () => {
     expect(r.stdout).toMatch(/K\s*│\s*seed\s*│\s*log-likelihood\s*│\s*iterations\s*│\s*converged/);
     expect(r.stdout).toMatch(/K\s*│\s*best seed\s*│\s*log-likelihood\s*│\s*BIC\s*│\s*AIC\s*│\s*selected/);
     expect(r.stdout).toMatch(/\* by BIC/);
-    expect(r.stdout).toMatch(/selected: K=3 seed=0,/);
+    expect(r.stdout).toMatch(/selected: spherical K=3 seed=0,/);
     expect(r.stdout).toMatch(/│\s+1 │\s+0 │\s+-1307\.2234 │/);
   });
 
@@ -224,7 +224,7 @@ describe('fit: --out, the default command, stdin', () => {
     const fit = JSON.parse(written);
     const selected = doc.fits.find((f: Json) => f.k === doc.selected.k && f.seed === doc.selected.seed);
     expect(fit).toEqual(selected);
-    expect(fit).toMatchObject({ model: 'gaussian', k: 3, seed: 0 });
+    expect(fit).toMatchObject({ model: 'spherical', k: 3, seed: 0 });
     expect(fs.readdirSync(tmp())).toEqual(['best.json']);
   });
 
@@ -233,7 +233,7 @@ describe('fit: --out, the default command, stdin', () => {
     const r = await runCli([TOY, '--k', '2', '--seed', '1', '-o', out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/K=2 seed=1,/);
-    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toMatchObject({ model: 'gaussian', k: 2, seed: 1 });
+    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toMatchObject({ model: 'spherical', k: 2, seed: 1 });
   });
 
   test('`gmm-fit FILE` and `gmm-fit fit FILE` give the same JSON', async () => {
@@ -651,4 +651,75 @@ describe('every error case: its exit code, its message, and no --out file', () =
     expect(fs.existsSync(out)).toBe(false);
     expect(new Set(fs.readdirSync(tmp()))).toEqual(before); // no temporary file either
   });
+});
+
+describe('covariance families and starts', () => {
+  const json = async (args: string[]) => {
+    const r = await runCli([TOY, '--k', '2', '--seed', '0', '--json', ...args]);
+    expect(r.code).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+
+  test('--covariance diag and full: the model name, the shapes of the parameters, BIC with their parameter counts', async () => {
+    const n = 250;
+    const diag = (await json(['--covariance', 'diag'])).fits[0];
+    expect(diag.model).toBe('diag');
+    expect(diag.mixture.var).toHaveLength(2);
+    expect(diag.mixture.var[0]).toHaveLength(2);
+    // p = K·d + K·d + K − 1 = 4 + 4 + 1 = 9
+    expect(diag.bic).toBeCloseTo(diag.logLikelihood - (9 / 2) * Math.log(n), 9);
+    const full = (await json(['--covariance', 'full'])).fits[0];
+    expect(full.model).toBe('full');
+    expect(full.mixture.var).toBeUndefined();
+    expect(full.mixture.covariance).toHaveLength(2);
+    expect(full.mixture.covariance[0]).toEqual([expect.any(Array), expect.any(Array)]);
+    expect(full.mixture.covariance[0][0][1]).toBe(full.mixture.covariance[0][1][0]);
+    // p = K·d + K·d(d+1)/2 + K − 1 = 4 + 6 + 1 = 11
+    expect(full.aic).toBeCloseTo(full.logLikelihood - 11, 9);
+  });
+
+  test('--reg-covar changes the fit; the default for spherical stays the course model', async () => {
+    const plain = (await json([])).fits[0];
+    const regularised = (await json(['--reg-covar', '0.5'])).fits[0];
+    expect(regularised.logLikelihood).not.toBe(plain.logLikelihood);
+    expect(plain.trace[0]).toBe((await json(['--reg-covar', '0'])).fits[0].trace[0]);
+  });
+
+  test('--init kmeans++ and kmeans give other starts, deterministic from the seed', async () => {
+    const random = (await json([])).fits[0];
+    const plusPlus = (await json(['--init', 'kmeans++'])).fits[0];
+    expect((await json(['--init', 'kmeans++'])).fits[0]).toEqual(plusPlus);
+    expect(plusPlus.initialRows).not.toEqual(random.initialRows);
+    const kmeans = (await json(['--init', 'kmeans'])).fits[0];
+    expect(kmeans.trace[0]).toBeGreaterThan(random.trace[0]); // a k-means start is already near a fit
+  });
+
+  test('usage errors: full with missing cells, kmeans with another family, a bad family name', async () => {
+    const full = await runCli([INCOMPLETE, '--missing', '0', '--k', '2', '--covariance', 'full']);
+    expect(full.code).toBe(2);
+    expect(full.stderr).toMatch(/--covariance full does not handle missing cells yet, and .* has 19; use spherical or diag/);
+    const kmeans = await runCli([TOY, '--model', 'kmeans', '--covariance', 'diag']);
+    expect(kmeans.code).toBe(2);
+    expect(kmeans.stderr).toMatch(/--covariance diag goes with --model gaussian/);
+    const bad = await runCli([TOY, '--covariance', 'tied']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Allowed choices are spherical, diag, full/);
+  });
+
+  test('diag completes a matrix with missing cells', async () => {
+    const r = await runCli(['complete', INCOMPLETE, '--missing', '0', '--k', '2', '--covariance', 'diag', '--truth', COMPLETE, '--out', '/dev/null', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.fits[0].model).toBe('diag');
+    expect(doc.completion.rmse).toBeGreaterThan(0);
+    expect(doc.completion.rmse).toBeLessThan(1);
+  });
+});
+
+test('diag with K=1 fills each missing cell with its column mean, as the column baseline does', async () => {
+  // One component: every posterior is 1 and each mean coordinate is its column's observed mean.
+  const r = await runCli(['complete', INCOMPLETE, '--missing', '0', '--k', '1', '--covariance', 'diag', '--truth', COMPLETE, '--out', '/dev/null', '--json']);
+  const { completion } = JSON.parse(r.stdout);
+  expect(completion.rmse).toBeCloseTo(completion.baselines.column.rmse, 12);
+  expect(completion.rmseMissing).toBeCloseTo(completion.baselines.column.rmseMissing, 12);
 });
