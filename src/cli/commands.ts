@@ -5,7 +5,11 @@ import { availableParallelism } from 'os';
 import type { SweepResult } from '../fit/sweep';
 import { sweepParallel } from '../fit/parallel';
 import { isSuccessful, type FailedFit } from '../fit/fit';
-import { readTable } from '../io/read';
+import { decodeUtf8, readTable } from '../io/read';
+import { mixtureFromJson } from '../io/model';
+import { readFile } from 'fs/promises';
+import type { Mixture } from '../models/mixture';
+import type { InitMethod } from '../core/init';
 import { formatTable, type Table } from '../io/table';
 import { writeFileAtomic } from '../io/atomic';
 import { BASELINES, fillBaseline, fillMatrix, scoreAgainstTruth, type Errors } from '../complete';
@@ -54,17 +58,21 @@ async function loadAndSweep(
     throw new UsageError(`--model kmeans needs complete data, but ${source} has ${missingCount(matrix)} missing cells; use --model gaussian`);
   }
   await beforeFit(table);
+  const { start, ks: chosenKs } = await warmStart(options, matrix.cols, ks);
+  if (start && start.k > matrix.rows) throw new UsageError(`${options.init} has K=${start.k}, more components than ${source} has rows (${matrix.rows})`);
+  const seeds = options.seed ?? options.seeds ?? [0];
   const result = await sweepParallel(matrix, {
     jobs: options.jobs ?? availableParallelism(),
     model: options.model,
-    ks,
-    seeds: options.seed ?? options.seeds ?? [0],
+    ks: chosenKs,
+    seeds: start ? seeds.slice(0, 1) : seeds, // a warm start is one fit: seeds would only repeat it
     tol: options.tol,
     maxIter: options.maxIter,
     minVar: options.minVar,
-    covariance: options.covariance,
+    covariance: start?.covariance ?? options.covariance,
     regCovar: options.regCovar,
-    init: options.init,
+    init: options.init as InitMethod | 'kmeans',
+    start,
     criterion: options.criterion,
   });
   if (!result.selected) {
@@ -78,6 +86,33 @@ async function loadAndSweep(
     else if (!fit.converged) warn(io, `K=${fit.k} seed=${fit.seed} stopped at --max-iter ${options.maxIter} before converging`);
   }
   return { table, result };
+}
+
+const INIT_NAMES = ['random', 'kmeans++', 'kmeans'];
+
+/** `--init FILE.json`: the saved model, checked against the data and the other options; its K is the only K. */
+async function warmStart(options: CommandOptions, d: number, ks: number[]): Promise<{ start?: Mixture; ks: number[] }> {
+  if (INIT_NAMES.includes(options.init)) return { ks };
+  if (!options.init.toLowerCase().endsWith('.json')) {
+    throw new UsageError(`--init takes random, kmeans++, kmeans or a model FILE.json; got "${options.init}"`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(decodeUtf8(await readFile(options.init), options.init));
+  } catch (err) {
+    if (err instanceof DataError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new DataError(`${options.init}: ${code === 'ENOENT' ? 'no such file' : code ? `cannot read (${code})` : `not JSON (${(err as Error).message})`}`);
+  }
+  const start = mixtureFromJson(doc, options.init, d);
+  if (options.model === 'kmeans') throw new UsageError('--init FILE.json warm-starts a Gaussian fit, not --model kmeans');
+  if (options.covariance !== 'spherical' && options.covariance !== start.covariance) {
+    throw new UsageError(`--covariance ${options.covariance} does not match the ${start.covariance} model in ${options.init}`);
+  }
+  if (options.k && (options.k.length !== 1 || options.k[0] !== start.k)) {
+    throw new UsageError(`--k ${options.k.join(',')} does not match the K=${start.k} of ${options.init}; leave --k out`);
+  }
+  return { start, ks: [start.k] };
 }
 
 function humanReport(result: SweepResult, style: Style): string {

@@ -3,7 +3,6 @@ import type { Delimiter } from '../io/table';
 import type { ModelName } from '../models/family';
 import type { Criterion } from '../fit/criteria';
 import type { Covariance } from '../models/mixture';
-import type { InitMethod } from '../core/init';
 import {
   collect,
   parseDelimiter,
@@ -29,7 +28,8 @@ export interface CommandOptions {
   jobs?: number;
   covariance: Covariance;
   regCovar?: number;
-  init: InitMethod | 'kmeans';
+  /** A method, or the path of a model JSON to start from. */
+  init: string;
   missing?: string[];
   delimiter?: Delimiter;
   header?: boolean;
@@ -57,9 +57,10 @@ export function commonOptions(): Option[] {
     new Option('--reg-covar <x>', 'added to the variances (the diagonal) after each M-step, as scikit-learn (default: 1e-6 for diag and full, 0 for spherical)').argParser(
       parseNonNegative,
     ),
-    new Option('--init <method>', 'the start: random (numpy-identical rows), kmeans++ (D² sampling) or kmeans (a k-means run from the random rows)')
-      .choices(['random', 'kmeans++', 'kmeans'])
-      .default('random'),
+    new Option(
+      '--init <method>',
+      'the start: random (numpy-identical rows), kmeans++ (D² sampling), kmeans (a k-means run from the random rows), or FILE.json (a model written by --out)',
+    ).default('random'),
     new Option('--tol <x>', 'convergence tolerance: EM stops when ΔLL ≤ tol·|LL| (default 1e-6); k-means when Δcost ≤ tol (default 1e-4)').argParser(parsePositive),
     new Option('--max-iter <n>', 'at most this many E-steps per fit; a fit stopped by it reports converged: false').argParser(parseMaxIter).default(DEFAULT_MAX_ITER),
     new Option('--min-var <x>', 'floor on every variance (default: 0.25 with missing cells, none on complete data)').argParser(parseNonNegative),

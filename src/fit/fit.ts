@@ -29,6 +29,8 @@ export interface FitOptions {
   readonly regCovar?: number;
   /** How the start is drawn: random rows (default), k-means++ rows, or a k-means run from the random rows. */
   readonly init?: InitMethod | 'kmeans';
+  /** A given start (a warm start from a saved model); overrides `init`. */
+  readonly start?: Mixture;
   readonly onIteration?: (iteration: number, objective: number) => void;
   /** Gaussian fits: run the E-step's row chunks elsewhere (worker threads); default here. */
   readonly runnerFor?: (layout: ChunkLayout, buffers: SphericalBuffers) => ChunkRunner;
@@ -134,6 +136,7 @@ export function fitOne(matrix: Matrix, data: PreparedData, options: FitOptions):
 
 /** The starting mixture the options ask for. */
 export function startFor(matrix: Matrix, data: PreparedData, options: FitOptions): Initialisation {
+  if (options.start) return { mixture: options.start, rows: new Int32Array(0) };
   const covariance = options.model === 'kmeans' ? 'spherical' : options.covariance ?? 'spherical';
   const regCovar = regCovarFor({ ...options, covariance });
   const method = options.init === 'kmeans++' ? 'kmeans++' : 'random';
