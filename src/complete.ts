@@ -2,16 +2,20 @@ import type { Matrix } from './core/matrix';
 import type { Mixture } from './models/mixture';
 import { prepareData, type PreparedData } from './models/data';
 import { posteriorOf } from './fit/fit';
+import { FullState } from './models/full';
 
 /**
  * Fill each missing cell (u,i) with its expected value under the mixture,
  * Σ_j post(j|u)·mu_{j,i}, the posterior coming from one E-step with the final
- * mixture (the course's fill_matrix). Observed cells are copied unchanged.
+ * mixture (the course's fill_matrix); with full covariances, Σ_j post(j|u)·E[x_ui | x_o, j].
+ * Observed cells are copied unchanged.
  */
 export function fillMatrix(matrix: Matrix, mixture: Mixture, prepared: PreparedData = prepareData(matrix)): Float64Array {
   const { rows: n, cols: d, data, observed } = matrix;
+  if (!observed) return data.slice();
+  // Full covariances fill with each component's conditional mean given the observed cells.
+  if (mixture.covariance === 'full') return new FullState(prepared, mixture, { minVar: 0, regCovar: 0 }).completed(data);
   const filled = data.slice();
-  if (!observed) return filled;
   const post = posteriorOf(prepared, mixture);
   const { k, mu } = mixture;
   for (let u = 0; u < n; u++) {

@@ -51,9 +51,6 @@ async function loadAndSweep(
   if (options.model === 'kmeans' && options.covariance !== 'spherical') {
     throw new UsageError(`--covariance ${options.covariance} goes with --model gaussian; k-means clusters are spherical`);
   }
-  if (options.covariance === 'full' && matrix.observed) {
-    throw new UsageError(`--covariance full does not handle missing cells yet, and ${source} has ${missingCount(matrix)}; use spherical or diag`);
-  }
   if (options.model === 'kmeans' && matrix.observed) {
     throw new UsageError(`--model kmeans needs complete data, but ${source} has ${missingCount(matrix)} missing cells; use --model gaussian`);
   }

@@ -153,9 +153,9 @@ export function fitFrom(data: PreparedData, init: Initialisation, options: FitOp
   const { model, k, seed } = options;
   const initialRows = Array.from(init.rows);
   const objective = objectiveOf(model);
-  const state = stateFor(model, data, init.mixture, minVarFor(data, options), options);
   const trace: number[] = [];
   try {
+    const state = stateFor(model, data, init.mixture, minVarFor(data, options), options);
     const loop = runLoop(state, objective, {
       tol: options.tol ?? objective.defaultTol,
       maxIter: options.maxIter,

@@ -24,15 +24,25 @@ export function choleskyInPlace(a: Float64Array, o: number, d: number): boolean 
   return true;
 }
 
-/** ‖L⁻¹·v‖² for the lower factor L at l[o..] (d×d) and v in scratch (overwritten with L⁻¹v). */
-export function solvedSquaredNorm(l: Float64Array, o: number, d: number, v: Float64Array): number {
+/** ‖L⁻¹v‖² for the lower factor L (n×n, row-major at l[o..]); v becomes L⁻¹v. */
+export function solveLower(l: Float64Array, o: number, n: number, v: Float64Array): number {
   let norm = 0;
-  for (let i = 0; i < d; i++) {
+  for (let i = 0; i < n; i++) {
     let s = v[i];
-    for (let t = 0; t < i; t++) s -= l[o + i * d + t] * v[t];
-    s /= l[o + i * d + i];
+    for (let t = 0; t < i; t++) s -= l[o + i * n + t] * v[t];
+    s /= l[o + i * n + i];
     v[i] = s;
     norm += s * s;
   }
   return norm;
+}
+
+/** v ← (L·Lᵀ)⁻¹·v, for the lower factor L (n×n at l[o..]). */
+export function solveBoth(l: Float64Array, o: number, n: number, v: Float64Array): void {
+  solveLower(l, o, n, v);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = v[i];
+    for (let t = i + 1; t < n; t++) s -= l[o + t * n + i] * v[t];
+    v[i] = s / l[o + i * n + i];
+  }
 }

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { parseTable } from '../../src/io/table';
 import { makeTempDir, repoPath, runCli, useTempDir, writeFile, type CliResult } from '../helpers/cli';
@@ -694,16 +695,38 @@ describe('covariance families and starts', () => {
     expect(kmeans.trace[0]).toBeGreaterThan(random.trace[0]); // a k-means start is already near a fit
   });
 
-  test('usage errors: full with missing cells, kmeans with another family, a bad family name', async () => {
-    const full = await runCli([INCOMPLETE, '--missing', '0', '--k', '2', '--covariance', 'full']);
-    expect(full.code).toBe(2);
-    expect(full.stderr).toMatch(/--covariance full does not handle missing cells yet, and .* has 19; use spherical or diag/);
+  test('usage errors: kmeans with another family, a bad family name', async () => {
     const kmeans = await runCli([TOY, '--model', 'kmeans', '--covariance', 'diag']);
     expect(kmeans.code).toBe(2);
     expect(kmeans.stderr).toMatch(/--covariance diag goes with --model gaussian/);
     const bad = await runCli([TOY, '--covariance', 'tied']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/Allowed choices are spherical, diag, full/);
+  });
+
+  test('full completes the course fixture by conditional means', async () => {
+    const r = await runCli(['complete', INCOMPLETE, '--missing', '0', '--k', '2', '--covariance', 'full', '--truth', COMPLETE, '--out', '/dev/null', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.fits[0].model).toBe('full');
+    expect(doc.completion.rmseMissing).toBeGreaterThan(0);
+    expect(doc.completion.rmseMissing).toBeLessThan(2);
+  });
+
+  test('full with too many missing patterns for its cache: a clear error pointing to diag', async () => {
+    // 300 rows × 100 columns, each row missing its own pair of cells (column u mod 100, and column
+    // 97 + ⌊u/100⌋): 300 patterns × K=8 × 100² × 3 = 7.2·10⁷ > 5·10⁷.
+    const missing = (u: number, i: number) => i === u % 100 || i === 97 + Math.floor(u / 100);
+    const lines = Array.from({ length: 300 }, (_, u) => Array.from({ length: 100 }, (_, i) => (missing(u, i) ? 'NA' : String(((u * 7 + i * 3) % 11) + (u % 5)))).join(' '));
+    const file = path.join(os.tmpdir(), `gmm-fit-wide-${process.pid}.txt`);
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    try {
+      const r = await runCli([file, '--k', '8', '--covariance', 'full']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/--covariance full would factor \d+ patterns of missing cells × K=8 covariances of 100×100 each iteration; use --covariance diag/);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
   });
 
   test('diag completes a matrix with missing cells', async () => {
