@@ -1,7 +1,7 @@
 import type { Matrix } from './core/matrix';
 import type { Mixture } from './models/mixture';
 import { prepareData, type PreparedData } from './models/data';
-import { posteriorOf } from './fit/fit';
+import { expectationOf } from './fit/fit';
 import { FullState } from './models/full';
 
 /**
@@ -16,7 +16,7 @@ export function fillMatrix(matrix: Matrix, mixture: Mixture, prepared: PreparedD
   // Full covariances fill with each component's conditional mean given the observed cells.
   if (mixture.covariance === 'full') return new FullState(prepared, mixture, { minVar: 0, regCovar: 0 }).completed(data);
   const filled = data.slice();
-  const post = posteriorOf(prepared, mixture);
+  const post = expectationOf(prepared, mixture).posterior;
   const { k, mu } = mixture;
   for (let u = 0; u < n; u++) {
     for (let i = 0; i < d; i++) {

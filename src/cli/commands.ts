@@ -5,15 +5,14 @@ import { availableParallelism } from 'os';
 import type { SweepResult } from '../fit/sweep';
 import { sweepParallel } from '../fit/parallel';
 import { isSuccessful, type FailedFit } from '../fit/fit';
-import { decodeUtf8, readTable } from '../io/read';
-import { mixtureFromJson } from '../io/model';
-import { readFile } from 'fs/promises';
+import { readTable } from '../io/read';
+import { loadModel } from '../io/model';
 import type { Mixture } from '../models/mixture';
 import type { InitMethod } from '../core/init';
 import { formatTable, type Table } from '../io/table';
 import { writeFileAtomic } from '../io/atomic';
 import { BASELINES, fillBaseline, fillMatrix, scoreAgainstTruth, type Errors } from '../complete';
-import { fitToJson, sweepDocument } from './json';
+import { modelDocument, sweepDocument } from './json';
 import { bestTable, completionTable, componentTable, fitSummary, iterationTable, sweepTable, type CompletionRow, type Style } from './report';
 import { DEFAULT_K, type CommandOptions } from './options';
 import { parseKList } from './parsers';
@@ -55,7 +54,7 @@ async function loadAndSweep(
     throw new UsageError(`--model kmeans needs complete data, but ${source} has ${missingCount(matrix)} missing cells; use --model gaussian`);
   }
   await beforeFit(table);
-  const { start, ks: chosenKs } = await warmStart(options, matrix.cols, ks);
+  const { start, ks: chosenKs } = await warmStart(options, matrix.cols, ks, io.stdin);
   if (start && start.k > matrix.rows) throw new UsageError(`${options.init} has K=${start.k}, more components than ${source} has rows (${matrix.rows})`);
   const seeds = options.seed ?? options.seeds ?? [0];
   const result = await sweepParallel(matrix, {
@@ -88,20 +87,12 @@ async function loadAndSweep(
 const INIT_NAMES = ['random', 'kmeans++', 'kmeans'];
 
 /** `--init FILE.json`: the saved model, checked against the data and the other options; its K is the only K. */
-async function warmStart(options: CommandOptions, d: number, ks: number[]): Promise<{ start?: Mixture; ks: number[] }> {
+async function warmStart(options: CommandOptions, d: number, ks: number[], stdin: NodeJS.ReadableStream): Promise<{ start?: Mixture; ks: number[] }> {
   if (INIT_NAMES.includes(options.init)) return { ks };
   if (!options.init.toLowerCase().endsWith('.json')) {
     throw new UsageError(`--init takes random, kmeans++, kmeans or a model FILE.json; got "${options.init}"`);
   }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(decodeUtf8(await readFile(options.init), options.init));
-  } catch (err) {
-    if (err instanceof DataError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new DataError(`${options.init}: ${code === 'ENOENT' ? 'no such file' : code ? `cannot read (${code})` : `not JSON (${(err as Error).message})`}`);
-  }
-  const start = mixtureFromJson(doc, options.init, d);
+  const start = (await loadModel(options.init, stdin, d)).mixture;
   if (options.model === 'kmeans') throw new UsageError('--init FILE.json warm-starts a Gaussian fit, not --model kmeans');
   if (options.covariance !== 'spherical' && options.covariance !== start.covariance) {
     throw new UsageError(`--covariance ${options.covariance} does not match the ${start.covariance} model in ${options.init}`);
@@ -128,7 +119,7 @@ function humanReport(result: SweepResult, style: Style): string {
 /** `gmm-fit fit FILE`: fit, sweep, select; tables or JSON on stdout; --out writes the selected fit. */
 export async function fitCommand(file: string, options: CommandOptions, io: CliIO): Promise<number> {
   const { table, result } = await loadAndSweep(file, options, io);
-  if (options.out) await writeFileAtomic(options.out, JSON.stringify(fitToJson(result.selected!), null, 2) + '\n');
+  if (options.out) await writeFileAtomic(options.out, JSON.stringify(modelDocument(result.selected!, table, { ...options }), null, 2) + '\n');
   const output = options.json ? JSON.stringify(sweepDocument(file, table, result), null, 2) + '\n' : humanReport(result, styleFor(options, io));
   io.stdout.write(output);
   return EXIT_OK;

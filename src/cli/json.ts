@@ -1,5 +1,6 @@
 import { toRows } from '../core/matrix';
-import { isSuccessful, type Fit } from '../fit/fit';
+import { isSuccessful, type Fit, type SuccessfulFit } from '../fit/fit';
+import { MODEL_FORMAT } from '../io/model';
 import type { SweepResult } from '../fit/sweep';
 import type { Table } from '../io/table';
 import { missingCount } from '../core/matrix';
@@ -75,3 +76,36 @@ export function sweepDocument(path: string, table: Table, result: SweepResult): 
     selected: result.selected ? { k: result.selected.k, seed: result.selected.seed, criterion: result.criterion } : null,
   };
 }
+
+/**
+ * The versioned model document `fit --out` writes: the family, K, d, the column
+ * names if the input had a header, the parameters, the fit's statistics and the
+ * options used. predict, score, sample, plot and `--init FILE.json` read it.
+ */
+export function modelDocument(fit: SuccessfulFit, table: Table, options: Record<string, unknown>): Record<string, unknown> {
+  const { mixture } = fit;
+  return {
+    format: MODEL_FORMAT,
+    model: modelName(fit),
+    k: mixture.k,
+    d: mixture.d,
+    ...(table.columns ? { columns: table.columns } : {}),
+    mixture: mixtureToJson(mixture),
+    fit: {
+      seed: fit.seed,
+      n: table.matrix.rows,
+      logLikelihood: fit.logLikelihood,
+      ...(fit.cost !== undefined ? { cost: fit.cost } : {}),
+      bic: fit.bic,
+      aic: fit.aic,
+      iterations: fit.iterations,
+      converged: fit.converged,
+      initialRows: fit.initialRows,
+      trace: fit.trace,
+    },
+    options: Object.fromEntries(Object.entries(options).filter(([key, value]) => value !== undefined && MODEL_OPTIONS.includes(key))),
+  };
+}
+
+/** The options a model document records. */
+const MODEL_OPTIONS = ['model', 'covariance', 'criterion', 'tol', 'maxIter', 'minVar', 'regCovar', 'init', 'missing', 'k', 'seed', 'seeds'];

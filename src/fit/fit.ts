@@ -117,16 +117,21 @@ export function logLikelihoodOf(data: PreparedData, mixture: Mixture): number {
   return stateFor('gaussian', data, mixture, 0, { model: 'gaussian', k: mixture.k, seed: 0, maxIter: 1, regCovar: 0 }).expectation();
 }
 
-/** The posterior (n×K) of one E-step with `mixture`, of its own family. */
-export function posteriorOf(data: PreparedData, mixture: Mixture): Float64Array {
+/** One E-step with `mixture`, of its own family: the n×K posterior and each row's log-likelihood. */
+export function expectationOf(data: PreparedData, mixture: Mixture): { posterior: Float64Array; rowLogLikelihood: Float64Array; logLikelihood: number } {
   if (mixture.covariance === 'spherical') {
     const state = new SphericalState(data, mixture, { minVar: 0, keepPosterior: true });
-    state.expectation();
-    return state.posterior as Float64Array;
+    const logLikelihood = state.expectation();
+    return { posterior: state.posterior!, rowLogLikelihood: state.buffers.rowLogLikelihood!, logLikelihood };
   }
   const state = mixture.covariance === 'diag' ? new DiagState(data, mixture, { minVar: 0, regCovar: 0 }) : new FullState(data, mixture, { minVar: 0, regCovar: 0 });
-  state.expectation();
-  return state.posterior;
+  const logLikelihood = state.expectation();
+  return { posterior: state.posterior, rowLogLikelihood: state.rowLogLikelihood, logLikelihood };
+}
+
+/** The n×K posterior of one E-step with `mixture`. */
+export function posteriorOf(data: PreparedData, mixture: Mixture): Float64Array {
+  return expectationOf(data, mixture).posterior;
 }
 
 /** One fit from the numpy-parity random start. Failures come back as a FailedFit, never thrown. */

@@ -1,17 +1,43 @@
+import { readFile } from 'fs/promises';
 import { DataError } from '../core/errors';
+import { decodeUtf8, readStream } from './read';
 import { COVARIANCES, varianceSize, type Covariance, type Mixture } from '../models/mixture';
 
+/** The version of the model documents `fit --out` writes and every model-reading command reads. */
+export const MODEL_FORMAT = 'gmm-fit/1';
+
+/** A model document's parts that the reading commands use. */
+export interface ModelDocument {
+  readonly mixture: Mixture;
+  readonly columns: string[] | null;
+}
+
 /**
- * A mixture from a fit's JSON (what `--out` writes), checked against the data's
- * width: the family, K×d means, variances of the family's shape, positive
- * variances (a positive diagonal, for full) and weights that sum to 1.
+ * A model document (what `fit --out` writes), checked: its format version, the
+ * family, K×d means (d from the data when `d` is given, else from the document),
+ * variances of the family's shape, all > 0 (the diagonal, for full), and weights
+ * ≥ 0 that sum to 1.
  */
-export function mixtureFromJson(doc: unknown, source: string, d: number): Mixture {
+export function readModel(doc: unknown, source: string, d?: number): ModelDocument {
+  const fail = (why: string): never => {
+    throw new DataError(`${source}: not a usable model: ${why}`);
+  };
+  const fit = doc as { format?: unknown; model?: unknown; d?: unknown; columns?: unknown; mixture?: { mu?: unknown; var?: unknown; covariance?: unknown; p?: unknown } };
+  if (typeof fit !== 'object' || fit === null) fail('not a JSON object');
+  if (fit.format !== MODEL_FORMAT) {
+    fail(fit.format === undefined ? `no "format": "${MODEL_FORMAT}" (write one with gmm-fit … --out FILE)` : `its format is ${JSON.stringify(fit.format)}; this gmm-fit reads ${MODEL_FORMAT}`);
+  }
+  if (typeof fit.mixture !== 'object' || fit.mixture === null) fail('no "mixture" object');
+  const width = d ?? (typeof fit.d === 'number' ? fit.d : fail('no "d"'));
+  const columns = Array.isArray(fit.columns) && fit.columns.length === width && fit.columns.every((c) => typeof c === 'string') ? (fit.columns as string[]) : null;
+  return { mixture: mixtureFromJson(fit, source, width), columns };
+}
+
+function mixtureFromJson(doc: unknown, source: string, d: number): Mixture {
   const fail = (why: string): never => {
     throw new DataError(`${source}: not a usable model: ${why}`);
   };
   const fit = doc as { model?: unknown; mixture?: { mu?: unknown; var?: unknown; covariance?: unknown; p?: unknown } };
-  if (typeof fit !== 'object' || fit === null || typeof fit.mixture !== 'object' || fit.mixture === null) fail('no "mixture" object (write one with gmm-fit … --out FILE)');
   const covariance = (fit.model === 'kmeans' ? 'spherical' : fit.model) as Covariance;
   if (!COVARIANCES.includes(covariance)) fail(`"model" is ${JSON.stringify(fit.model)}; expected spherical, diag, full or kmeans`);
   const { mu, p } = fit.mixture!;
@@ -34,4 +60,21 @@ export function mixtureFromJson(doc: unknown, source: string, d: number): Mixtur
   const diagonal = covariance === 'full' ? variances.filter((_, t) => Math.floor((t % size) / d) === (t % size) % d) : variances;
   if (diagonal.some((v) => !(v > 0))) fail('every variance must be > 0');
   return { k, d, covariance, mu: Float64Array.from(means), var: Float64Array.from(variances), p: Float64Array.from(weights) };
+}
+
+/** A model document from a file, or from `stdin` when the path is `-`, read and checked. */
+export async function loadModel(path: string, stdin: NodeJS.ReadableStream, d?: number): Promise<ModelDocument> {
+  const source = path === '-' ? '<stdin>' : path;
+  let doc: unknown;
+  try {
+    const bytes = path === '-' ? await readStream(stdin) : await readFile(path);
+    doc = JSON.parse(decodeUtf8(bytes, source));
+  } catch (err) {
+    if (err instanceof DataError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new DataError(
+      `${source}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : code ? `cannot read (${code})` : `not JSON (${(err as Error).message})`}`,
+    );
+  }
+  return readModel(doc, source, d);
 }

@@ -31,6 +31,8 @@ interface Pattern {
  */
 export class FullState implements FitState {
   readonly posterior: Float64Array;
+  /** Each row's log-likelihood at the last E-step. */
+  readonly rowLogLikelihood: Float64Array;
   private readonly k: number;
   private readonly mu: Float64Array; // K×d, centred
   private readonly cov: Float64Array; // K×d×d
@@ -59,6 +61,7 @@ export class FullState implements FitState {
     const k = start.k;
     this.k = k;
     this.posterior = new Float64Array(n * k);
+    this.rowLogLikelihood = new Float64Array(n);
     this.mu = new Float64Array(k * d);
     for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) this.mu[j * d + i] = start.mu[j * d + i] - data.center[i];
     this.cov = start.var.slice();
@@ -162,6 +165,7 @@ export class FullState implements FitState {
       for (let j = 0; j < k; j++) sum += Math.exp(logTerm[j] - max);
       const logSum = max + Math.log(sum);
       logLikelihood += logSum;
+      this.rowLogLikelihood[u] = logSum;
       for (let j = 0; j < k; j++) posterior[u * k + j] = Math.exp(logTerm[j] - logSum);
     }
     return logLikelihood;

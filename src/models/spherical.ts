@@ -13,7 +13,7 @@ export interface SphericalOptions {
   readonly minVar: number;
   /** Added to every variance after an M-step, as scikit-learn's reg_covar (default 0: the course's model). */
   readonly regCovar?: number;
-  /** Keep the whole n×K posterior of the last E-step (for filling a matrix); a fit needs only a chunk's at a time. */
+  /** Keep the whole n×K posterior of the last E-step, and each row's log-likelihood (for filling a matrix, predicting, scoring); a fit needs only a chunk's at a time. */
   readonly keepPosterior?: boolean;
 }
 
@@ -71,6 +71,8 @@ export interface SphericalBuffers {
   readonly muSquaredT: Float64Array;
   readonly stats: Float64Array;
   readonly posterior: Float64Array | null;
+  /** Each row's log-likelihood, kept with the posterior. */
+  readonly rowLogLikelihood: Float64Array | null;
 }
 
 export function allocateBuffers(layout: ChunkLayout, shared: boolean, keepPosterior: boolean): SphericalBuffers {
@@ -87,6 +89,7 @@ export function allocateBuffers(layout: ChunkLayout, shared: boolean, keepPoster
     muSquaredT: f64(d * k),
     stats: f64(layout.chunks * layout.statsSize),
     posterior: keepPosterior ? f64(n * k) : null,
+    rowLogLikelihood: keepPosterior ? f64(n) : null,
   };
 }
 
@@ -160,7 +163,9 @@ export function expectationChunk(data: PreparedData, layout: ChunkLayout, b: Sph
       logTerm[j] = e;
       sum += e;
     }
-    logLikelihood += max + Math.log(sum);
+    const rowLogLikelihood = max + Math.log(sum);
+    logLikelihood += rowLogLikelihood;
+    if (b.rowLogLikelihood) b.rowLogLikelihood[u] = rowLogLikelihood;
     const inverse = 1 / sum;
     for (let j = 0; j < k; j++) {
       const w = logTerm[j] * inverse;

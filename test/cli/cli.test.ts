@@ -217,15 +217,16 @@ describe('fit, human output', () => {
 describe('fit: --out, the default command, stdin', () => {
   const tmp = useTempDir();
 
-  test('--out writes the selected fit as a JSON object', async () => {
+  test('--out writes the selected fit as a versioned model document', async () => {
     const out = path.join(tmp(), 'best.json');
     const doc = expectJson(await runCli([TOY, '--k', '1..4', '--seeds', '0..2', '--json', '--out', out]));
     const written = fs.readFileSync(out, 'utf8');
     expect(written.endsWith('\n')).toBe(true);
-    const fit = JSON.parse(written);
+    const model = JSON.parse(written);
     const selected = doc.fits.find((f: Json) => f.k === doc.selected.k && f.seed === doc.selected.seed);
-    expect(fit).toEqual(selected);
-    expect(fit).toMatchObject({ model: 'spherical', k: 3, seed: 0 });
+    expect(model).toMatchObject({ format: 'gmm-fit/1', model: 'spherical', k: 3, d: 2, mixture: selected.mixture });
+    expect(model.fit).toMatchObject({ seed: 0, n: 250, logLikelihood: selected.logLikelihood, bic: selected.bic, iterations: selected.iterations });
+    expect(model.options).toMatchObject({ model: 'gaussian', covariance: 'spherical', criterion: 'bic', k: [1, 2, 3, 4], seeds: [0, 1, 2] });
     expect(fs.readdirSync(tmp())).toEqual(['best.json']);
   });
 
@@ -234,7 +235,7 @@ describe('fit: --out, the default command, stdin', () => {
     const r = await runCli([TOY, '--k', '2', '--seed', '1', '-o', out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/K=2 seed=1,/);
-    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toMatchObject({ model: 'spherical', k: 2, seed: 1 });
+    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toMatchObject({ model: 'spherical', k: 2, fit: { seed: 1 } });
   });
 
   test('`gmm-fit FILE` and `gmm-fit fit FILE` give the same JSON', async () => {

@@ -50,12 +50,14 @@ describe('--init FILE.json: a warm start from a saved model', () => {
 
   test.each<[string, unknown, RegExp]>([
     ['not JSON', '{', /not JSON/],
-    ['no mixture', { model: 'spherical' }, /no "mixture" object/],
-    ['an unknown family', { model: 'tied', mixture: { mu: [[0, 0]], var: [1], p: [1] } }, /"model" is "tied"/],
-    ['weights that do not sum to 1', { model: 'spherical', mixture: { mu: [[0, 0], [1, 1]], var: [1, 1], p: [0.5, 0.6] } }, /sum to 1/],
-    ['a negative variance', { model: 'spherical', mixture: { mu: [[0, 0]], var: [-1], p: [1] } }, /every variance must be > 0/],
-    ['variances of the wrong shape', { model: 'diag', mixture: { mu: [[0, 0]], var: [1], p: [1] } }, /diag needs 2 variance numbers for K=1, d=2; the file has 1/],
-    ['a non-number', { model: 'spherical', mixture: { mu: [[0, 'x']], var: [1], p: [1] } }, /"mu" is not an array of finite numbers/],
+    ['no format', { model: 'spherical', mixture: { mu: [[0, 0]], var: [1], p: [1] } }, /no "format": "gmm-fit\/1"/],
+    ['another format version', { format: 'gmm-fit/2', model: 'spherical', mixture: { mu: [[0, 0]], var: [1], p: [1] } }, /its format is "gmm-fit\/2"; this gmm-fit reads gmm-fit\/1/],
+    ['no mixture', { format: 'gmm-fit/1', model: 'spherical' }, /no "mixture" object/],
+    ['an unknown family', { format: 'gmm-fit/1', model: 'tied', mixture: { mu: [[0, 0]], var: [1], p: [1] } }, /"model" is "tied"/],
+    ['weights that do not sum to 1', { format: 'gmm-fit/1', model: 'spherical', mixture: { mu: [[0, 0], [1, 1]], var: [1, 1], p: [0.5, 0.6] } }, /sum to 1/],
+    ['a negative variance', { format: 'gmm-fit/1', model: 'spherical', mixture: { mu: [[0, 0]], var: [-1], p: [1] } }, /every variance must be > 0/],
+    ['variances of the wrong shape', { format: 'gmm-fit/1', model: 'diag', mixture: { mu: [[0, 0]], var: [1], p: [1] } }, /diag needs 2 variance numbers for K=1, d=2; the file has 1/],
+    ['a non-number', { format: 'gmm-fit/1', model: 'spherical', mixture: { mu: [[0, 'x']], var: [1], p: [1] } }, /"mu" is not an array of finite numbers/],
   ])('a bad model file: %s', async (_name, content, message) => {
     const file = path.join(tmp(), 'bad.json');
     fs.writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));

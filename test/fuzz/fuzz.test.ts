@@ -241,9 +241,11 @@ function expectCleanOutcome(result: CliResult, dir: string, outName: string, com
     expect(files).toEqual([outName]);
     const written = fs.readFileSync(out, 'utf8');
     if (command === 'fit') {
-      const fit = JSON.parse(written);
-      expectCleanJson(fit);
-      expect(fit).toEqual(doc.fits.find((f: any) => f.k === doc.selected.k && f.seed === doc.selected.seed));
+      const model = JSON.parse(written);
+      expectCleanJson(model);
+      const selected = doc.fits.find((f: any) => f.k === doc.selected.k && f.seed === doc.selected.seed);
+      expect(model).toMatchObject({ format: 'gmm-fit/1', model: selected.model, k: selected.k, mixture: selected.mixture });
+      expect(model.fit.logLikelihood).toBe(selected.logLikelihood);
     } else {
       const table = parseTable(written, out, { delimiter: doc.input.delimiter });
       expectSoundTable(table);

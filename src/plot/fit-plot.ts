@@ -1,0 +1,346 @@
+import type { Matrix } from '../core/matrix';
+import type { Mixture } from '../models/mixture';
+import {
+  blend,
+  colourOf,
+  drawAxes,
+  drawHeading,
+  el,
+  fmt,
+  linearScale,
+  niceTicks,
+  positive,
+  svgDocument,
+  text,
+  tickLabelWidth,
+  widenRange,
+  type Axis,
+  type Frame,
+} from './svg';
+
+export interface FitPlotOptions {
+  /** The two columns (0-based) to plot; default [0, 1]. Ignored when d = 1. */
+  dims?: [number, number];
+  title?: string;
+  /** Column names for the axis labels; "column 1", … when absent. */
+  columns?: string[] | null;
+  width?: number;
+  height?: number;
+}
+
+/** The axes of a 2×2 covariance: the major axis's angle (degrees, in (−90, 90]) and the variances along both axes. */
+export interface EllipseAxes {
+  readonly angle: number;
+  readonly major: number;
+  readonly minor: number;
+}
+
+/** Eigen-decomposition of the symmetric matrix [[sxx, sxy], [sxy, syy]]; negative or non-finite variances count as 0. */
+export function ellipseAxes(sxx: number, sxy: number, syy: number): EllipseAxes {
+  const a = finite(sxx);
+  const b = finite(sxy);
+  const c = finite(syy);
+  const mean = (a + c) / 2;
+  const radius = Math.hypot((a - c) / 2, b);
+  let angle = b === 0 && a >= c ? 0 : (0.5 * Math.atan2(2 * b, a - c) * 180) / Math.PI;
+  if (angle <= -90) angle += 180;
+  return { angle: finite(angle), major: Math.max(0, mean + radius), minor: Math.max(0, mean - radius) };
+}
+
+function finite(v: number): number {
+  return Number.isFinite(v) ? v : 0;
+}
+
+/** Component j's covariance restricted to columns i and l: [sxx, sxy, syy]. */
+export function subCovariance(mixture: Mixture, j: number, i: number, l: number): [number, number, number] {
+  const { d } = mixture;
+  switch (mixture.covariance) {
+    case 'spherical': {
+      const v = finite(mixture.var[j]);
+      return [v, 0, v];
+    }
+    case 'diag':
+      return [finite(mixture.var[j * d + i]), 0, finite(mixture.var[j * d + l])];
+    case 'full': {
+      const base = j * d * d;
+      const V = mixture.var;
+      return [finite(V[base + i * d + i]), finite((V[base + i * d + l] + V[base + l * d + i]) / 2), finite(V[base + l * d + l])];
+    }
+    default:
+      return [0, 0, 0];
+  }
+}
+
+const sqrt0 = (v: number) => Math.sqrt(Math.max(0, finite(v)));
+
+/** Scales (pixels per unit) differing by more than this are not forced equal. */
+const MAX_ASPECT = 3;
+
+/**
+ * An SVG picture of a fit: the rows (projected on `dims`) coloured by their posterior, each
+ * component's 1- and 2-sd ellipse, mean and label, axes with ticks, a legend and a title.
+ * With d = 1 the values are plotted against the row index, with 1- and 2-sd bands.
+ * Rows with a missing cell in a plotted column are left out and counted in a note.
+ */
+export function fitPlotSvg(matrix: Matrix, mixture: Mixture, posterior: Float64Array, options: FitPlotOptions = {}): string {
+  const { k, d } = mixture;
+  const n = matrix.rows;
+  if (matrix.cols !== d) throw new Error(`the mixture has d = ${d} but the data has ${matrix.cols} columns`);
+  if (posterior.length !== n * k) throw new Error(`the posterior has ${posterior.length} values, expected ${n}×${k}`);
+  if (d < 1) throw new Error('cannot plot data with no columns');
+  const oneD = d === 1;
+  const dims = options.dims ?? [0, 1];
+  if (!oneD) {
+    for (const i of dims) if (!Number.isInteger(i) || i < 0 || i >= d) throw new Error(`plot dimension ${i} is not a column index in 0..${d - 1}`);
+    if (dims[0] === dims[1]) throw new Error('the two plot dimensions must differ');
+  }
+  const [di, dj] = oneD ? [0, 0] : dims;
+  const name = (i: number) => options.columns?.[i] ?? `column ${i + 1}`;
+  const width = positive(options.width, 800);
+  const height = positive(options.height, 600);
+  const colours = Array.from({ length: k }, (_, j) => colourOf(j));
+
+  // Rows to plot, as (x, y) in data units.
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const rows: number[] = [];
+  const observed = matrix.observed;
+  let skipped = 0;
+  for (let u = 0; u < n; u++) {
+    const a = u * d + di;
+    const b = u * d + dj;
+    const x = matrix.data[a];
+    const y = matrix.data[b];
+    if ((observed && (observed[a] === 0 || observed[b] === 0)) || !Number.isFinite(x) || !Number.isFinite(y)) {
+      skipped++;
+      continue;
+    }
+    rows.push(u);
+    if (oneD) {
+      xs.push(u + 1);
+      ys.push(x);
+    } else {
+      xs.push(x);
+      ys.push(y);
+    }
+  }
+
+  // Per component, in the plotted coordinates: mean and covariance.
+  const comps = Array.from({ length: k }, (_, j) => {
+    const mx = finite(mixture.mu[j * d + di]);
+    const my = finite(mixture.mu[j * d + dj]);
+    const [sxx, sxy, syy] = subCovariance(mixture, j, di, dj);
+    return { j, mx, my, sxx, sxy, syy, p: finite(mixture.p[j]) };
+  });
+
+  // Data ranges: points, means and 2-sd extents.
+  let [xlo, xhi, ylo, yhi] = [Infinity, -Infinity, Infinity, -Infinity];
+  const extend = (x: number, y: number) => {
+    xlo = Math.min(xlo, x);
+    xhi = Math.max(xhi, x);
+    ylo = Math.min(ylo, y);
+    yhi = Math.max(yhi, y);
+  };
+  for (let t = 0; t < xs.length; t++) extend(xs[t], ys[t]);
+  for (const c of comps) {
+    if (oneD) {
+      ylo = Math.min(ylo, c.mx - 2 * sqrt0(c.sxx));
+      yhi = Math.max(yhi, c.mx + 2 * sqrt0(c.sxx));
+    } else {
+      extend(c.mx + 2 * sqrt0(c.sxx), c.my + 2 * sqrt0(c.syy));
+      extend(c.mx - 2 * sqrt0(c.sxx), c.my - 2 * sqrt0(c.syy));
+    }
+  }
+  if (oneD) [xlo, xhi] = [1, Math.max(1, n)];
+  [xlo, xhi] = pad(widenRange(xlo, xhi));
+  [ylo, yhi] = pad(widenRange(ylo, yhi));
+
+  const notes: string[] = [];
+  if (oneD) notes.push('d = 1: values plotted against the row index');
+  else if (d > 2) notes.push(`projection on ${name(di)} and ${name(dj)} (d = ${d})`);
+  if (skipped > 0) notes.push(`${skipped} ${skipped === 1 ? 'row' : 'rows'} with a missing value in the plotted ${oneD ? 'column' : 'columns'} not shown`);
+
+  const top = 40 + 15 * notes.length + 8;
+  const plotHeight = Math.max(60, height - top - 56);
+  let yt = niceTicks(ylo, yhi, Math.max(2, Math.round(plotHeight / 70)));
+  const left = Math.max(80, tickLabelWidth(yt) + 44);
+  const frame: Frame = { left, top, width: Math.max(60, width - left - 190), height: plotHeight };
+
+  // Nice ticks, then (2-D) equal scales on both axes unless they differ too much.
+  let xt = niceTicks(xlo, xhi, Math.max(2, Math.round(frame.width / 90)), oneD);
+  let x: Axis = { lo: xt.lo, hi: xt.hi, ticks: xt, label: oneD ? 'row index' : name(di) };
+  let y: Axis = { lo: yt.lo, hi: yt.hi, ticks: yt, label: oneD ? name(0) : name(dj) };
+  if (!oneD) {
+    const kx = frame.width / (x.hi - x.lo);
+    const ky = frame.height / (y.hi - y.lo);
+    if (Math.max(kx, ky) / Math.min(kx, ky) <= MAX_ASPECT) {
+      const scale = Math.min(kx, ky);
+      if (kx > scale) {
+        const [lo, hi] = around(x.lo, x.hi, frame.width / scale);
+        xt = niceTicks(lo, hi, Math.max(2, Math.round(frame.width / 90)));
+        x = { ...x, lo, hi, ticks: { ...xt, values: xt.values.filter((v) => v >= lo && v <= hi) } };
+      } else if (ky > scale) {
+        const [lo, hi] = around(y.lo, y.hi, frame.height / scale);
+        yt = niceTicks(lo, hi, Math.max(2, Math.round(frame.height / 70)));
+        y = { ...y, lo, hi, ticks: { ...yt, values: yt.values.filter((v) => v >= lo && v <= hi) } };
+      }
+    }
+  }
+  const px = linearScale(x.lo, x.hi, frame.left, frame.left + frame.width);
+  const py = linearScale(y.lo, y.hi, frame.top + frame.height, frame.top);
+  const kx = frame.width / (x.hi - x.lo);
+  const ky = frame.height / (y.hi - y.lo);
+
+  // Points.
+  const radius = xs.length > 2000 ? 2 : 3;
+  const points: string[] = [];
+  for (let t = 0; t < xs.length; t++) {
+    const u = rows[t];
+    const colour = blend(colours, posterior.subarray(u * k, u * k + k));
+    points.push(el('circle', { class: 'point', cx: px(xs[t]), cy: py(ys[t]), r: radius, fill: colour }));
+  }
+
+  // Components.
+  const right = frame.left + frame.width;
+  const components = comps.map((c) => {
+    const colour = colours[c.j];
+    const parts: string[] = [];
+    const sx = sqrt0(c.sxx);
+    const sy = sqrt0(c.syy);
+    let label: [string, string];
+    let lx: number;
+    let ly: number;
+    if (oneD) {
+      for (const s of [1, 2]) {
+        const y0 = py(c.mx + s * sx);
+        const y1 = py(c.mx - s * sx);
+        parts.push(
+          el('rect', {
+            class: `band sd${s}`,
+            x: frame.left,
+            y: y0,
+            width: frame.width,
+            height: y1 - y0,
+            fill: colour,
+            'fill-opacity': s === 1 ? 0.1 : 0.05,
+            stroke: colour,
+            'stroke-width': s === 1 ? 1.5 : 1,
+            'stroke-dasharray': s === 1 ? undefined : '6 4',
+          }),
+        );
+      }
+      parts.push(el('line', { class: 'mean', x1: frame.left, y1: py(c.mx), x2: right, y2: py(c.mx), stroke: colour, 'stroke-width': 2 }));
+      label = [`${c.j + 1}: μ = ${fmt(c.mx)}`, `σ = ${fmt(sx)}, p = ${fmt(c.p)}`];
+      lx = frame.left + 6;
+      ly = py(c.mx) - 22;
+    } else {
+      const cx = px(c.mx);
+      const cy = py(c.my);
+      // The data ellipse mapped to the screen (x scaled by kx, y by −ky), decomposed there.
+      const screen = ellipseAxes(kx * kx * c.sxx, -kx * ky * c.sxy, ky * ky * c.syy);
+      const data = ellipseAxes(c.sxx, c.sxy, c.syy);
+      for (const s of [1, 2]) {
+        parts.push(
+          el('ellipse', {
+            class: `ellipse sd${s}`,
+            cx,
+            cy,
+            rx: s * Math.sqrt(screen.major),
+            ry: s * Math.sqrt(screen.minor),
+            transform: `rotate(${fmt(screen.angle)} ${fmt(cx)} ${fmt(cy)})`,
+            'data-angle': fmt(data.angle),
+            'data-sd-major': fmt(s * Math.sqrt(data.major), 4),
+            'data-sd-minor': fmt(s * Math.sqrt(data.minor), 4),
+            fill: s === 1 ? colour : 'none',
+            'fill-opacity': s === 1 ? 0.08 : undefined,
+            stroke: colour,
+            'stroke-width': s === 1 ? 2 : 1.5,
+            'stroke-dasharray': s === 1 ? undefined : '6 4',
+          }),
+        );
+      }
+      const cross = `M ${fmt(cx - 6)} ${fmt(cy - 6)} L ${fmt(cx + 6)} ${fmt(cy + 6)} M ${fmt(cx - 6)} ${fmt(cy + 6)} L ${fmt(cx + 6)} ${fmt(cy - 6)}`;
+      parts.push(el('path', { class: 'mean-halo', d: cross, stroke: '#ffffff', 'stroke-width': 5, 'stroke-linecap': 'round' }));
+      parts.push(el('path', { class: 'mean', d: cross, stroke: '#000000', 'stroke-width': 2, 'stroke-linecap': 'round' }));
+      const sd = mixture.covariance === 'spherical' ? fmt(sx) : `(${fmt(sx)}, ${fmt(sy)})`;
+      label = [`${c.j + 1}: μ = (${fmt(c.mx)}, ${fmt(c.my)})`, `σ = ${sd}, p = ${fmt(c.p)}`];
+      lx = cx + 9;
+      ly = cy - 22;
+    }
+    const anchorEnd = lx > right - 150;
+    if (anchorEnd) lx = oneD ? right - 6 : lx - 18;
+    ly = Math.min(Math.max(ly, frame.top + 12), frame.top + frame.height - 20);
+    const line = (content: string, dy: number) => text({ x: lx, y: ly + dy }, content);
+    parts.push(
+      el(
+        'g',
+        {
+          class: 'component-label',
+          'text-anchor': anchorEnd ? 'end' : 'start',
+          fill: '#000000',
+          stroke: '#ffffff',
+          'stroke-width': 3,
+          'paint-order': 'stroke',
+          'stroke-linejoin': 'round',
+        },
+        [line(label[0], 0), line(label[1], 14)],
+      ),
+    );
+    return el('g', { class: 'component', 'data-component': String(c.j + 1) }, parts);
+  });
+
+  // Legend: one entry per component, then the line styles.
+  const lx = right + 20;
+  const legend: string[] = [text({ class: 'legend-title', x: lx, y: frame.top + 10, 'font-weight': 'bold' }, 'Components')];
+  comps.forEach((c, t) => {
+    const y0 = frame.top + 24 + 18 * t;
+    legend.push(
+      el('g', { class: 'legend-entry', 'data-component': String(c.j + 1) }, [
+        el('rect', { x: lx, y: y0, width: 12, height: 12, fill: colours[c.j] }),
+        text({ x: lx + 18, y: y0 + 10 }, `${c.j + 1}: p = ${fmt(c.p)}`),
+      ]),
+    );
+  });
+  const y0 = frame.top + 24 + 18 * k + 12;
+  const keys = oneD ? ['1 sd band', '2 sd band', 'mean'] : ['1 sd ellipse', '2 sd ellipse', 'mean'];
+  legend.push(
+    el('g', { class: 'legend-key', fill: '#333333' }, [
+      el('line', { x1: lx, y1: y0 + 6, x2: lx + 14, y2: y0 + 6, stroke: '#333333', 'stroke-width': 2 }),
+      text({ x: lx + 18, y: y0 + 10 }, keys[0]),
+      el('line', { x1: lx, y1: y0 + 24, x2: lx + 14, y2: y0 + 24, stroke: '#333333', 'stroke-width': 1.5, 'stroke-dasharray': '4 3' }),
+      text({ x: lx + 18, y: y0 + 28 }, keys[1]),
+      oneD
+        ? el('line', { x1: lx, y1: y0 + 42, x2: lx + 14, y2: y0 + 42, stroke: '#333333', 'stroke-width': 2 })
+        : el('path', { d: `M ${fmt(lx + 2)} ${fmt(y0 + 37)} L ${fmt(lx + 12)} ${fmt(y0 + 47)} M ${fmt(lx + 2)} ${fmt(y0 + 47)} L ${fmt(lx + 12)} ${fmt(y0 + 37)}`, stroke: '#000000', 'stroke-width': 2 }),
+      text({ x: lx + 18, y: y0 + 46 }, keys[2]),
+      text({ x: lx, y: y0 + 68, fill: '#555555' }, 'points: colour blended'),
+      text({ x: lx, y: y0 + 82, fill: '#555555' }, 'by posterior'),
+    ]),
+  );
+
+  const title = options.title ?? `Gaussian mixture, K = ${k} (${mixture.covariance})`;
+  return svgDocument(
+    width,
+    height,
+    [
+      drawHeading(width, title, notes),
+      drawAxes(frame, x, y),
+      el('g', { class: 'points', 'fill-opacity': 0.75, stroke: '#ffffff', 'stroke-width': 0.5 }, points),
+      el('g', { class: 'components' }, components),
+      el('g', { class: 'legend' }, legend),
+    ],
+    title,
+  );
+}
+
+/** Widen [lo, hi] by 5% each side. */
+function pad([lo, hi]: [number, number]): [number, number] {
+  const m = (hi - lo) * 0.05;
+  return [lo - m, hi + m];
+}
+
+/** The range of width `span` centred on [lo, hi]'s middle. */
+function around(lo: number, hi: number, span: number): [number, number] {
+  const mid = (lo + hi) / 2;
+  return [mid - span / 2, mid + span / 2];
+}
