@@ -1,6 +1,7 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { DataError, UsageError } from '../core/errors';
 import { commonOptions, type CommandOptions } from './options';
+import { collect, parseCount, parseDelimiter, parseSeedList } from './parsers';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIO } from './io';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -90,6 +91,46 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
         .option('-t, --truth <file>', 'the full matrix: report RMSE, and that of the global, row and column means'),
     () => require('./commands').completeCommand,
   );
+  // Commands that apply a saved model (written by fit --out).
+  const modelFile = () => new Option('-m, --model-file <file>', 'the model, as written by fit --out; - for stdin').makeOptionMandatory();
+  const format = () => new Option('-f, --format <format>', 'output format').choices(['csv', 'tsv', 'json']).default('csv');
+  const reading = (c: Command) =>
+    c
+      .addOption(new Option('--missing <marker>', 'a cell text that means missing, beside empty, NA, NaN and ? (repeatable)').argParser(collect))
+      .addOption(new Option('-d, --delimiter <name>', 'comma, tab or whitespace (default: detected)').argParser(parseDelimiter))
+      .option('--header', 'the first row is a header (default: detected)')
+      .option('--no-header', 'the first row is data');
+  const modelCommand = (name: string, description: string, build: (c: Command) => void, action: (args: unknown[]) => Promise<number>) => {
+    const c = program.command(name).description(description);
+    build(c);
+    c.option('--debug', 'print stack traces for errors')
+      .exitOverride()
+      .showSuggestionAfterError(true)
+      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: () => {} })
+      .action(async (...args: unknown[]) => setCode(await action(args)));
+  };
+  modelCommand(
+    'predict',
+    'the most probable component (1..K) of each row under a saved model; --proba adds the posteriors',
+    (c) => reading(c.argument('<file>', 'table of numbers; - for stdin').addOption(modelFile()).option('--proba', 'add each component\'s posterior').addOption(format())),
+    ([file, options]) => require('./model-commands').predictCommand(file, options, io),
+  );
+  modelCommand(
+    'score',
+    'the log-likelihood of each row under a saved model, and the total with BIC and AIC (on stderr, or in --format json)',
+    (c) => reading(c.argument('<file>', 'table of numbers; - for stdin').addOption(modelFile()).addOption(format())),
+    ([file, options]) => require('./model-commands').scoreCommand(file, options, io),
+  );
+  modelCommand(
+    'sample',
+    'draw rows from a saved model, as CSV on stdout, deterministic from --seed',
+    (c) =>
+      c
+        .addOption(modelFile())
+        .addOption(new Option('-n, --n <count>', 'how many rows').argParser(parseCount).default(1000))
+        .addOption(new Option('-s, --seed <seed>', 'random seed, 0..4294967295').argParser(parseSeedList).default([0], '0')),
+    ([options]) => require('./model-commands').sampleCommand(options, io),
+  );
   program.addHelpText(
     'after',
     `
@@ -99,6 +140,10 @@ Examples:
   gmm-fit data/toy.txt --k 3 --model kmeans       k-means
   gmm-fit data.csv --k 2 --json | jq .selected    one JSON document for pipelines
   gmm-fit complete ratings.txt --missing 0 --k 12 --seeds 0..4 --truth full.txt --out filled.txt
+  gmm-fit data/toy.txt --k 3 --out model.json     save the selected fit as a model
+  gmm-fit predict --model-file model.json data/toy.txt --proba
+  gmm-fit score --model-file model.json data/toy.txt --format json
+  gmm-fit sample --model-file model.json -n 1000 --seed 0
 
 Exit codes: 0 success, 1 data or runtime error, 2 usage error.`,
   );

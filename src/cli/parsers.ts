@@ -56,6 +56,7 @@ export const parsePositive = numberParser('a number > 0', (v) => v > 0);
 export const parseNonNegative = numberParser('a number ≥ 0', (v) => v >= 0);
 export const parseMaxIter = numberParser('an integer ≥ 1', (v) => Number.isInteger(v) && v >= 1);
 export const parseJobs = numberParser('an integer from 1 to 256', (v) => Number.isInteger(v) && v >= 1 && v <= 256);
+export const parseCount = numberParser('an integer from 1 to 100000000', (v) => Number.isInteger(v) && v >= 1 && v <= 1e8);
 export const parsePrecision = numberParser('an integer from 0 to 17', (v) => Number.isInteger(v) && v >= 0 && v <= 17);
 
 /** `--missing` may repeat: collect every marker. */

@@ -13,6 +13,7 @@ import {
   svgDocument,
   text,
   tickLabelWidth,
+  ticksWithin,
   widenRange,
   type Axis,
   type Frame,
@@ -178,11 +179,11 @@ export function fitPlotSvg(matrix: Matrix, mixture: Mixture, posterior: Float64A
       if (kx > scale) {
         const [lo, hi] = around(x.lo, x.hi, frame.width / scale);
         xt = niceTicks(lo, hi, Math.max(2, Math.round(frame.width / 90)));
-        x = { ...x, lo, hi, ticks: { ...xt, values: xt.values.filter((v) => v >= lo && v <= hi) } };
+        x = { ...x, lo, hi, ticks: ticksWithin(xt, lo, hi) };
       } else if (ky > scale) {
         const [lo, hi] = around(y.lo, y.hi, frame.height / scale);
         yt = niceTicks(lo, hi, Math.max(2, Math.round(frame.height / 70)));
-        y = { ...y, lo, hi, ticks: { ...yt, values: yt.values.filter((v) => v >= lo && v <= hi) } };
+        y = { ...y, lo, hi, ticks: ticksWithin(yt, lo, hi) };
       }
     }
   }
@@ -200,16 +201,18 @@ export function fitPlotSvg(matrix: Matrix, mixture: Mixture, posterior: Float64A
     points.push(el('circle', { class: 'point', cx: px(xs[t]), cy: py(ys[t]), r: radius, fill: colour }));
   }
 
-  // Components.
+  // Components. Labels avoid each other and the means' crosses.
   const right = frame.left + frame.width;
+  const occupied: Box[] = oneD ? [] : comps.map((c) => ({ x: px(c.mx) - 8, y: py(c.my) - 8, w: 16, h: 16 }));
+  const labels: string[] = [];
   const components = comps.map((c) => {
     const colour = colours[c.j];
     const parts: string[] = [];
     const sx = sqrt0(c.sxx);
     const sy = sqrt0(c.syy);
     let label: [string, string];
-    let lx: number;
-    let ly: number;
+    let candidates: Array<[number, number]>;
+    const labelWidth = (lines: string[]) => 6.8 * Math.max(...lines.map((l) => l.length));
     if (oneD) {
       for (const s of [1, 2]) {
         const y0 = py(c.mx + s * sx);
@@ -231,8 +234,13 @@ export function fitPlotSvg(matrix: Matrix, mixture: Mixture, posterior: Float64A
       }
       parts.push(el('line', { class: 'mean', x1: frame.left, y1: py(c.mx), x2: right, y2: py(c.mx), stroke: colour, 'stroke-width': 2 }));
       label = [`${c.j + 1}: μ = ${fmt(c.mx)}`, `σ = ${fmt(sx)}, p = ${fmt(c.p)}`];
-      lx = frame.left + 6;
-      ly = py(c.mx) - 22;
+      const w = labelWidth(label);
+      const cy = py(c.mx);
+      candidates = [];
+      for (let t = 0; frame.left + 6 + t * (w + 12) + w <= right || t === 0; t++) {
+        const bx = frame.left + 6 + t * (w + 12);
+        candidates.push([bx, cy - LABEL_HEIGHT - 3], [bx, cy + 3]);
+      }
     } else {
       const cx = px(c.mx);
       const cy = py(c.my);
@@ -264,26 +272,27 @@ export function fitPlotSvg(matrix: Matrix, mixture: Mixture, posterior: Float64A
       parts.push(el('path', { class: 'mean', d: cross, stroke: '#000000', 'stroke-width': 2, 'stroke-linecap': 'round' }));
       const sd = mixture.covariance === 'spherical' ? fmt(sx) : `(${fmt(sx)}, ${fmt(sy)})`;
       label = [`${c.j + 1}: μ = (${fmt(c.mx)}, ${fmt(c.my)})`, `σ = ${sd}, p = ${fmt(c.p)}`];
-      lx = cx + 9;
-      ly = cy - 22;
+      const w = labelWidth(label);
+      const h = LABEL_HEIGHT;
+      candidates = [];
+      for (const r of [10, 30, 60, 100])
+        candidates.push([cx + r, cy - r - h], [cx + r, cy + r], [cx - r - w, cy - r - h], [cx - r - w, cy + r], [cx + r + 2, cy - h / 2], [cx - r - 2 - w, cy - h / 2], [cx - w / 2, cy - r - 4 - h], [cx - w / 2, cy + r + 4]);
     }
-    const anchorEnd = lx > right - 150;
-    if (anchorEnd) lx = oneD ? right - 6 : lx - 18;
-    ly = Math.min(Math.max(ly, frame.top + 12), frame.top + frame.height - 20);
+    const [lx, ly] = placeLabel(candidates, labelWidth(label), frame, occupied);
     const line = (content: string, dy: number) => text({ x: lx, y: ly + dy }, content);
-    parts.push(
+    labels.push(
       el(
         'g',
         {
           class: 'component-label',
-          'text-anchor': anchorEnd ? 'end' : 'start',
+          'data-component': String(c.j + 1),
           fill: '#000000',
           stroke: '#ffffff',
           'stroke-width': 3,
           'paint-order': 'stroke',
           'stroke-linejoin': 'round',
         },
-        [line(label[0], 0), line(label[1], 14)],
+        [line(label[0], 11), line(label[1], 25)],
       ),
     );
     return el('g', { class: 'component', 'data-component': String(c.j + 1) }, parts);
@@ -327,6 +336,7 @@ export function fitPlotSvg(matrix: Matrix, mixture: Mixture, posterior: Float64A
       drawAxes(frame, x, y),
       el('g', { class: 'points', 'fill-opacity': 0.75, stroke: '#ffffff', 'stroke-width': 0.5 }, points),
       el('g', { class: 'components' }, components),
+      el('g', { class: 'labels' }, labels),
       el('g', { class: 'legend' }, legend),
     ],
     title,
@@ -343,4 +353,44 @@ function pad([lo, hi]: [number, number]): [number, number] {
 function around(lo: number, hi: number, span: number): [number, number] {
   const mid = (lo + hi) / 2;
   return [mid - span / 2, mid + span / 2];
+}
+
+const LABEL_HEIGHT = 30;
+
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+function overlap(a: Box, b: Box): number {
+  const w = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+  return w > 0 && h > 0 ? w * h : 0;
+}
+
+/**
+ * The first candidate top-left corner whose label box stays inside the frame and clear of the
+ * boxes already taken, else the one that overlaps least; the box is then taken.
+ */
+function placeLabel(candidates: ReadonlyArray<[number, number]>, width: number, frame: Frame, occupied: Box[]): [number, number] {
+  const inside: Box = { x: frame.left + 2, y: frame.top + 2, w: frame.width - 4, h: frame.height - 4 };
+  let best: Box | null = null;
+  let bestCost = Infinity;
+  for (const [x, y] of candidates) {
+    const box = { x, y, w: width, h: LABEL_HEIGHT };
+    const cost = box.w * box.h - overlap(box, inside) + occupied.reduce((sum, o) => sum + overlap(box, o), 0);
+    if (cost < bestCost - 1e-9) {
+      best = box;
+      bestCost = cost;
+      if (cost <= 0) break;
+    }
+  }
+  const chosen = best ?? { x: frame.left + 4, y: frame.top + 4, w: width, h: LABEL_HEIGHT };
+  // Never outside the frame, even when crowded.
+  chosen.x = Math.max(frame.left + 2, Math.min(chosen.x, frame.left + frame.width - 2 - width));
+  chosen.y = Math.max(frame.top + 2, Math.min(chosen.y, frame.top + frame.height - 2 - LABEL_HEIGHT));
+  occupied.push(chosen);
+  return [chosen.x, chosen.y];
 }

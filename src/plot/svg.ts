@@ -20,7 +20,8 @@ export function escapeXml(text: string): string {
 /** A number with a fixed number of decimals; non-finite values print as 0, and there is never a "-0". */
 export function fmt(value: number, decimals = 2): string {
   const v = Number.isFinite(value) ? value : 0;
-  const s = v.toFixed(decimals);
+  // toFixed switches to exponent notation from 1e21 on; BigInt prints the whole digits.
+  const s = Math.abs(v) < 1e21 ? v.toFixed(decimals) : BigInt(v).toString() + (decimals > 0 ? '.' + '0'.repeat(decimals) : '');
   return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
 }
 
@@ -69,7 +70,7 @@ export function positive(value: number | undefined, fallback: number): number {
 }
 
 export interface Ticks {
-  /** The tick values, inside [lo, hi], multiples of `step`. */
+  /** The tick values, multiples of `step` from `lo` to `hi`. */
   readonly values: number[];
   readonly step: number;
   /** The range widened to whole steps. */
@@ -112,7 +113,8 @@ export function stepDecimals(step: number): number {
 }
 
 /**
- * Nice ticks for [lo, hi]: about `target` multiples of a step of 1, 2 or 5 × 10^k.
+ * Nice ticks for [lo, hi]: about `target` multiples of a step of 1, 2 or 5 × 10^k,
+ * from the last multiple at or below lo to the first at or above hi (the widened range).
  * `integer` keeps the step ≥ 1 (for counts such as K).
  */
 export function niceTicks(lo: number, hi: number, target = 6, integer = false): Ticks {
@@ -120,11 +122,17 @@ export function niceTicks(lo: number, hi: number, target = 6, integer = false): 
   let step = niceStep(hi - lo, target);
   if (integer && step < 1) step = 1;
   const decimals = stepDecimals(step);
-  const first = Math.ceil(lo / step - 1e-9);
-  const last = Math.floor(hi / step + 1e-9);
+  const first = Math.floor(lo / step + 1e-9);
+  const last = Math.ceil(hi / step - 1e-9);
   const values: number[] = [];
   for (let i = first; i <= last; i++) values.push(Number((i * step).toFixed(decimals)));
-  return { values, step, lo: Math.floor(lo / step + 1e-9) * step, hi: Math.ceil(hi / step - 1e-9) * step, decimals };
+  return { values, step, lo: first * step, hi: last * step, decimals };
+}
+
+/** The ticks that fall in [lo, hi] (with a little slack for rounding). */
+export function ticksWithin(ticks: Ticks, lo: number, hi: number): Ticks {
+  const slack = (hi - lo) * 1e-9;
+  return { ...ticks, values: ticks.values.filter((v) => v >= lo - slack && v <= hi + slack) };
 }
 
 /** Print a tick value with the decimals of its step. */

@@ -1,4 +1,4 @@
-import { drawAxes, drawHeading, el, fmt, linearScale, niceTicks, svgDocument, text, tickLabelWidth, widenRange, type Frame } from './svg';
+import { drawAxes, drawHeading, el, fmt, linearScale, niceTicks, svgDocument, text, tickLabelWidth, ticksWithin, widenRange, type Frame } from './svg';
 
 /** One K of a sweep: its best fit's statistics (larger is better for all three). */
 export interface SweepPoint {
@@ -85,7 +85,7 @@ export function sweepPlotSvg(best: ReadonlyArray<SweepPoint>, selectedK: number,
   const xlo = kmin - 0.5;
   const xhi = kmax + 0.5;
   const xt = niceTicks(xlo, xhi, Math.min(10, Math.max(1, kmax - kmin + 1)), true);
-  const x = { lo: xlo, hi: xhi, ticks: { ...xt, values: xt.values.filter((v) => v >= xlo && v <= xhi) }, label: 'K (number of components)' };
+  const x = { lo: xlo, hi: xhi, ticks: ticksWithin(xt, xlo, xhi), label: 'K (number of components)' };
   const y = { lo: yt.lo, hi: yt.hi, ticks: yt, label: 'LL, BIC, AIC (larger is better)' };
   const px = linearScale(x.lo, x.hi, frame.left, frame.left + frame.width);
   const py = linearScale(y.lo, y.hi, frame.top + frame.height, frame.top);

@@ -1,0 +1,96 @@
+import { UsageError } from '../core/errors';
+import { readTable } from '../io/read';
+import { loadModel } from '../io/model';
+import { formatTable, type Delimiter } from '../io/table';
+import { prepareData } from '../models/data';
+import { freeParameters } from '../models/mixture';
+import { expectationOf } from '../fit/fit';
+import { aic, bic } from '../fit/criteria';
+import { sampleMixture } from '../sample';
+import { EXIT_OK, type CliIO } from './io';
+
+/** Options of the commands that apply a saved model. */
+export interface ModelCommandOptions {
+  modelFile: string;
+  format: 'csv' | 'tsv' | 'json';
+  proba?: boolean;
+  missing?: string[];
+  delimiter?: Delimiter;
+  header?: boolean;
+  n?: number;
+  seed?: number[];
+}
+
+/** The data and the model it is checked against. */
+async function dataAndModel(file: string, options: ModelCommandOptions, io: CliIO) {
+  if (file === '-' && options.modelFile === '-') throw new UsageError('the data and --model-file cannot both be stdin');
+  const table = await readTable(file, { delimiter: options.delimiter, header: options.header, missing: options.missing }, io.stdin);
+  const { mixture } = await loadModel(options.modelFile, io.stdin, table.matrix.cols);
+  const data = prepareData(table.matrix);
+  return { table, mixture, ...expectationOf(data, mixture) };
+}
+
+function writeRows(io: CliIO, head: string[], rows: number, cols: number, values: ArrayLike<number>, format: 'csv' | 'tsv'): void {
+  io.stdout.write(formatTable(values, rows, cols, format === 'csv' ? ',' : '\t', head));
+}
+
+/** `gmm-fit predict`: the most probable component of each row (1..K), with --proba the posteriors. */
+export async function predictCommand(file: string, options: ModelCommandOptions, io: CliIO): Promise<number> {
+  const { table, mixture, posterior } = await dataAndModel(file, options, io);
+  const { k } = mixture;
+  const n = table.matrix.rows;
+  const labels = new Float64Array(n);
+  for (let u = 0; u < n; u++) {
+    let best = 0;
+    for (let j = 1; j < k; j++) if (posterior[u * k + j] > posterior[u * k + best]) best = j;
+    labels[u] = best + 1;
+  }
+  if (options.format === 'json') {
+    const doc: Record<string, unknown> = { labels: Array.from(labels) };
+    if (options.proba) doc.posterior = Array.from({ length: n }, (_, u) => Array.from(posterior.subarray(u * k, (u + 1) * k)));
+    io.stdout.write(JSON.stringify(doc) + '\n');
+    return EXIT_OK;
+  }
+  if (!options.proba) {
+    writeRows(io, ['label'], n, 1, labels, options.format);
+    return EXIT_OK;
+  }
+  const out = new Float64Array(n * (k + 1));
+  for (let u = 0; u < n; u++) {
+    out[u * (k + 1)] = labels[u];
+    out.set(posterior.subarray(u * k, (u + 1) * k), u * (k + 1) + 1);
+  }
+  writeRows(io, ['label', ...Array.from({ length: k }, (_, j) => `p${j + 1}`)], n, k + 1, out, options.format);
+  return EXIT_OK;
+}
+
+/** `gmm-fit score`: each row's log-likelihood, and the total with BIC and AIC for this data. */
+export async function scoreCommand(file: string, options: ModelCommandOptions, io: CliIO): Promise<number> {
+  const { table, mixture, rowLogLikelihood, logLikelihood } = await dataAndModel(file, options, io);
+  const n = table.matrix.rows;
+  const summary = {
+    n,
+    logLikelihood,
+    bic: bic(logLikelihood, mixture.k, mixture.d, n, mixture.covariance),
+    aic: aic(logLikelihood, mixture.k, mixture.d, mixture.covariance),
+    parameters: freeParameters(mixture.k, mixture.d, mixture.covariance),
+  };
+  if (options.format === 'json') {
+    io.stdout.write(JSON.stringify({ ...summary, rows: Array.from(rowLogLikelihood) }) + '\n');
+    return EXIT_OK;
+  }
+  writeRows(io, ['log_likelihood'], n, 1, rowLogLikelihood, options.format);
+  io.stderr.write(`n ${n}, log-likelihood ${logLikelihood}, BIC ${summary.bic}, AIC ${summary.aic} (${summary.parameters} free parameters)\n`);
+  return EXIT_OK;
+}
+
+/** `gmm-fit sample`: rows drawn from the model, as CSV, deterministic from --seed. */
+export async function sampleCommand(options: ModelCommandOptions, io: CliIO): Promise<number> {
+  const { mixture, columns } = await loadModel(options.modelFile, io.stdin);
+  const seeds = options.seed ?? [0];
+  if (seeds.length !== 1) throw new UsageError('sample takes one --seed');
+  const n = options.n ?? 1000;
+  const { rows } = sampleMixture(mixture, n, seeds[0]);
+  io.stdout.write(formatTable(rows, n, mixture.d, ',', columns));
+  return EXIT_OK;
+}
