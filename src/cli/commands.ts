@@ -17,14 +17,17 @@ import { bestTable, completionTable, componentTable, fitSummary, iterationTable,
 import { DEFAULT_K, type CommandOptions } from './options';
 import { parseKList } from './parsers';
 import { EXIT_FAILURE, EXIT_OK, type CliIO } from './io';
+import { sweepProgress } from './progress';
 
 function styleFor(options: CommandOptions, io: CliIO): Style {
   const color = options.color !== false && io.stdout.isTTY === true && !io.env.NO_COLOR;
   return { precision: options.precision, chalk: new chalk.Instance({ level: color ? 1 : 0 }) };
 }
 
+/** Warnings go to stderr unless --quiet. */
+let quiet = false;
 function warn(io: CliIO, message: string): void {
-  io.stderr.write(`gmm-fit: warning: ${message}\n`);
+  if (!quiet) io.stderr.write(`gmm-fit: warning: ${message}\n`);
 }
 
 function readOptions(options: CommandOptions) {
@@ -39,6 +42,8 @@ async function loadAndSweep(
   beforeFit: (table: Table) => Promise<void> = async () => {},
 ): Promise<{ table: Table; result: SweepResult }> {
   if (options.seed && options.seeds) throw new UsageError('give --seed or --seeds, not both');
+  if (options.quiet && options.verbose) throw new UsageError('give --quiet or --verbose, not both');
+  quiet = options.quiet === true;
   const table = await readTable(file, readOptions(options), io.stdin);
   const { matrix } = table;
   const ks = options.k ?? parseKList(DEFAULT_K).filter((k) => k <= matrix.rows);
@@ -57,7 +62,12 @@ async function loadAndSweep(
   const { start, ks: chosenKs } = await warmStart(options, matrix.cols, ks, io.stdin);
   if (start && start.k > matrix.rows) throw new UsageError(`${options.init} has K=${start.k}, more components than ${source} has rows (${matrix.rows})`);
   const seeds = options.seed ?? options.seeds ?? [0];
+  const progress = sweepProgress(io, options);
   const result = await sweepParallel(matrix, {
+    onFit: progress.onFit,
+    onIteration: options.verbose
+      ? (k, seed, iteration, value) => io.stderr.write(`gmm-fit: K=${k} seed=${seed} iteration ${iteration}: ${options.model === 'kmeans' ? 'cost' : 'log-likelihood'} ${value}\n`)
+      : undefined,
     jobs: options.jobs ?? availableParallelism(),
     model: options.model,
     ks: chosenKs,
@@ -71,6 +81,7 @@ async function loadAndSweep(
     start,
     criterion: options.criterion,
   });
+  progress.stop();
   if (!result.selected) {
     // Every fit failed: one error line, with the first reason.
     const first = result.fits[0] as FailedFit;

@@ -39,6 +39,8 @@ export interface CommandOptions {
   precision: number;
   color: boolean;
   debug?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
 }
 
 export const DEFAULT_K = '1..4';
@@ -75,6 +77,8 @@ export function commonOptions(): Option[] {
     new Option('--json', 'print one JSON document on stdout instead of tables'),
     new Option('-p, --precision <n>', 'decimals in tables').argParser(parsePrecision).default(4),
     new Option('--no-color', 'no colours (also off when stdout is not a terminal or NO_COLOR is set)'),
+    new Option('-q, --quiet', 'no warnings and no progress bar on stderr'),
+    new Option('-v, --verbose', 'print every iteration of every fit on stderr (the fits then run one at a time)'),
     new Option('--debug', 'print stack traces for errors'),
   ];
 }

@@ -7,6 +7,7 @@ import {
   drawHeading,
   el,
   fmt,
+  fmtStat,
   linearScale,
   niceTicks,
   positive,
@@ -233,7 +234,7 @@ export function fitPlotSvg(matrix: Matrix, mixture: Mixture, posterior: Float64A
         );
       }
       parts.push(el('line', { class: 'mean', x1: frame.left, y1: py(c.mx), x2: right, y2: py(c.mx), stroke: colour, 'stroke-width': 2 }));
-      label = [`${c.j + 1}: μ = ${fmt(c.mx)}`, `σ = ${fmt(sx)}, p = ${fmt(c.p)}`];
+      label = [`${c.j + 1}: μ = ${fmtStat(c.mx)}`, `σ = ${fmtStat(sx)}, p = ${fmtStat(c.p)}`];
       const w = labelWidth(label);
       const cy = py(c.mx);
       candidates = [];
@@ -257,8 +258,8 @@ export function fitPlotSvg(matrix: Matrix, mixture: Mixture, posterior: Float64A
             ry: s * Math.sqrt(screen.minor),
             transform: `rotate(${fmt(screen.angle)} ${fmt(cx)} ${fmt(cy)})`,
             'data-angle': fmt(data.angle),
-            'data-sd-major': fmt(s * Math.sqrt(data.major), 4),
-            'data-sd-minor': fmt(s * Math.sqrt(data.minor), 4),
+            'data-sd-major': fmtStat(s * Math.sqrt(data.major), 4),
+            'data-sd-minor': fmtStat(s * Math.sqrt(data.minor), 4),
             fill: s === 1 ? colour : 'none',
             'fill-opacity': s === 1 ? 0.08 : undefined,
             stroke: colour,
@@ -270,8 +271,8 @@ export function fitPlotSvg(matrix: Matrix, mixture: Mixture, posterior: Float64A
       const cross = `M ${fmt(cx - 6)} ${fmt(cy - 6)} L ${fmt(cx + 6)} ${fmt(cy + 6)} M ${fmt(cx - 6)} ${fmt(cy + 6)} L ${fmt(cx + 6)} ${fmt(cy - 6)}`;
       parts.push(el('path', { class: 'mean-halo', d: cross, stroke: '#ffffff', 'stroke-width': 5, 'stroke-linecap': 'round' }));
       parts.push(el('path', { class: 'mean', d: cross, stroke: '#000000', 'stroke-width': 2, 'stroke-linecap': 'round' }));
-      const sd = mixture.covariance === 'spherical' ? fmt(sx) : `(${fmt(sx)}, ${fmt(sy)})`;
-      label = [`${c.j + 1}: μ = (${fmt(c.mx)}, ${fmt(c.my)})`, `σ = ${sd}, p = ${fmt(c.p)}`];
+      const sd = mixture.covariance === 'spherical' ? fmtStat(sx) : `(${fmtStat(sx)}, ${fmtStat(sy)})`;
+      label = [`${c.j + 1}: μ = (${fmtStat(c.mx)}, ${fmtStat(c.my)})`, `σ = ${sd}, p = ${fmtStat(c.p)}`];
       const w = labelWidth(label);
       const h = LABEL_HEIGHT;
       candidates = [];
@@ -306,7 +307,7 @@ export function fitPlotSvg(matrix: Matrix, mixture: Mixture, posterior: Float64A
     legend.push(
       el('g', { class: 'legend-entry', 'data-component': String(c.j + 1) }, [
         el('rect', { x: lx, y: y0, width: 12, height: 12, fill: colours[c.j] }),
-        text({ x: lx + 18, y: y0 + 10 }, `${c.j + 1}: p = ${fmt(c.p)}`),
+        text({ x: lx + 18, y: y0 + 10 }, `${c.j + 1}: p = ${fmtStat(c.p)}`),
       ]),
     );
   });

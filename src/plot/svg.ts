@@ -25,6 +25,15 @@ export function fmt(value: number, decimals = 2): string {
   return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
 }
 
+/**
+ * A statistic for a label: `decimals` decimals (default 2), except that a non-zero value too
+ * small to show with them keeps 3 significant digits (0.00141 rather than 0.00).
+ */
+export function fmtStat(value: number, decimals = 2): string {
+  if (!Number.isFinite(value) || value === 0 || Math.abs(value) >= 0.5 * Math.pow(10, -decimals)) return fmt(value, decimals);
+  return fmt(value, Math.min(100, 2 - Math.floor(Math.log10(Math.abs(value)))));
+}
+
 /** Attribute values: strings are escaped, numbers formatted with 2 decimals. */
 export type Attributes = Record<string, string | number | undefined>;
 

@@ -106,6 +106,7 @@ export function sweepPlotSvg(best: ReadonlyArray<SweepPoint>, selectedK: number,
   });
 
   // The selected K.
+  const behind: string[] = [];
   const selected: string[] = [];
   const chosen = points.find((p) => p.k === selectedK);
   if (chosen) {
@@ -114,8 +115,10 @@ export function sweepPlotSvg(best: ReadonlyArray<SweepPoint>, selectedK: number,
     const v = series.value(chosen);
     const label = `selected K=${chosen.k} by ${criterionName(criterion)}`;
     const anchorEnd = X > frame.left + frame.width * 0.6;
-    selected.push(
+    behind.push(
       el('line', { class: 'selected', 'data-k': String(chosen.k), x1: X, y1: frame.top, x2: X, y2: frame.top + frame.height, stroke: '#333333', 'stroke-width': 1.5, 'stroke-dasharray': '5 4' }),
+    );
+    selected.push(
       text({ class: 'selected-label', 'data-k': String(chosen.k), x: anchorEnd ? X - 6 : X + 6, y: frame.top + 16, 'text-anchor': anchorEnd ? 'end' : 'start', 'font-weight': 'bold', fill: '#000000', stroke: '#ffffff', 'stroke-width': 3, 'paint-order': 'stroke' }, label),
     );
     if (Number.isFinite(v)) selected.push(el('circle', { class: 'selected-marker', 'data-k': String(chosen.k), cx: X, cy: py(v), r: 9, fill: 'none', stroke: series.colour, 'stroke-width': 2 }));
@@ -136,7 +139,7 @@ export function sweepPlotSvg(best: ReadonlyArray<SweepPoint>, selectedK: number,
   return svgDocument(
     width,
     height,
-    [drawHeading(width, title, notes), drawAxes(frame, x, y), el('g', { class: 'curves' }, curves), el('g', { class: 'selection' }, selected), el('g', { class: 'legend' }, legend)],
+    [drawHeading(width, title, notes), drawAxes(frame, x, y), el('g', { class: 'selection-line' }, behind), el('g', { class: 'curves' }, curves), el('g', { class: 'selection' }, selected), el('g', { class: 'legend' }, legend)],
     title,
   );
 }
