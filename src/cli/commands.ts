@@ -131,8 +131,30 @@ function humanReport(result: SweepResult, style: Style): string {
 export async function fitCommand(file: string, options: CommandOptions, io: CliIO): Promise<number> {
   const { table, result } = await loadAndSweep(file, options, io);
   if (options.out) await writeFileAtomic(options.out, JSON.stringify(modelDocument(result.selected!, table, { ...options }), null, 2) + '\n');
+  if (options.plot) await writeFileAtomic(options.plot, sweepSvg(result, file));
   const output = options.json ? JSON.stringify(sweepDocument(file, table, result), null, 2) + '\n' : humanReport(result, styleFor(options, io));
   io.stdout.write(output);
+  return EXIT_OK;
+}
+
+/** The sweep's LL, BIC and AIC against K as an SVG, the selected K marked. */
+function sweepSvg(result: SweepResult, file: string): string {
+  const { sweepPlotSvg } = require('../plot/sweep-plot') as typeof import('../plot/sweep-plot');
+  return sweepPlotSvg(result.best, result.selected!.k, result.criterion, { title: `${file === '-' ? '<stdin>' : file}: log-likelihood, BIC and AIC against K` });
+}
+
+/** `gmm-fit plot-sweep FILE`: the sweep as an SVG (to --out, else stdout); on a terminal without --out, a text chart. */
+export async function plotSweepCommand(file: string, options: CommandOptions, io: CliIO): Promise<number> {
+  const { result } = await loadAndSweep(file, options, io);
+  if (options.out) {
+    await writeFileAtomic(options.out, sweepSvg(result, file));
+    io.stdout.write(`sweep plot written to ${options.out}\n`);
+  } else if (io.stdout.isTTY) {
+    const { sweepTextChart } = require('../plot/text-chart') as typeof import('../plot/text-chart');
+    io.stdout.write(sweepTextChart(result.best, result.selected!.k, result.criterion) + '\n');
+  } else {
+    io.stdout.write(sweepSvg(result, file));
+  }
   return EXIT_OK;
 }
 

@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DataError, UsageError } from '../core/errors';
 import { commonOptions, type CommandOptions } from './options';
-import { collect, parseCount, parseDelimiter, parseSeedList } from './parsers';
+import { collect, parseCount, parseDelimiter, parseIntegerList, parseSeedList } from './parsers';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIO } from './io';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -78,7 +78,10 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
   command(
     'fit',
     'fit a mixture (or k-means) for each K and seed, keep the best run per K, select K (the default command)',
-    (c) => c.option('-o, --out <file>', 'also write the selected fit as JSON to FILE'),
+    (c) =>
+      c
+        .option('-o, --out <file>', 'also write the selected fit as a model (JSON) to FILE, for predict, score, sample, plot and --init')
+        .option('--plot <file>', 'also write LL, BIC and AIC against K as an SVG to FILE'),
     () => require('./commands').fitCommand,
     true,
   );
@@ -90,6 +93,12 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
         .option('-o, --out <file>', 'write the completed matrix to FILE, in the input\'s format (default: stdout)')
         .option('-t, --truth <file>', 'the full matrix: report RMSE, and that of the global, row and column means'),
     () => require('./commands').completeCommand,
+  );
+  command(
+    'plot-sweep',
+    'sweep K and seeds as fit does, then plot LL, BIC and AIC against K with the selected K marked',
+    (c) => c.option('-o, --out <file>', 'write the SVG to FILE (default: stdout; on a terminal, a text chart instead)'),
+    () => require('./commands').plotSweepCommand,
   );
   // Commands that apply a saved model (written by fit --out).
   const modelFile = () => new Option('-m, --model-file <file>', 'the model, as written by fit --out; - for stdin').makeOptionMandatory();
@@ -122,6 +131,19 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     ([file, options]) => require('./model-commands').scoreCommand(file, options, io),
   );
   modelCommand(
+    'plot',
+    'an SVG of the data coloured by posterior, with each component at 1 and 2 standard deviations',
+    (c) =>
+      reading(
+        c
+          .argument('<file>', 'table of numbers; - for stdin')
+          .addOption(modelFile())
+          .option('-o, --out <file>', 'write the SVG to FILE (default: stdout)')
+          .addOption(new Option('--dims <i,j>', 'the two columns to plot, from 0 (default: 0,1)').argParser((v) => parseIntegerList(v, 0, 1_000_000))),
+      ),
+    ([file, options]) => require('./model-commands').plotCommand(file, options, io),
+  );
+  modelCommand(
     'sample',
     'draw rows from a saved model, as CSV on stdout, deterministic from --seed',
     (c) =>
@@ -144,6 +166,8 @@ Examples:
   gmm-fit predict --model-file model.json data/toy.txt --proba
   gmm-fit score --model-file model.json data/toy.txt --format json
   gmm-fit sample --model-file model.json -n 1000 --seed 0
+  gmm-fit plot --model-file model.json data/toy.txt --out fit.svg
+  gmm-fit plot-sweep data/toy.txt --k 1..6 --seeds 0..4 --out sweep.svg
 
 Exit codes: 0 success, 1 data or runtime error, 2 usage error.`,
   );

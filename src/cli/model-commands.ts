@@ -8,6 +8,7 @@ import { expectationOf } from '../fit/fit';
 import { aic, bic } from '../fit/criteria';
 import { sampleMixture } from '../sample';
 import { EXIT_OK, type CliIO } from './io';
+import { writeFileAtomic } from '../io/atomic';
 
 /** Options of the commands that apply a saved model. */
 export interface ModelCommandOptions {
@@ -19,6 +20,8 @@ export interface ModelCommandOptions {
   header?: boolean;
   n?: number;
   seed?: number[];
+  out?: string;
+  dims?: number[];
 }
 
 /** The data and the model it is checked against. */
@@ -92,5 +95,21 @@ export async function sampleCommand(options: ModelCommandOptions, io: CliIO): Pr
   const n = options.n ?? 1000;
   const { rows } = sampleMixture(mixture, n, seeds[0]);
   io.stdout.write(formatTable(rows, n, mixture.d, ',', columns));
+  return EXIT_OK;
+}
+
+/** `gmm-fit plot`: the data and a saved model as an SVG (to --out, or stdout). */
+export async function plotCommand(file: string, options: ModelCommandOptions, io: CliIO): Promise<number> {
+  const { table, mixture, posterior } = await dataAndModel(file, options, io);
+  const d = table.matrix.cols;
+  const dims = options.dims ?? [0, Math.min(1, d - 1)];
+  if (dims.length !== 2 || dims.some((i) => i >= d) || (d > 1 && dims[0] === dims[1])) {
+    throw new UsageError(`--dims takes two different columns from 0 to ${d - 1}, as 0,1; got ${dims.join(',')}`);
+  }
+  const { fitPlotSvg } = await import('../plot/fit-plot');
+  const title = `${file === '-' ? '<stdin>' : file}: ${mixture.covariance} Gaussian mixture, K = ${mixture.k}`;
+  const svg = fitPlotSvg(table.matrix, mixture, posterior, { dims: [dims[0], dims[1]], title, columns: table.columns });
+  if (options.out) await writeFileAtomic(options.out, svg);
+  else io.stdout.write(svg);
   return EXIT_OK;
 }

@@ -40,6 +40,7 @@ export interface CommandOptions {
   color: boolean;
   debug?: boolean;
   quiet?: boolean;
+  plot?: string;
   verbose?: boolean;
 }
 
