@@ -1,6 +1,6 @@
 import type { FitState } from './family';
 import type { Mixture } from './mixture';
-import type { PreparedData } from './data';
+import { normaliseRow, shiftMeans, type PreparedData } from './data';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 const WEIGHT_EPSILON = 1e-16;
@@ -46,8 +46,7 @@ export class DiagState implements FitState {
     this.k = k;
     this.posterior = new Float64Array(n * k);
     this.rowLogLikelihood = new Float64Array(n);
-    this.mu = new Float64Array(k * d);
-    for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) this.mu[j * d + i] = start.mu[j * d + i] - data.center[i];
+    this.mu = shiftMeans(start.mu, k, data, 1);
     this.variance = new Float64Array(k * d);
     for (let c = 0; c < k * d; c++) this.variance[c] = Math.max(start.var[c], options.minVar);
     this.weight = start.p.slice();
@@ -69,7 +68,6 @@ export class DiagState implements FitState {
     let logLikelihood = 0;
     for (let u = 0; u < n; u++) {
       const row = u * d;
-      let max = -Infinity;
       for (let j = 0; j < k; j++) {
         const base = j * d;
         let s = 0;
@@ -80,14 +78,10 @@ export class DiagState implements FitState {
         }
         const f = Math.log(this.weight[j] + WEIGHT_EPSILON) - 0.5 * s;
         logTerm[j] = f;
-        if (f > max) max = f;
       }
-      let sum = 0;
-      for (let j = 0; j < k; j++) sum += Math.exp(logTerm[j] - max);
-      const logSum = max + Math.log(sum);
+      const logSum = normaliseRow(logTerm, k, posterior, u * k);
       logLikelihood += logSum;
       this.rowLogLikelihood[u] = logSum;
-      for (let j = 0; j < k; j++) posterior[u * k + j] = Math.exp(logTerm[j] - logSum);
     }
     return logLikelihood;
   }
@@ -135,9 +129,8 @@ export class DiagState implements FitState {
 
   mixture(): Mixture {
     const { k, mu } = this;
-    const { d, center } = this.data;
-    const out = new Float64Array(k * d);
-    for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) out[j * d + i] = mu[j * d + i] + center[i];
+    const { d } = this.data;
+    const out = shiftMeans(mu, k, this.data, -1);
     return { k, d, covariance: 'diag', mu: out, var: this.variance.slice(), p: this.weight.slice() };
   }
 }

@@ -1,7 +1,7 @@
 import { DataError } from '../core/errors';
 import type { FitState } from './family';
 import type { Mixture } from './mixture';
-import type { PreparedData } from './data';
+import { normaliseRow, shiftMeans, type PreparedData } from './data';
 import type { CovarianceOptions } from './diag';
 import { choleskyInPlace, solveLower, solveBoth } from './linalg';
 
@@ -62,8 +62,7 @@ export class FullState implements FitState {
     this.k = k;
     this.posterior = new Float64Array(n * k);
     this.rowLogLikelihood = new Float64Array(n);
-    this.mu = new Float64Array(k * d);
-    for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) this.mu[j * d + i] = start.mu[j * d + i] - data.center[i];
+    this.mu = shiftMeans(start.mu, k, data, 1);
     this.cov = start.var.slice();
     for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) this.cov[j * d * d + i * d + i] = Math.max(this.cov[j * d * d + i * d + i], options.minVar);
     this.weight = start.p.slice();
@@ -152,21 +151,16 @@ export class FullState implements FitState {
       const p = this.rowPattern[u];
       const o = this.patterns[p].observed;
       const no = o.length;
-      let max = -Infinity;
       for (let j = 0; j < k; j++) {
         const slot = p * k + j;
         for (let a = 0; a < no; a++) work[a] = x[u * d + o[a]] - mu[j * d + o[a]];
         const maha = solveLower(factor, slot * d * d, no, work);
         const f = Math.log(this.weight[j] + WEIGHT_EPSILON) - 0.5 * (no * LOG_2PI + logDet[slot] + maha);
         logTerm[j] = f;
-        if (f > max) max = f;
       }
-      let sum = 0;
-      for (let j = 0; j < k; j++) sum += Math.exp(logTerm[j] - max);
-      const logSum = max + Math.log(sum);
+      const logSum = normaliseRow(logTerm, k, posterior, u * k);
       logLikelihood += logSum;
       this.rowLogLikelihood[u] = logSum;
-      for (let j = 0; j < k; j++) posterior[u * k + j] = Math.exp(logTerm[j] - logSum);
     }
     return logLikelihood;
   }
@@ -275,9 +269,8 @@ export class FullState implements FitState {
 
   mixture(): Mixture {
     const { k, mu } = this;
-    const { d, center } = this.data;
-    const out = new Float64Array(k * d);
-    for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) out[j * d + i] = mu[j * d + i] + center[i];
+    const { d } = this.data;
+    const out = shiftMeans(mu, k, this.data, -1);
     return { k, d, covariance: 'full', mu: out, var: this.cov.slice(), p: this.weight.slice() };
   }
 }

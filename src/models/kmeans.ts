@@ -1,6 +1,6 @@
 import type { FitState } from './family';
 import { varianceSize, type Covariance, type Mixture } from './mixture';
-import type { PreparedData } from './data';
+import { shiftMeans, type PreparedData } from './data';
 
 /**
  * k-means as the course writes it: hard-assign each row to its nearest mean
@@ -25,8 +25,7 @@ export class KMeansState implements FitState {
     const { n, d } = data;
     const k = start.k;
     this.k = k;
-    this.mu = new Float64Array(k * d);
-    for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) this.mu[j * d + i] = start.mu[j * d + i] - data.center[i];
+    this.mu = shiftMeans(start.mu, k, data, 1);
     this.variance = start.var.slice();
     this.weight = start.p.slice();
     this.label = new Int32Array(n);
@@ -92,7 +91,7 @@ export class KMeansState implements FitState {
    * spread (fewer than two distinct rows) keeps `fallback`'s covariance.
    */
   clusterMixture(covariance: Covariance, reg: number, fallback: Mixture): Mixture {
-    const { n, d, x, center } = this.data;
+    const { n, d, x } = this.data;
     const { k, mu, label } = this;
     const size = varianceSize(covariance, d);
     const spread = new Float64Array(k * size);
@@ -117,16 +116,12 @@ export class KMeansState implements FitState {
       else if (covariance === 'full') for (let a = 0; a < d; a++) spread[j * size + a * d + a] += reg;
       else for (let t = 0; t < size; t++) spread[j * size + t] += reg;
     }
-    const means = new Float64Array(k * d);
-    for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) means[j * d + i] = mu[j * d + i] + center[i];
-    return { k, d, covariance, mu: means, var: spread, p: Float64Array.from(count, (c) => c / n) };
+    return { k, d, covariance, mu: shiftMeans(mu, k, this.data, -1), var: spread, p: Float64Array.from(count, (c) => c / n) };
   }
 
   mixture(): Mixture {
     const { k } = this;
-    const { d, center } = this.data;
-    const mu = new Float64Array(k * d);
-    for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) mu[j * d + i] = this.mu[j * d + i] + center[i];
-    return { k, d, covariance: 'spherical', mu, var: this.variance.slice(), p: this.weight.slice() };
+    const { d } = this.data;
+    return { k, d, covariance: 'spherical', mu: shiftMeans(this.mu, k, this.data, -1), var: this.variance.slice(), p: this.weight.slice() };
   }
 }

@@ -1,6 +1,6 @@
 import type { FitState } from './family';
 import type { Mixture } from './mixture';
-import type { PreparedData } from './data';
+import { shiftMeans, type PreparedData } from './data';
 import { addWeightedRows, rowDots } from './kernels';
 import { exp } from './exp';
 
@@ -221,7 +221,7 @@ export class SphericalState implements FitState {
     this.layout = chunkLayout(data, k);
     this.buffers = allocateBuffers(this.layout, runnerFor !== undefined, options.keepPosterior === true);
     const { mu, variance, weight } = this.buffers;
-    for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) mu[j * d + i] = start.mu[j * d + i] - data.center[i];
+    shiftMeans(start.mu, k, data, 1, mu);
     // The floor holds from the start: a start at 0 (identical rows) or below it would
     // make the first E-step infinite or let the first M-step lower the LL.
     for (let j = 0; j < k; j++) variance[j] = Math.max(start.var[j], options.minVar);
@@ -308,10 +308,7 @@ export class SphericalState implements FitState {
 
   mixture(): Mixture {
     const { k } = this.layout;
-    const { d, center } = this.data;
-    const { mu } = this.buffers;
-    const out = new Float64Array(k * d);
-    for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) out[j * d + i] = mu[j * d + i] + center[i];
-    return { k, d, covariance: 'spherical', mu: out, var: this.buffers.variance.slice(), p: this.buffers.weight.slice() };
+    const { d } = this.data;
+    return { k, d, covariance: 'spherical', mu: shiftMeans(this.buffers.mu, k, this.data, -1), var: this.buffers.variance.slice(), p: this.buffers.weight.slice() };
   }
 }
