@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DataError, UsageError } from '../core/errors';
 import { commonOptions, type CommandOptions } from './options';
-import { collect, parseCount, parseDelimiter, parseIntegerList, parseSeedList } from './parsers';
+import { parseCount, parseIntegerList, parseSeedList } from './parsers';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIO } from './io';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -103,12 +103,12 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
   // Commands that apply a saved model (written by fit --out).
   const modelFile = () => new Option('-m, --model-file <file>', 'the model, as written by fit --out; - for stdin').makeOptionMandatory();
   const format = () => new Option('-f, --format <format>', 'output format').choices(['csv', 'tsv', 'json']).default('csv');
-  const reading = (c: Command) =>
-    c
-      .addOption(new Option('--missing <marker>', 'a cell text that means missing, beside empty, NA, NaN and ? (repeatable)').argParser(collect))
-      .addOption(new Option('-d, --delimiter <name>', 'comma, tab or whitespace (default: detected)').argParser(parseDelimiter))
-      .option('--header', 'the first row is a header (default: detected)')
-      .option('--no-header', 'the first row is data');
+  // The table-reading options, as fit declares them.
+  const READING = ['--missing', '--delimiter', '--header', '--no-header'];
+  const reading = (c: Command) => {
+    for (const option of commonOptions()) if (option.long && READING.includes(option.long)) c.addOption(option);
+    return c;
+  };
   const modelCommand = (name: string, description: string, build: (c: Command) => void, action: (args: unknown[]) => Promise<number>) => {
     const c = program.command(name).description(description);
     build(c);
