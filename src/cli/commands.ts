@@ -42,6 +42,7 @@ async function loadAndSweep(
   beforeFit: (table: Table) => Promise<void> = async () => {},
 ): Promise<{ table: Table; result: SweepResult }> {
   if (options.seed && options.seeds) throw new UsageError('give --seed or --seeds, not both');
+  if (file === '-' && options.init === '-') throw new UsageError('the data and --init cannot both be stdin');
   if (options.quiet && options.verbose) throw new UsageError('give --quiet or --verbose, not both');
   quiet = options.quiet === true;
   const table = await readTable(file, readOptions(options), io.stdin);
@@ -100,8 +101,8 @@ const INIT_NAMES = ['random', 'kmeans++', 'kmeans'];
 /** `--init FILE.json`: the saved model, checked against the data and the other options; its K is the only K. */
 async function warmStart(options: CommandOptions, d: number, ks: number[], stdin: NodeJS.ReadableStream): Promise<{ start?: Mixture; ks: number[] }> {
   if (INIT_NAMES.includes(options.init)) return { ks };
-  if (!options.init.toLowerCase().endsWith('.json')) {
-    throw new UsageError(`--init takes random, kmeans++, kmeans or a model FILE.json; got "${options.init}"`);
+  if (options.init !== '-' && !options.init.toLowerCase().endsWith('.json')) {
+    throw new UsageError(`--init takes random, kmeans++, kmeans, a model FILE.json or - (a model on stdin); got "${options.init}"`);
   }
   const start = (await loadModel(options.init, stdin, d)).mixture;
   if (options.model === 'kmeans') throw new UsageError('--init FILE.json warm-starts a Gaussian fit, not --model kmeans');

@@ -62,7 +62,7 @@ export function commonOptions(): Option[] {
     ),
     new Option(
       '--init <method>',
-      'the start: random (numpy-identical rows), kmeans++ (D² sampling), kmeans (a k-means run from the random rows), or FILE.json (a model written by --out)',
+      'the start: random (numpy-identical rows), kmeans++ (D² sampling), kmeans (a k-means run from the random rows), or FILE.json (a model written by --out; - for stdin)',
     ).default('random'),
     new Option('--tol <x>', 'convergence tolerance: EM stops when ΔLL ≤ tol·|LL| (default 1e-6); k-means when Δcost ≤ tol (default 1e-4)').argParser(parsePositive),
     new Option('--max-iter <n>', 'at most this many E-steps per fit; a fit stopped by it reports converged: false').argParser(parseMaxIter).default(DEFAULT_MAX_ITER),

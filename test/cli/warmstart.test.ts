@@ -30,6 +30,13 @@ describe('--init FILE.json: a warm start from a saved model', () => {
     expect(resumed[0].logLikelihood).toBeCloseTo(whole.logLikelihood, 9);
   });
 
+  test('the model may come on stdin', async () => {
+    const model = await save(['--k', '2', '--seed', '0', '--max-iter', '3']);
+    const r = await runCli([TOY, '--init', '-', '--json'], { stdin: fs.readFileSync(model) });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).fits[0].k).toBe(2);
+  });
+
   test('checked against the data and the options', async () => {
     const model = await save(['--k', '3', '--covariance', 'diag', '--max-iter', '2']);
     const wide = path.join(tmp(), 'wide.txt');
@@ -39,7 +46,8 @@ describe('--init FILE.json: a warm start from a saved model', () => {
       [[TOY, '--init', model, '--k', '2'], 2, /--k 2 does not match the K=3 of .*model\.json; leave --k out/],
       [[TOY, '--init', model, '--covariance', 'full'], 2, /--covariance full does not match the diag model/],
       [[TOY, '--init', model, '--model', 'kmeans'], 2, /warm-starts a Gaussian fit/],
-      [[TOY, '--init', 'nonsense'], 2, /--init takes random, kmeans\+\+, kmeans or a model FILE\.json; got "nonsense"/],
+      [[TOY, '--init', 'nonsense'], 2, /--init takes random, kmeans\+\+, kmeans, a model FILE\.json or - \(a model on stdin\); got "nonsense"/],
+      [['-', '--init', '-'], 2, /the data and --init cannot both be stdin/],
       [[TOY, '--init', path.join(tmp(), 'missing.json')], 1, /missing\.json: no such file/],
     ];
     for (const [args, code, message] of cases) {
