@@ -133,7 +133,7 @@ export async function fitCommand(file: string, options: CommandOptions, io: CliI
   const { table, result } = await loadAndSweep(file, options, io);
   if (options.out) await writeFileAtomic(options.out, JSON.stringify(modelDocument(result.selected!, table, { ...options }), null, 2) + '\n');
   if (options.plot) await writeFileAtomic(options.plot, sweepSvg(result, file));
-  const output = options.json ? JSON.stringify(sweepDocument(file, table, result), null, 2) + '\n' : humanReport(result, styleFor(options, io));
+  const output = options.json ? JSON.stringify(sweepDocument(file, table, result)) + '\n' : humanReport(result, styleFor(options, io));
   io.stdout.write(output);
   return EXIT_OK;
 }
@@ -210,7 +210,7 @@ export async function completeCommand(file: string, options: CommandOptions, io:
           }
         : {}),
     };
-    io.stdout.write(JSON.stringify({ ...sweepDocument(file, table, result), completion }, null, 2) + '\n');
+    io.stdout.write(JSON.stringify({ ...sweepDocument(file, table, result), completion }) + '\n');
     return EXIT_OK;
   }
 

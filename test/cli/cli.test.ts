@@ -747,3 +747,10 @@ test('diag with K=1 fills each missing cell with its column mean, as the column 
   expect(completion.rmse).toBeCloseTo(completion.baselines.column.rmse, 12);
   expect(completion.rmseMissing).toBeCloseTo(completion.baselines.column.rmseMissing, 12);
 });
+
+test('--json is one compact line, so the first E-step LL is at the front of the document', async () => {
+  const r = await runCli([TOY, '--k', '3', '--seed', '0', '--json']);
+  expect(r.stdout.endsWith('\n')).toBe(true);
+  expect(r.stdout.trimEnd().split('\n')).toHaveLength(1);
+  expect(r.stdout.slice(0, 400)).toMatch(/"trace":\[-1388\.0818/);
+});
