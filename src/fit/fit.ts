@@ -129,11 +129,6 @@ export function expectationOf(data: PreparedData, mixture: Mixture): { posterior
   return { posterior: state.posterior, rowLogLikelihood: state.rowLogLikelihood, logLikelihood };
 }
 
-/** The n×K posterior of one E-step with `mixture`. */
-export function posteriorOf(data: PreparedData, mixture: Mixture): Float64Array {
-  return expectationOf(data, mixture).posterior;
-}
-
 /** One fit from the numpy-parity random start. Failures come back as a FailedFit, never thrown. */
 export function fitOne(matrix: Matrix, data: PreparedData, options: FitOptions): Fit {
   return fitFrom(data, startFor(matrix, data, options), options);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fromRows, type Matrix } from '../../src/core/matrix';
-import { posteriorOf } from '../../src/fit/fit';
+import { expectationOf } from '../../src/fit/fit';
 import { prepareData } from '../../src/models/data';
 import type { Mixture } from '../../src/models/mixture';
 import { ellipseAxes, fitPlotSvg, subCovariance } from '../../src/plot/fit-plot';
@@ -307,11 +307,11 @@ describe('fitPlotSvg', () => {
     expect(labels[1]).toContain('σ = 0.20, p = 0.60');
   });
 
-  it('plots a real fit of the toy data with the posterior from posteriorOf', () => {
+  it('plots a real fit of the toy data with the posterior from expectationOf', () => {
     const text = fs.readFileSync(path.resolve(__dirname, '..', '..', 'data', 'toy.txt'), 'utf8');
     const m = fromRows(text.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number)));
     const mix = mixtureOf('spherical', 2, [[-2, 1.8], [5.7, 0.2], [-2, 0]], [0.4, 4, 4.5], [0.25, 0.4, 0.35]);
-    const post = posteriorOf(prepareData(m), mix);
+    const post = expectationOf(prepareData(m), mix).posterior;
     const root = parseSvg(fitPlotSvg(m, mix, post, {}));
     expect(select(root, 'circle.point')).toHaveLength(m.rows);
     expectEllipsesMatch(root, mix);
