@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'worker_threads';
 import type { PreparedData } from '../models/data';
-import { chunkScratch, expectationChunk, type ChunkLayout, type SphericalBuffers } from '../models/spherical';
-import { CONTROL, type RowSplitWorkerInput } from './rowsplit';
+import { chunkKernel } from '../models/chunk-kernel';
+import { CONTROL, type ChunkWorkerMessage, type RowSplitWorkerInput } from './rowsplit';
 
 /**
  * A row-split worker: for each fit it is handed the shared buffers, then it
@@ -10,8 +10,8 @@ import { CONTROL, type RowSplitWorkerInput } from './rowsplit';
  */
 if (parentPort) {
   const { data, control, index, threads } = workerData as RowSplitWorkerInput & { data: PreparedData };
-  parentPort.on('message', ({ layout, buffers }: { layout: ChunkLayout; buffers: SphericalBuffers }) => {
-    const scratch = chunkScratch(layout, data.observed !== null);
+  parentPort.on('message', ({ layout, buffers, kernel: name }: ChunkWorkerMessage) => {
+    const kernel = chunkKernel(name, data, layout, buffers);
     let seen = Atomics.load(control, CONTROL.generation);
     Atomics.add(control, CONTROL.ready, 1);
     Atomics.notify(control, CONTROL.ready);
@@ -22,7 +22,7 @@ if (parentPort) {
         if (generation === seen) continue;
         seen = generation;
         if (Atomics.load(control, CONTROL.stop)) break;
-        for (let c = index; c < layout.chunks; c += threads) expectationChunk(data, layout, buffers, c, scratch);
+        for (let c = index; c < layout.chunks; c += threads) kernel.run(c);
         Atomics.add(control, CONTROL.done, 1);
         Atomics.notify(control, CONTROL.done);
       }

@@ -7,6 +7,7 @@ import type { Covariance, Mixture } from '../models/mixture';
 import { DiagState } from '../models/diag';
 import { FullState } from '../models/full';
 import { SphericalState, type ChunkLayout, type ChunkRunner, type SphericalBuffers } from '../models/spherical';
+import type { KernelName } from '../models/chunk-kernel';
 import { KMeansState } from '../models/kmeans';
 import { runLoop } from './em';
 import { aic, bic } from './criteria';
@@ -33,7 +34,9 @@ export interface FitOptions {
   readonly start?: Mixture;
   readonly onIteration?: (iteration: number, objective: number) => void;
   /** Gaussian fits: run the E-step's row chunks elsewhere (worker threads); default here. */
-  readonly runnerFor?: (layout: ChunkLayout, buffers: SphericalBuffers) => ChunkRunner;
+  readonly runnerFor?: (layout: ChunkLayout, buffers: SphericalBuffers, kernel?: KernelName) => ChunkRunner;
+  /** Spherical fits: the E-step kernel ('wasm' or 'js'; the same bits). Default: 'wasm' where available. */
+  readonly kernel?: KernelName;
 }
 
 interface FitCommon {
@@ -97,7 +100,7 @@ function stateFor(model: ModelName, data: PreparedData, start: Mixture, minVar: 
     case 'gaussian':
       switch (start.covariance) {
         case 'spherical':
-          return new SphericalState(data, start, { minVar, regCovar }, options.runnerFor);
+          return new SphericalState(data, start, { minVar, regCovar, kernel: options.kernel }, options.runnerFor);
         case 'diag':
           return new DiagState(data, start, { minVar, regCovar });
         case 'full':

@@ -54,6 +54,7 @@ export async function sweepParallel(matrix: Matrix, options: ParallelOptions): P
       minVar: options.minVar,
       covariance: options.covariance,
       regCovar: options.regCovar,
+      kernel: options.kernel,
     },
   };
   const fits: Fit[] = new Array(tasks.length);

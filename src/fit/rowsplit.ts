@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { PreparedData } from '../models/data';
-import { chunkScratch, expectationChunk, type ChunkLayout, type ChunkRunner, type SphericalBuffers } from '../models/spherical';
+import { chunkKernel, type KernelName } from '../models/chunk-kernel';
+import type { ChunkLayout, ChunkRunner, SphericalBuffers } from '../models/spherical-chunk';
 
 /** Slots of the Int32 control block shared by the coordinator and the row-split workers. */
 export const CONTROL = { generation: 0, done: 1, ready: 2, stop: 3, failed: 4, size: 5 } as const;
@@ -12,6 +13,13 @@ export interface RowSplitWorkerInput {
   readonly control: Int32Array;
   readonly index: number;
   readonly threads: number;
+}
+
+/** What a row-split worker is sent for each fit: the shared buffers, and which kernel to run. */
+export interface ChunkWorkerMessage {
+  readonly layout: ChunkLayout;
+  readonly buffers: SphericalBuffers;
+  readonly kernel: KernelName;
 }
 
 /** The compiled script; under ts-jest (running src/) that is the one in dist/. */
@@ -42,11 +50,12 @@ export class RowSplitPool {
   }
 
   /** A runner for one fit's buffers (which must be in shared memory). Use it for one fit only. */
-  runnerFor = (layout: ChunkLayout, buffers: SphericalBuffers): ChunkRunner => {
+  runnerFor = (layout: ChunkLayout, buffers: SphericalBuffers, requested?: KernelName): ChunkRunner => {
     const control = this.control;
     Atomics.store(control, CONTROL.ready, 0);
-    for (const worker of this.workers) worker.postMessage({ layout, buffers });
-    const scratch = chunkScratch(layout, this.data.observed !== null);
+    const kernel = chunkKernel(requested, this.data, layout, buffers);
+    const message: ChunkWorkerMessage = { layout, buffers, kernel: kernel.name };
+    for (const worker of this.workers) worker.postMessage(message);
     const helpers = this.threads - 1;
     let ready = false;
     const waitFor = (slot: number, count: number) => {
@@ -66,7 +75,7 @@ export class RowSplitPool {
         Atomics.store(control, CONTROL.done, 0);
         Atomics.add(control, CONTROL.generation, 1);
         Atomics.notify(control, CONTROL.generation);
-        for (let c = 0; c < layout.chunks; c += this.threads) expectationChunk(this.data, layout, buffers, c, scratch);
+        for (let c = 0; c < layout.chunks; c += this.threads) kernel.run(c);
         waitFor(CONTROL.done, helpers);
       },
     };

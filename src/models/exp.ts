@@ -10,7 +10,8 @@ const STEPS = 64;
 const STEPS_PER_LN2 = STEPS / Math.LN2;
 const LN2_HI = 6.9314718036912381649e-1 / STEPS; // 0x3fe62e42fee00000 / 64: n·LN2_HI is exact for |n| < 2^21
 const LN2_LO = 1.90821492927058770002e-10 / STEPS;
-const FRACTION = Float64Array.from({ length: STEPS }, (_, j) => 2 ** (j / STEPS));
+/** 2^(j/64) for j = 0..63 (also copied into the WebAssembly kernel, so both use the same table). */
+export const FRACTION = Float64Array.from({ length: STEPS }, (_, j) => 2 ** (j / STEPS));
 /** 2^m for m in −1024..1023, at index m + 1024. */
 const POWER = Float64Array.from({ length: 2048 }, (_, i) => 2 ** (i - 1024));
 

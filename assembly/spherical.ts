@@ -1,0 +1,365 @@
+// The spherical E-step for one chunk of rows, in WebAssembly SIMD (f64x2).
+//
+// It computes exactly what src/models/spherical.ts expectationChunk computes,
+// operation for operation, so the two give the same bits: every sum keeps the
+// TypeScript kernel's order (lanes run over components or columns, never
+// over the terms of one sum), there is no fused multiply-add, and e^x is the
+// same table-driven exp as src/models/exp.ts (its 2^(j/64) table is copied in
+// by the caller). test/models/wasm-kernel.test.ts checks the equality.
+//
+// All arguments are byte addresses in this module's memory, laid out by
+// src/models/wasm-kernel.ts; nothing here allocates.
+
+@external("env", "log")
+declare function mathLog(x: f64): f64;
+@external("env", "exp")
+declare function mathExp(x: f64): f64;
+
+const STEPS_PER_LN2: f64 = 64 / 0.6931471805599453; // 64 / Math.LN2
+const LN2_HI: f64 = 6.9314718036912381649e-1 / 64;
+const LN2_LO: f64 = 1.90821492927058770002e-10 / 64;
+const C2: f64 = 1.0 / 2.0;
+const C3: f64 = 1.0 / 6.0;
+const C4: f64 = 1.0 / 24.0;
+const C5: f64 = 1.0 / 120.0;
+const C6: f64 = 1.0 / 720.0;
+
+/** src/models/exp.ts exp, one argument. */
+function expScalar(x: f64, fraction: usize): f64 {
+  if (!(x >= -700 && x <= 700)) return mathExp(x);
+  const c = Math.ceil(x * STEPS_PER_LN2);
+  const n = c - 0.5 > x * STEPS_PER_LN2 ? c - 1 : c; // Math.round: ties toward +∞
+  const r = x - n * LN2_HI - n * LN2_LO;
+  const ni = <i32>n;
+  const j = ni & 63;
+  const m = (ni - j) >> 6;
+  const p = 1 + r * (1 + r * (C2 + r * (C3 + r * (C4 + r * (C5 + r * C6)))));
+  return p * load<f64>(fraction + (<usize>j << 3)) * reinterpret<f64>(<i64>(m + 1023) << 52);
+}
+
+/** The same exp on two lanes; lanes outside ±700 (or NaN) go through expScalar. */
+// @ts-ignore: decorator
+@inline
+function expPair(x: v128, fraction: usize): v128 {
+  const inRange = v128.and(f64x2.ge(x, f64x2.splat(-700)), f64x2.le(x, f64x2.splat(700)));
+  if (!i64x2.all_true(inRange)) {
+    return f64x2.replace_lane(f64x2.splat(expScalar(f64x2.extract_lane(x, 0), fraction)), 1, expScalar(f64x2.extract_lane(x, 1), fraction));
+  }
+  const y = f64x2.mul(x, f64x2.splat(STEPS_PER_LN2));
+  const c = f64x2.ceil(y);
+  const n = v128.bitselect(f64x2.sub(c, f64x2.splat(1)), c, f64x2.gt(f64x2.sub(c, f64x2.splat(0.5)), y));
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(n, f64x2.splat(LN2_HI))), f64x2.mul(n, f64x2.splat(LN2_LO)));
+  const ni = i32x4.trunc_sat_f64x2_s_zero(n);
+  const j = v128.and(ni, i32x4.splat(63));
+  const m = i32x4.shr_s(i32x4.sub(ni, j), 6);
+  const power = i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(m), i64x2.splat(1023)), 52);
+  let p = f64x2.add(f64x2.splat(C5), f64x2.mul(r, f64x2.splat(C6)));
+  p = f64x2.add(f64x2.splat(C4), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(C3), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(C2), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(1), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(1), f64x2.mul(r, p));
+  const f0 = load<f64>(fraction + (<usize>i32x4.extract_lane(j, 0) << 3));
+  const f1 = load<f64>(fraction + (<usize>i32x4.extract_lane(j, 1) << 3));
+  const table = f64x2.replace_lane(f64x2.splat(f0), 1, f1);
+  return f64x2.mul(f64x2.mul(p, table), power);
+}
+
+/** src/models/kernels.ts dotProduct: four accumulators, added as (s0 + s1) + (s2 + s3). */
+function dotProduct(a: usize, b: usize, len: i32): f64 {
+  let s0: f64 = 0;
+  let s1: f64 = 0;
+  let s2: f64 = 0;
+  let s3: f64 = 0;
+  let i = 0;
+  for (; i + 3 < len; i += 4) {
+    const o = <usize>i << 3;
+    s0 += load<f64>(a + o) * load<f64>(b + o);
+    s1 += load<f64>(a + o, 8) * load<f64>(b + o, 8);
+    s2 += load<f64>(a + o, 16) * load<f64>(b + o, 16);
+    s3 += load<f64>(a + o, 24) * load<f64>(b + o, 24);
+  }
+  for (; i < len; i++) s0 += load<f64>(a + (<usize>i << 3)) * load<f64>(b + (<usize>i << 3));
+  return s0 + s1 + (s2 + s3);
+}
+
+/**
+ * out[u, j] = x[u, ·]·mu[j, ·] for 0 ≤ u < rows, as kernels.ts rowDots: rows in
+ * blocks of 4, each dot product summed by one accumulator over the columns in
+ * order; the last rows % 4 rows by dotProduct. `muT` is mu transposed (d×K),
+ * so two components sit in one vector; `mu` is K×d for the last rows.
+ */
+function rowDots(x: usize, rows: i32, d: i32, mu: usize, muT: usize, k: i32, out: usize): void {
+  const rowBytes = <usize>d << 3;
+  const outRow = <usize>k << 3;
+  let u = 0;
+  for (; u + 3 < rows; u += 4) {
+    const r0 = x + <usize>u * rowBytes;
+    const r1 = r0 + rowBytes;
+    const r2 = r1 + rowBytes;
+    const r3 = r2 + rowBytes;
+    const o = out + <usize>u * outRow;
+    let j = 0;
+    for (; j + 3 < k; j += 4) {
+      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), b0 = f64x2.splat(0), b1 = f64x2.splat(0);
+      let c0 = f64x2.splat(0), c1 = f64x2.splat(0), e0 = f64x2.splat(0), e1 = f64x2.splat(0);
+      let m = muT + (<usize>j << 3);
+      for (let i = 0; i < d; i++, m += outRow) {
+        const v0 = v128.load(m);
+        const v1 = v128.load(m, 16);
+        const c = <usize>i << 3;
+        let xi = v128.load64_splat(r0 + c);
+        a0 = f64x2.add(a0, f64x2.mul(xi, v0));
+        a1 = f64x2.add(a1, f64x2.mul(xi, v1));
+        xi = v128.load64_splat(r1 + c);
+        b0 = f64x2.add(b0, f64x2.mul(xi, v0));
+        b1 = f64x2.add(b1, f64x2.mul(xi, v1));
+        xi = v128.load64_splat(r2 + c);
+        c0 = f64x2.add(c0, f64x2.mul(xi, v0));
+        c1 = f64x2.add(c1, f64x2.mul(xi, v1));
+        xi = v128.load64_splat(r3 + c);
+        e0 = f64x2.add(e0, f64x2.mul(xi, v0));
+        e1 = f64x2.add(e1, f64x2.mul(xi, v1));
+      }
+      const oj = o + (<usize>j << 3);
+      v128.store(oj, a0);
+      v128.store(oj, a1, 16);
+      v128.store(oj + outRow, b0);
+      v128.store(oj + outRow, b1, 16);
+      v128.store(oj + 2 * outRow, c0);
+      v128.store(oj + 2 * outRow, c1, 16);
+      v128.store(oj + 3 * outRow, e0);
+      v128.store(oj + 3 * outRow, e1, 16);
+    }
+    for (; j + 1 < k; j += 2) {
+      let a0 = f64x2.splat(0), b0 = f64x2.splat(0), c0 = f64x2.splat(0), e0 = f64x2.splat(0);
+      let m = muT + (<usize>j << 3);
+      for (let i = 0; i < d; i++, m += outRow) {
+        const v0 = v128.load(m);
+        const c = <usize>i << 3;
+        a0 = f64x2.add(a0, f64x2.mul(v128.load64_splat(r0 + c), v0));
+        b0 = f64x2.add(b0, f64x2.mul(v128.load64_splat(r1 + c), v0));
+        c0 = f64x2.add(c0, f64x2.mul(v128.load64_splat(r2 + c), v0));
+        e0 = f64x2.add(e0, f64x2.mul(v128.load64_splat(r3 + c), v0));
+      }
+      const oj = o + (<usize>j << 3);
+      v128.store(oj, a0);
+      v128.store(oj + outRow, b0);
+      v128.store(oj + 2 * outRow, c0);
+      v128.store(oj + 3 * outRow, e0);
+    }
+    for (; j < k; j++) {
+      let a0: f64 = 0, b0: f64 = 0, c0: f64 = 0, e0: f64 = 0;
+      let m = muT + (<usize>j << 3);
+      for (let i = 0; i < d; i++, m += outRow) {
+        const v0 = load<f64>(m);
+        const c = <usize>i << 3;
+        a0 += load<f64>(r0 + c) * v0;
+        b0 += load<f64>(r1 + c) * v0;
+        c0 += load<f64>(r2 + c) * v0;
+        e0 += load<f64>(r3 + c) * v0;
+      }
+      const oj = o + (<usize>j << 3);
+      store<f64>(oj, a0);
+      store<f64>(oj + outRow, b0);
+      store<f64>(oj + 2 * outRow, c0);
+      store<f64>(oj + 3 * outRow, e0);
+    }
+  }
+  for (; u < rows; u++) {
+    for (let j = 0; j < k; j++) store<f64>(out + <usize>u * outRow + (<usize>j << 3), dotProduct(x + <usize>u * rowBytes, mu + <usize>j * rowBytes, d));
+  }
+}
+
+/**
+ * out[j·d + i] += Σ_u w[u, j]·x[u, i], as kernels.ts addWeightedRows: per block of
+ * 4 rows, out += (w0·x0 + w1·x1) + (w2·x2 + w3·x3); the last rows one at a time.
+ * Lanes run over two columns.
+ */
+function addWeightedRows(x: usize, w: usize, rows: i32, d: i32, k: i32, out: usize): void {
+  const rowBytes = <usize>d << 3;
+  const wRow = <usize>k << 3;
+  let u = 0;
+  for (; u + 3 < rows; u += 4) {
+    const r0 = x + <usize>u * rowBytes;
+    const r1 = r0 + rowBytes;
+    const r2 = r1 + rowBytes;
+    const r3 = r2 + rowBytes;
+    const p0 = w + <usize>u * wRow;
+    for (let j = 0; j < k; j++) {
+      const pj = p0 + (<usize>j << 3);
+      const s0 = load<f64>(pj);
+      const s1 = load<f64>(pj + wRow);
+      const s2 = load<f64>(pj + 2 * wRow);
+      const s3 = load<f64>(pj + 3 * wRow);
+      const w0 = f64x2.splat(s0);
+      const w1 = f64x2.splat(s1);
+      const w2 = f64x2.splat(s2);
+      const w3 = f64x2.splat(s3);
+      const oj = out + <usize>j * rowBytes;
+      let i = 0;
+      for (; i + 1 < d; i += 2) {
+        const c = <usize>i << 3;
+        const left = f64x2.add(f64x2.mul(w0, v128.load(r0 + c)), f64x2.mul(w1, v128.load(r1 + c)));
+        const right = f64x2.add(f64x2.mul(w2, v128.load(r2 + c)), f64x2.mul(w3, v128.load(r3 + c)));
+        v128.store(oj + c, f64x2.add(v128.load(oj + c), f64x2.add(left, right)));
+      }
+      if (i < d) {
+        const c = <usize>i << 3;
+        store<f64>(oj + c, load<f64>(oj + c) + (s0 * load<f64>(r0 + c) + s1 * load<f64>(r1 + c) + (s2 * load<f64>(r2 + c) + s3 * load<f64>(r3 + c))));
+      }
+    }
+  }
+  for (; u < rows; u++) {
+    const r = x + <usize>u * rowBytes;
+    for (let j = 0; j < k; j++) {
+      const wj = load<f64>(w + <usize>u * wRow + (<usize>j << 3));
+      const oj = out + <usize>j * rowBytes;
+      for (let i = 0; i < d; i++) {
+        const c = <usize>i << 3;
+        store<f64>(oj + c, load<f64>(oj + c) + wj * load<f64>(r + c));
+      }
+    }
+  }
+}
+
+/**
+ * The E-step of spherical.ts expectationChunk on `rows` rows, with the sums the
+ * M-step needs. Parameters (K each unless said): logWeight, halfLogNorm,
+ * invTwoVar, muNorm; mu (K×d) and muT (d×K). Data: x (rows×d), sq and obs
+ * (rows). Missing cells (missStart = 0 when there are none): missStart (rows+1
+ * i32, relative to missIndex), missIndex (i32 columns), muSqT (d×K), mask
+ * (rows×d bytes) and maskF64 (rows×d scratch). Out: post (rows×K), rowLL (rows,
+ * or 0 for none), stats (laid out as spherical.ts ChunkLayout says). Scratch:
+ * logTerm and missingNorm (K each). fraction: the 64-entry table of exp.ts.
+ */
+export function expectation(
+  rows: i32,
+  d: i32,
+  k: i32,
+  x: usize,
+  sq: usize,
+  obs: usize,
+  mu: usize,
+  muT: usize,
+  logWeight: usize,
+  halfLogNorm: usize,
+  invTwoVar: usize,
+  muNorm: usize,
+  missStart: usize,
+  missIndex: usize,
+  muSqT: usize,
+  mask: usize,
+  maskF64: usize,
+  post: usize,
+  rowLL: usize,
+  stats: usize,
+  logTerm: usize,
+  missingNorm: usize,
+  fraction: usize,
+): f64 {
+  const hasMissing = missStart != 0;
+  const kd = <usize>k * <usize>d;
+  const statsSize: usize = <usize>1 + <usize>3 * <usize>k + kd + (hasMissing ? kd : <usize>0);
+  memory.fill(stats, 0, statsSize << 3);
+  const nHat = stats + 8;
+  const rowSq = nHat + (<usize>k << 3);
+  const observedSum = rowSq + (<usize>k << 3);
+  const sumX = observedSum + (<usize>k << 3);
+  const observedWeight = sumX + (kd << 3);
+  const kBytes = <usize>k << 3;
+  const pairs = k & ~1;
+
+  rowDots(x, rows, d, mu, muT, k, post);
+  memory.fill(missingNorm, 0, kBytes);
+  let logLikelihood: f64 = 0;
+  for (let u = 0; u < rows; u++) {
+    const out = post + <usize>u * kBytes;
+    const observed = load<f64>(obs + (<usize>u << 3));
+    const rowSquare = load<f64>(sq + (<usize>u << 3));
+    if (hasMissing) {
+      memory.fill(missingNorm, 0, kBytes);
+      const end = load<i32>(missStart + (<usize>(u + 1) << 2));
+      for (let t = load<i32>(missStart + (<usize>u << 2)); t < end; t++) {
+        const base = muSqT + <usize>load<i32>(missIndex + (<usize>t << 2)) * kBytes;
+        let j = 0;
+        for (; j < pairs; j += 2) {
+          const c = <usize>j << 3;
+          v128.store(missingNorm + c, f64x2.add(v128.load(missingNorm + c), v128.load(base + c)));
+        }
+        if (j < k) {
+          const c = <usize>j << 3;
+          store<f64>(missingNorm + c, load<f64>(missingNorm + c) + load<f64>(base + c));
+        }
+      }
+    }
+    // f(u, j) = (ln w_j − |C|·halfLogNorm_j) − max(0, (‖x‖² − 2x·mu_j) + (‖mu_j‖² − missing)) · invTwoVar_j
+    const sqV = f64x2.splat(rowSquare);
+    const obsV = f64x2.splat(observed);
+    let j = 0;
+    for (; j < pairs; j += 2) {
+      const c = <usize>j << 3;
+      let dist = f64x2.add(f64x2.sub(sqV, f64x2.mul(f64x2.splat(2), v128.load(out + c))), f64x2.sub(v128.load(muNorm + c), v128.load(missingNorm + c)));
+      dist = f64x2.pmax(dist, f64x2.splat(0));
+      const f = f64x2.sub(f64x2.sub(v128.load(logWeight + c), f64x2.mul(obsV, v128.load(halfLogNorm + c))), f64x2.mul(dist, v128.load(invTwoVar + c)));
+      v128.store(logTerm + c, f);
+    }
+    if (j < k) {
+      const c = <usize>j << 3;
+      let dist = rowSquare - 2 * load<f64>(out + c) + (load<f64>(muNorm + c) - load<f64>(missingNorm + c));
+      if (dist < 0) dist = 0;
+      store<f64>(logTerm + c, load<f64>(logWeight + c) - observed * load<f64>(halfLogNorm + c) - dist * load<f64>(invTwoVar + c));
+    }
+    let max: f64 = -Infinity;
+    for (let t = 0; t < k; t++) {
+      const f = load<f64>(logTerm + (<usize>t << 3));
+      if (f > max) max = f;
+    }
+    const maxV = f64x2.splat(max);
+    let sum: f64 = 0;
+    j = 0;
+    for (; j < pairs; j += 2) {
+      const c = <usize>j << 3;
+      const e = expPair(f64x2.sub(v128.load(logTerm + c), maxV), fraction);
+      v128.store(logTerm + c, e);
+      sum += f64x2.extract_lane(e, 0);
+      sum += f64x2.extract_lane(e, 1);
+    }
+    if (j < k) {
+      const c = <usize>j << 3;
+      const e = expScalar(load<f64>(logTerm + c) - max, fraction);
+      store<f64>(logTerm + c, e);
+      sum += e;
+    }
+    const rowLogLikelihood = max + mathLog(sum);
+    logLikelihood += rowLogLikelihood;
+    if (rowLL != 0) store<f64>(rowLL + (<usize>u << 3), rowLogLikelihood);
+    const inverse = 1 / sum;
+    const invV = f64x2.splat(inverse);
+    j = 0;
+    for (; j < pairs; j += 2) {
+      const c = <usize>j << 3;
+      const w = f64x2.mul(v128.load(logTerm + c), invV);
+      v128.store(out + c, w);
+      v128.store(nHat + c, f64x2.add(v128.load(nHat + c), w));
+      v128.store(rowSq + c, f64x2.add(v128.load(rowSq + c), f64x2.mul(w, sqV)));
+      v128.store(observedSum + c, f64x2.add(v128.load(observedSum + c), f64x2.mul(w, obsV)));
+    }
+    if (j < k) {
+      const c = <usize>j << 3;
+      const w = load<f64>(logTerm + c) * inverse;
+      store<f64>(out + c, w);
+      store<f64>(nHat + c, load<f64>(nHat + c) + w);
+      store<f64>(rowSq + c, load<f64>(rowSq + c) + w * rowSquare);
+      store<f64>(observedSum + c, load<f64>(observedSum + c) + w * observed);
+    }
+  }
+  store<f64>(stats, logLikelihood);
+  addWeightedRows(x, post, rows, d, k, sumX);
+  if (hasMissing) {
+    const cells = <usize>rows * <usize>d;
+    for (let c: usize = 0; c < cells; c++) store<f64>(maskF64 + (c << 3), <f64>load<u8>(mask + c));
+    addWeightedRows(maskF64, post, rows, d, k, observedWeight);
+  }
+  return logLikelihood;
+}
