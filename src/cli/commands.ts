@@ -16,6 +16,7 @@ import { modelDocument, sweepDocument } from './json';
 import { bestTable, completionTable, componentTable, fitSummary, iterationTable, sweepTable, type CompletionRow, type Style } from './report';
 import { DEFAULT_K, type CommandOptions } from './options';
 import { parseKList } from './parsers';
+import { wasmKernelAvailable } from '../models/wasm-kernel';
 import { EXIT_FAILURE, EXIT_OK, type CliIO } from './io';
 import { sweepProgress } from './progress';
 
@@ -56,6 +57,9 @@ async function loadAndSweep(
   if (options.model === 'kmeans' && options.covariance !== 'spherical') {
     throw new UsageError(`--covariance ${options.covariance} goes with --model gaussian; k-means clusters are spherical`);
   }
+  if (options.kernel === 'wasm' && !wasmKernelAvailable()) {
+    throw new UsageError('--kernel wasm: the WebAssembly kernel is not available here (not built, or this Node has no WebAssembly SIMD); use --kernel js');
+  }
   if (options.model === 'kmeans' && matrix.observed) {
     throw new UsageError(`--model kmeans needs complete data, but ${source} has ${missingCount(matrix)} missing cells; use --model gaussian`);
   }
@@ -70,6 +74,7 @@ async function loadAndSweep(
       ? (k, seed, iteration, value) => io.stderr.write(`gmm-fit: K=${k} seed=${seed} iteration ${iteration}: ${options.model === 'kmeans' ? 'cost' : 'log-likelihood'} ${value}\n`)
       : undefined,
     jobs: options.jobs ?? availableParallelism(),
+    kernel: options.kernel,
     model: options.model,
     ks: chosenKs,
     seeds: start ? seeds.slice(0, 1) : seeds, // a warm start is one fit: seeds would only repeat it

@@ -3,6 +3,7 @@ import type { Delimiter } from '../io/table';
 import type { ModelName } from '../models/family';
 import type { Criterion } from '../fit/criteria';
 import type { Covariance } from '../models/mixture';
+import type { KernelName } from '../models/chunk-kernel';
 import {
   collect,
   parseDelimiter,
@@ -26,6 +27,7 @@ export interface CommandOptions {
   minVar?: number;
   criterion: Criterion;
   jobs?: number;
+  kernel?: KernelName;
   covariance: Covariance;
   regCovar?: number;
   /** A method, or the path of a model JSON to start from. */
@@ -70,6 +72,10 @@ export function commonOptions(): Option[] {
     new Option('-j, --jobs <n>', 'run the fits of a sweep on up to N worker threads; same results for any N (default: the number of cores)').argParser(
       parseJobs,
     ),
+    new Option('--kernel <name>', 'spherical E-step kernel: wasm (WebAssembly SIMD) or js (the TypeScript reference); the same numbers, bit for bit (default: wasm where available)').choices([
+      'wasm',
+      'js',
+    ]),
     new Option('-c, --criterion <name>', 'how K is selected: bic, aic or ll (larger is better)').choices(['bic', 'aic', 'll']).default('bic'),
     new Option('--missing <marker>', 'a cell text that means missing, beside empty, NA, NaN and ? (repeatable; --missing 0 for rating files)').argParser(collect),
     new Option('-d, --delimiter <name>', 'comma, tab or whitespace (default: from the extension, then the first line)').argParser(parseDelimiter),

@@ -572,6 +572,19 @@ describe('--jobs and repeated --missing', () => {
     expect(two.stdout).toBe(one.stdout);
   });
 
+  test('--kernel wasm and --kernel js print the same JSON; another name is a usage error', async () => {
+    for (const args of [
+      [TOY, '--k', '1..4', '--seeds', '0..2', '--json'],
+      [INCOMPLETE, '--missing', '0', '--k', '1..4', '--seeds', '0..2', '--json'],
+    ]) {
+      const wasm = await runCli([...args, '--kernel', 'wasm']);
+      const js = await runCli([...args, '--kernel', 'js']);
+      expect(wasm.code).toBe(0);
+      expect(js.stdout).toBe(wasm.stdout);
+    }
+    expectUsageError(await runCli([TOY, '--kernel', 'simd']), /option '--kernel <name>' argument 'simd' is invalid\. Allowed choices are wasm, js\./);
+  });
+
   test('--missing may be given more than once; the defaults stay', async () => {
     const file = path.join(tmp(), 'm.txt');
     fs.writeFileSync(file, '1 -1 2\n3 NA 4\n5 6 -9\n7 8 9\n');
