@@ -225,8 +225,16 @@ function runPeer(job, args, env, script = PEER) {
 }
 
 // ---- one in-process gmm-fit timing (synthetic) ---------------------------------
-function runInProcess(file, jobs) {
-  const r = timed(process.execPath, [SYNTH_GMM, file, '--jobs', String(jobs), '--k', String(SYNTH.k), '--seed', String(SYNTH.seed), '--iterations', String(SYNTH.iterations)], process.env);
+// A variant is a jobs count ('1', '2') with gmm-fit's default kernel (WebAssembly SIMD where
+// built), or '1-js': one thread running the TypeScript reference kernel (--kernel js).
+function variantLabel(variant) {
+  return variant.endsWith('-js') ? `jobs=${variant.slice(0, -3)}, --kernel js` : `jobs=${variant}`;
+}
+
+function runInProcess(file, variant) {
+  const jobs = variant.endsWith('-js') ? variant.slice(0, -3) : variant;
+  const kernel = variant.endsWith('-js') ? ['--kernel', 'js'] : [];
+  const r = timed(process.execPath, [SYNTH_GMM, file, '--jobs', jobs, ...kernel, '--k', String(SYNTH.k), '--seed', String(SYNTH.seed), '--iterations', String(SYNTH.iterations)], process.env);
   if (r.error || r.status !== 0) return { ok: false, wall: r.wall, error: describeFailure(r), stderr: r.stderr.trim() };
   let doc;
   try {
@@ -395,6 +403,8 @@ function main() {
   const largeFile = path.join(tmp, 'large.txt');
   const jobsN = os.availableParallelism();
   const jobsList = jobsN > 1 ? [1, jobsN] : [1];
+  // In-process variants timed on the synthetic workload: each jobs count, and one thread on the TypeScript kernel.
+  const variants = [...jobsList.map(String), '1-js'];
 
   const workloads = [
     { name: 'toy-fit', cli: [toy, '--k', '3', '--seed', '0', '--json'], peer: [toy] },
@@ -485,7 +495,7 @@ function main() {
       const gRuns = [];
       const pRuns = [];
       const sRuns = [];
-      const ipRuns = Object.fromEntries((w.synthetic ? jobsList : []).map((j) => [j, []]));
+      const ipRuns = Object.fromEntries((w.synthetic ? variants : []).map((j) => [j, []]));
       for (let i = 0; i < opts.runs; i++) {
         progress(`bench: ${w.name} run ${i + 1}/${opts.runs}: gmm-fit`);
         const g = runGmmFit(w.cli);
@@ -504,8 +514,8 @@ function main() {
           progress(` ${s.ok ? s.wall.toFixed(3) + 's' : 'FAILED'}`);
         }
         for (const j of Object.keys(ipRuns)) {
-          progress(`, in-process jobs=${j}`);
-          const q = runInProcess(synthFile, Number(j));
+          progress(`, in-process ${variantLabel(j)}`);
+          const q = runInProcess(synthFile, j);
           ipRuns[j].push(q);
           progress(` ${q.ok ? q.ms_per_iteration.toFixed(1) + ' ms/it' : 'FAILED'}`);
         }
@@ -523,7 +533,7 @@ function main() {
         s = withSk ? summarize(sRuns) : { ok: false, skipped: !probe.ok ? `scikit-learn peer skipped: ${probe.reason}` : `scikit-learn peer skipped: ${sk ? sk.reason : 'not probed'}` };
         r.sklearn = s;
         for (const j of Object.keys(ipRuns)) ip[j] = summarize(ipRuns[j]);
-        r.in_process_command = `node bench/synth-gmm.js ${synthFile} --jobs J --k ${SYNTH.k} --seed ${SYNTH.seed} --iterations ${SYNTH.iterations}  (J = ${jobsList.join(', ')})`;
+        r.in_process_command = `node bench/synth-gmm.js ${synthFile} --jobs J --k ${SYNTH.k} --seed ${SYNTH.seed} --iterations ${SYNTH.iterations}  (J = ${jobsList.join(', ')}; and --jobs 1 --kernel js)`;
         r.gmm_fit_in_process = Object.fromEntries(Object.entries(ip).map(([j, v]) => [`jobs=${j}`, v]));
       }
 
@@ -549,7 +559,7 @@ function main() {
       const rows = [w.synthetic ? [...row('gmm-fit (CLI)', { ...g, in_process_ms_per_iteration_median: undefined }, '-')] : row('gmm-fit', g, '-')];
       for (const j of Object.keys(ip)) {
         const x = ip[j];
-        rows.push(x.ok ? [`gmm-fit jobs=${j} (in-process)`, '-', '-', x.peak_rss_kib === null ? '-' : fmt(kibToMB(x.peak_rss_kib), 1), x.ll.toFixed(6), x.iterations, '-', ...inProc(x), '-'] : [`gmm-fit jobs=${j} (in-process)`, 'FAILED', '', '', '', '', '', '', '']);
+        rows.push(x.ok ? [`gmm-fit ${variantLabel(j)} (in-process)`, '-', '-', x.peak_rss_kib === null ? '-' : fmt(kibToMB(x.peak_rss_kib), 1), x.ll.toFixed(6), x.iterations, '-', ...inProc(x), '-'] : [`gmm-fit ${variantLabel(j)} (in-process)`, 'FAILED', '', '', '', '', '', '', '']);
       }
       if (probe.ok) rows.push(row('numpy', p, p.ok ? blasLabel(p.blas, p.openblas_env) : ''));
       if (withSk) rows.push(row(`scikit-learn ${s.ok && s.last_run ? s.last_run.sklearn : sk.sklearn}`, s, s.ok ? blasLabel(s.blas, s.openblas_env) : ''));
@@ -561,7 +571,7 @@ function main() {
         say(`in-process rows: node bench/synth-gmm.js, one process per run, timing only await sweepParallel(…, { ks: [${SYNTH.k}], seeds: [${SYNTH.seed}], maxIter: ${SYNTH.iterations}, tol: -Infinity, jobs }) (parsing not timed); their RSS is that whole process's`);
       }
       const fails = [['gmm-fit', g]];
-      for (const j of Object.keys(ip)) fails.push([`gmm-fit in-process jobs=${j}`, ip[j]]);
+      for (const j of Object.keys(ip)) fails.push([`gmm-fit in-process ${variantLabel(j)}`, ip[j]]);
       for (const [name, x] of fails) {
         if (!x.ok) {
           failures++;
@@ -746,18 +756,21 @@ function main() {
       if (!x.ok) continue;
       if (x.iterations !== it) {
         failures++;
-        say(`!! gmm-fit in-process jobs=${j} ran ${x.iterations} iterations, not ${it} (tol −Infinity should never stop early): its ms/iteration is not comparable`);
+        say(`!! gmm-fit in-process ${variantLabel(j)} ran ${x.iterations} iterations, not ${it} (tol −Infinity should never stop early): its ms/iteration is not comparable`);
       }
       if (p.ok) {
         const rel = Math.abs(x.ll - p.ll) / Math.abs(p.ll);
-        checks[`ll_rel_diff_in_process_jobs_${j}_vs_numpy`] = rel;
-        if (rel <= 1e-6) say(`LL agrees (gmm-fit in-process jobs=${j} vs numpy): relative difference ${rel.toExponential(2)} (≤ 1e-6)`);
+        checks[`ll_rel_diff_in_process_jobs_${j.replace('-', '_')}_vs_numpy`] = rel;
+        if (rel <= 1e-6) say(`LL agrees (gmm-fit in-process ${variantLabel(j)} vs numpy): relative difference ${rel.toExponential(2)} (≤ 1e-6)`);
         else {
           mismatches++;
-          say(`!!!!!!!! LL MISMATCH on synthetic: gmm-fit in-process jobs=${j} ${x.ll} vs numpy ${p.ll}; relative difference ${rel.toExponential(2)} (tolerance 1e-6) !!!!!!!!`);
+          say(`!!!!!!!! LL MISMATCH on synthetic: gmm-fit in-process ${variantLabel(j)} ${x.ll} vs numpy ${p.ll}; relative difference ${rel.toExponential(2)} (tolerance 1e-6) !!!!!!!!`);
         }
       }
-      if (g.ok && x.ll !== g.ll) say(`note: gmm-fit in-process jobs=${j} LL ${x.ll} is not bit-identical to the CLI's ${g.ll} (relative difference ${(Math.abs(x.ll - g.ll) / Math.abs(g.ll)).toExponential(2)})`);
+      if (g.ok && x.ll !== g.ll && j.endsWith('-js')) {
+        mismatches++;
+        say(`!!!!!!!! KERNEL MISMATCH: gmm-fit in-process ${variantLabel(j)} LL ${x.ll} differs from the CLI's (WebAssembly kernel) ${g.ll}; the two kernels must agree bit for bit !!!!!!!!`);
+      } else if (g.ok && x.ll !== g.ll) say(`note: gmm-fit in-process ${variantLabel(j)} LL ${x.ll} is not bit-identical to the CLI's ${g.ll} (relative difference ${(Math.abs(x.ll - g.ll) / Math.abs(g.ll)).toExponential(2)})`);
     }
     if (p.ok && p.iterations !== it) {
       failures++;
@@ -849,17 +862,17 @@ function main() {
       ['scikit-learn', syn.sklearn],
       ['numpy', syn.numpy],
     ];
-    for (const j of jobsList) {
+    for (const j of variants) {
       const x = ipr[`jobs=${j}`];
       for (const [pname, y] of peers) {
-        const label = `gmm-fit jobs=${j} / ${pname}`;
+        const label = `gmm-fit ${variantLabel(j)} / ${pname}`;
         if (!x || !x.ok || !y || !y.ok || typeof y.in_process_ms_per_iteration_median !== 'number') {
-          say(`  ${label.padEnd(30)} n/a (${!x || !x.ok ? 'gmm-fit in-process failed' : y && y.skipped ? `no ${pname} peer` : `${pname} peer failed`})`);
+          say(`  ${label.padEnd(42)} n/a (${!x || !x.ok ? 'gmm-fit in-process failed' : y && y.skipped ? `no ${pname} peer` : `${pname} peer failed`})`);
           continue;
         }
         const v = x.in_process_ms_per_iteration_median / y.in_process_ms_per_iteration_median;
-        perIteration[`gmm_fit_jobs_${j}_over_${pname === 'numpy' ? 'numpy' : 'sklearn'}`] = v;
-        say(`  ${label.padEnd(30)} ${v.toFixed(2)}  (${x.in_process_ms_per_iteration_median.toFixed(2)} ms / ${y.in_process_ms_per_iteration_median.toFixed(2)} ms)`);
+        perIteration[`gmm_fit_jobs_${j.replace('-', '_')}_over_${pname === 'numpy' ? 'numpy' : 'sklearn'}`] = v;
+        say(`  ${label.padEnd(42)} ${v.toFixed(2)}  (${x.in_process_ms_per_iteration_median.toFixed(2)} ms / ${y.in_process_ms_per_iteration_median.toFixed(2)} ms)`);
       }
     }
     if (jobsList.length === 1) say(`  (availableParallelism() is 1: jobs=N is jobs=1)`);

@@ -2,7 +2,7 @@
 'use strict';
 // In-process per-iteration timer for the bench's `synthetic` workload.
 //
-//   node bench/synth-gmm.js FILE --jobs J [--k 8] [--seed 0] [--iterations 50]
+//   node bench/synth-gmm.js FILE --jobs J [--kernel wasm|js] [--k 8] [--seed 0] [--iterations 50]
 //
 // Reads FILE with dist/io/table.js parseTable (not timed), then times ONE call
 //   await sweepParallel(matrix, { model: 'gaussian', ks: [K], seeds: [seed],
@@ -22,14 +22,19 @@ const os = require('os');
 const path = require('path');
 
 function usage(msg) {
-  process.stderr.write(`synth-gmm.js: ${msg}\nusage: node bench/synth-gmm.js FILE --jobs J [--k 8] [--seed 0] [--iterations 50]\n`);
+  process.stderr.write(`synth-gmm.js: ${msg}\nusage: node bench/synth-gmm.js FILE --jobs J [--kernel wasm|js] [--k 8] [--seed 0] [--iterations 50]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const o = { file: null, jobs: 1, k: 8, seed: 0, iterations: 50 };
+  const o = { file: null, jobs: 1, k: 8, seed: 0, iterations: 50, kernel: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === '--kernel') {
+      o.kernel = argv[++i];
+      if (o.kernel !== 'wasm' && o.kernel !== 'js') usage('--kernel must be wasm or js');
+      continue;
+    }
     const m = /^--(jobs|k|seed|iterations)$/.exec(a);
     if (m) {
       const v = argv[++i];
@@ -55,7 +60,7 @@ async function main() {
   const { matrix } = parseTable(text, o.file);
   const parseMs = Number(process.hrtime.bigint() - t0) / 1e6;
 
-  const options = { model: 'gaussian', ks: [o.k], seeds: [o.seed], maxIter: o.iterations, tol: -Infinity, criterion: 'bic', jobs: o.jobs };
+  const options = { model: 'gaussian', ks: [o.k], seeds: [o.seed], maxIter: o.iterations, tol: -Infinity, criterion: 'bic', jobs: o.jobs, kernel: o.kernel };
   const t1 = process.hrtime.bigint();
   const result = await sweepParallel(matrix, options);
   const msTotal = Number(process.hrtime.bigint() - t1) / 1e6;
@@ -67,6 +72,7 @@ async function main() {
   const trace = Array.isArray(fit.trace) ? fit.trace : null;
   const out = {
     jobs: o.jobs,
+    kernel: require(path.join(dist, 'models', 'chunk-kernel.js')).kernelName(o.kernel),
     available_parallelism: os.availableParallelism(),
     rows: matrix.rows,
     cols: matrix.cols,
