@@ -17,10 +17,19 @@ export function kernelName(requested?: KernelName): KernelName {
   return requested ?? (wasmKernelAvailable() ? 'wasm' : 'js');
 }
 
+/**
+ * The kernel for one fit's chunks in this thread. When the WebAssembly kernel was
+ * not asked for by name and cannot get the memory for a chunk (its memory is
+ * limited to 4 GiB), the TypeScript kernel takes over: the numbers are the same.
+ */
 export function chunkKernel(requested: KernelName | undefined, data: PreparedData, layout: ChunkLayout, buffers: SphericalBuffers): ChunkKernel {
   if (kernelName(requested) === 'wasm') {
-    const kernel = new WasmChunkKernel(data, layout, buffers);
-    return { name: 'wasm', run: (chunk) => kernel.run(chunk) };
+    try {
+      const kernel = new WasmChunkKernel(data, layout, buffers);
+      return { name: 'wasm', run: (chunk) => kernel.run(chunk) };
+    } catch (err) {
+      if (requested === 'wasm' || !(err instanceof RangeError)) throw err;
+    }
   }
   const scratch = chunkScratch(layout, data.observed !== null);
   return { name: 'js', run: (chunk) => expectationChunk(data, layout, buffers, chunk, scratch) };
