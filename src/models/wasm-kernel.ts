@@ -133,10 +133,41 @@ function regionsFor(layout: ChunkLayout, hasMissing: boolean): Regions {
   };
 }
 
-/** Runs the WebAssembly E-step on one fit's chunks, in this thread. */
+/** One chunk's slices of the data and of the outputs, made once per fit. */
+interface ChunkSlices {
+  readonly rows: number;
+  readonly x: Float64Array;
+  readonly rowSquares: Float64Array;
+  readonly rowObserved: Float64Array;
+  readonly mask: Uint8Array | null;
+  readonly missingIndex: Int32Array | null;
+  readonly stats: Float64Array;
+  readonly posterior: Float64Array | null;
+  readonly rowLogLikelihood: Float64Array | null;
+}
+
+/** Views of the instance's memory; made again only when the memory has grown (growing detaches the old ones). */
+interface MemoryViews {
+  readonly buffer: ArrayBuffer;
+  readonly f64: Float64Array;
+  readonly i32: Int32Array;
+  readonly u8: Uint8Array;
+  readonly stats: Float64Array;
+  /** Per chunk: the posterior and row LLs the kernel wrote, as long as the chunk. */
+  readonly posterior: Float64Array[];
+  readonly rowLogLikelihood: Float64Array[];
+}
+
+/**
+ * Runs the WebAssembly E-step on one fit's chunks, in this thread. Every view
+ * it needs is made when it is built (or after the memory grows), so a run
+ * allocates nothing.
+ */
 export class WasmChunkKernel {
   private readonly exports: KernelExports;
   private readonly at: Regions;
+  private readonly slices: ChunkSlices[] = [];
+  private views: MemoryViews | null = null;
 
   constructor(
     private readonly data: PreparedData,
@@ -148,16 +179,49 @@ export class WasmChunkKernel {
     const memory = this.exports.memory;
     const missing = this.at.end - memory.buffer.byteLength;
     if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
+    const { d, k, statsSize } = layout;
+    const { missingStart, missingIndex, observed } = data;
+    for (let c = 0; c < layout.chunks; c++) {
+      const from = c * layout.chunkRows;
+      const to = Math.min(layout.n, from + layout.chunkRows);
+      this.slices.push({
+        rows: to - from,
+        x: data.x.subarray(from * d, to * d),
+        rowSquares: data.rowSquares.subarray(from, to),
+        rowObserved: data.rowObserved.subarray(from, to),
+        mask: observed ? observed.subarray(from * d, to * d) : null,
+        missingIndex: missingStart && missingIndex ? missingIndex.subarray(missingStart[from], missingStart[to]) : null,
+        stats: buffers.stats.subarray(c * statsSize, (c + 1) * statsSize),
+        posterior: buffers.posterior ? buffers.posterior.subarray(from * k, to * k) : null,
+        rowLogLikelihood: buffers.rowLogLikelihood ? buffers.rowLogLikelihood.subarray(from, to) : null,
+      });
+    }
+  }
+
+  private memoryViews(): MemoryViews {
+    const buffer = this.exports.memory.buffer;
+    if (this.views && this.views.buffer === buffer) return this.views;
+    const { at, layout } = this;
+    this.views = {
+      buffer,
+      f64: new Float64Array(buffer),
+      i32: new Int32Array(buffer),
+      u8: new Uint8Array(buffer),
+      stats: new Float64Array(buffer, at.stats, layout.statsSize),
+      posterior: this.slices.map((s) => new Float64Array(buffer, at.post, s.rows * layout.k)),
+      rowLogLikelihood: this.slices.map((s) => new Float64Array(buffer, at.rowLL, s.rows)),
+    };
+    return this.views;
   }
 
   run(chunk: number): void {
     const { data, layout, buffers, at } = this;
-    const { d, k, statsSize } = layout;
+    const { d, k } = layout;
+    const slice = this.slices[chunk];
+    const { rows } = slice;
     const from = chunk * layout.chunkRows;
-    const to = Math.min(layout.n, from + layout.chunkRows);
-    const rows = to - from;
-    const buffer = this.exports.memory.buffer;
-    const f64 = new Float64Array(buffer);
+    const views = this.memoryViews();
+    const { f64, i32, u8 } = views;
 
     // Parameters: the means also transposed (d×K), so two components share a vector.
     const { mu } = buffers;
@@ -168,20 +232,19 @@ export class WasmChunkKernel {
     f64.set(buffers.invTwoVar, at.invTwoVar / 8);
     f64.set(buffers.muNorm, at.muNorm / 8);
     // The chunk's rows.
-    f64.set(data.x.subarray(from * d, to * d), at.x / 8);
-    f64.set(data.rowSquares.subarray(from, to), at.sq / 8);
-    f64.set(data.rowObserved.subarray(from, to), at.obs / 8);
-    const { missingStart, missingIndex, observed } = data;
-    const hasMissing = missingStart !== null && missingIndex !== null && observed !== null;
+    f64.set(slice.x, at.x / 8);
+    f64.set(slice.rowSquares, at.sq / 8);
+    f64.set(slice.rowObserved, at.obs / 8);
+    const { missingStart } = data;
+    const hasMissing = missingStart !== null && slice.mask !== null && slice.missingIndex !== null;
     if (hasMissing) {
       f64.set(buffers.muSquaredT, at.muSqT / 8);
-      const i32 = new Int32Array(buffer);
       const first = missingStart[from];
       for (let u = 0, s = at.missStart / 4; u <= rows; u++) i32[s + u] = missingStart[from + u] - first;
-      i32.set(missingIndex.subarray(first, missingStart[to]), at.missIndex / 4);
-      new Uint8Array(buffer).set(observed.subarray(from * d, to * d), at.mask);
+      i32.set(slice.missingIndex, at.missIndex / 4);
+      u8.set(slice.mask, at.mask);
     }
-    const keep = buffers.posterior !== null;
+    const keep = slice.posterior !== null;
     this.exports.expectation(
       rows,
       d,
@@ -207,8 +270,8 @@ export class WasmChunkKernel {
       at.missingNorm,
       0,
     );
-    buffers.stats.set(f64.subarray(at.stats / 8, at.stats / 8 + statsSize), chunk * statsSize);
-    if (buffers.posterior) buffers.posterior.set(f64.subarray(at.post / 8, at.post / 8 + rows * k), from * k);
-    if (buffers.rowLogLikelihood) buffers.rowLogLikelihood.set(f64.subarray(at.rowLL / 8, at.rowLL / 8 + rows), from);
+    slice.stats.set(views.stats);
+    if (slice.posterior) slice.posterior.set(views.posterior[chunk]);
+    if (slice.rowLogLikelihood) slice.rowLogLikelihood.set(views.rowLogLikelihood[chunk]);
   }
 }
