@@ -10,8 +10,8 @@ import { CONTROL, type ChunkWorkerMessage, type RowSplitWorkerInput } from './ro
  */
 if (parentPort) {
   const { data, control, index, threads } = workerData as RowSplitWorkerInput & { data: PreparedData };
-  parentPort.on('message', ({ layout, buffers, kernel: name }: ChunkWorkerMessage) => {
-    const kernel = chunkKernel(name, data, layout, buffers);
+  parentPort.on('message', ({ layout, job, kernel: name }: ChunkWorkerMessage) => {
+    const kernel = chunkKernel(name, data, layout, job);
     let seen = Atomics.load(control, CONTROL.generation);
     Atomics.add(control, CONTROL.ready, 1);
     Atomics.notify(control, CONTROL.ready);

@@ -6,8 +6,8 @@ import { COST, LOG_LIKELIHOOD, type FitState, type ModelName, type Objective } f
 import type { Covariance, Mixture } from '../models/mixture';
 import { DiagState } from '../models/diag';
 import { FullState } from '../models/full';
-import { SphericalState, type ChunkLayout, type ChunkRunner, type SphericalBuffers } from '../models/spherical';
-import type { KernelName } from '../models/chunk-kernel';
+import { SphericalState } from '../models/spherical';
+import type { KernelName, RunnerFactory } from '../models/chunk-kernel';
 import { KMeansState } from '../models/kmeans';
 import { runLoop } from './em';
 import { aic, bic } from './criteria';
@@ -34,7 +34,7 @@ export interface FitOptions {
   readonly start?: Mixture;
   readonly onIteration?: (iteration: number, objective: number) => void;
   /** Gaussian fits: run the E-step's row chunks elsewhere (worker threads); default here. */
-  readonly runnerFor?: (layout: ChunkLayout, buffers: SphericalBuffers, kernel?: KernelName) => ChunkRunner;
+  readonly runnerFor?: RunnerFactory;
   /** Spherical fits: the E-step kernel ('wasm' or 'js'; the same bits). Default: 'wasm' where available. */
   readonly kernel?: KernelName;
 }
@@ -102,7 +102,7 @@ function stateFor(model: ModelName, data: PreparedData, start: Mixture, minVar: 
         case 'spherical':
           return new SphericalState(data, start, { minVar, regCovar, kernel: options.kernel }, options.runnerFor);
         case 'diag':
-          return new DiagState(data, start, { minVar, regCovar });
+          return new DiagState(data, start, { minVar, regCovar }, options.runnerFor);
         case 'full':
           return new FullState(data, start, { minVar, regCovar });
         default:
@@ -127,7 +127,12 @@ export function expectationOf(data: PreparedData, mixture: Mixture): { posterior
     const logLikelihood = state.expectation();
     return { posterior: state.posterior!, rowLogLikelihood: state.buffers.rowLogLikelihood!, logLikelihood };
   }
-  const state = mixture.covariance === 'diag' ? new DiagState(data, mixture, { minVar: 0, regCovar: 0 }) : new FullState(data, mixture, { minVar: 0, regCovar: 0 });
+  if (mixture.covariance === 'diag') {
+    const state = new DiagState(data, mixture, { minVar: 0, regCovar: 0, keepPosterior: true });
+    const logLikelihood = state.expectation();
+    return { posterior: state.posterior!, rowLogLikelihood: state.rowLogLikelihood!, logLikelihood };
+  }
+  const state = new FullState(data, mixture, { minVar: 0, regCovar: 0 });
   const logLikelihood = state.expectation();
   return { posterior: state.posterior, rowLogLikelihood: state.rowLogLikelihood, logLikelihood };
 }

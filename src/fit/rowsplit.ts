@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { PreparedData } from '../models/data';
-import { chunkKernel, type KernelName } from '../models/chunk-kernel';
-import type { ChunkLayout, ChunkRunner, SphericalBuffers } from '../models/spherical-chunk';
+import { chunkKernel, type ChunkJob, type KernelName, type RunnerFactory } from '../models/chunk-kernel';
+import type { ChunkLayout } from '../models/spherical-chunk';
 
 /** Slots of the Int32 control block shared by the coordinator and the row-split workers. */
 export const CONTROL = { generation: 0, done: 1, ready: 2, stop: 3, failed: 4, size: 5 } as const;
@@ -18,7 +18,7 @@ export interface RowSplitWorkerInput {
 /** What a row-split worker is sent for each fit: the shared buffers, and which kernel to run. */
 export interface ChunkWorkerMessage {
   readonly layout: ChunkLayout;
-  readonly buffers: SphericalBuffers;
+  readonly job: ChunkJob;
   readonly kernel: KernelName;
 }
 
@@ -50,11 +50,11 @@ export class RowSplitPool {
   }
 
   /** A runner for one fit's buffers (which must be in shared memory). Use it for one fit only. */
-  runnerFor = (layout: ChunkLayout, buffers: SphericalBuffers, requested?: KernelName): ChunkRunner => {
+  runnerFor: RunnerFactory = (layout, job, requested) => {
     const control = this.control;
     Atomics.store(control, CONTROL.ready, 0);
-    const kernel = chunkKernel(requested, this.data, layout, buffers);
-    const message: ChunkWorkerMessage = { layout, buffers, kernel: kernel.name };
+    const kernel = chunkKernel(requested, this.data, layout, job);
+    const message: ChunkWorkerMessage = { layout, job, kernel: kernel.name };
     for (const worker of this.workers) worker.postMessage(message);
     const helpers = this.threads - 1;
     let ready = false;

@@ -1,6 +1,9 @@
 import type { FitState } from './family';
 import type { Mixture } from './mixture';
-import { normaliseRow, shiftMeans, type PreparedData } from './data';
+import { shiftMeans, type PreparedData } from './data';
+import { addChunks, localRunner, type RunnerFactory } from './chunk-kernel';
+import type { ChunkLayout, ChunkRunner } from './spherical-chunk';
+import { allocateDiagBuffers, diagLayout, diagNHat, diagObservedWeight, diagSumX, diagSumXX, DIAG_STAT_LL, type DiagBuffers } from './diag-chunk';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 const WEIGHT_EPSILON = 1e-16;
@@ -12,125 +15,117 @@ export interface CovarianceOptions {
   readonly regCovar: number;
 }
 
+/** Options of the diag family: the shared ones, and those of its chunked E-step. */
+export interface DiagOptions extends CovarianceOptions {
+  /** Keep the whole n×K posterior of the last E-step and each row's log-likelihood. */
+  readonly keepPosterior?: boolean;
+}
+
 /**
  * EM for Gaussians with diagonal covariances (one variance per component and
  * dimension; mclust's VVI). Missing cells are marginalised out per dimension,
  * as the spherical family does: for row u with observed columns C_u,
  *   f(u,j) = ln(p_j + 1e-16) − ½ Σ_{i∈C_u} [ln(2π·var_ji) + (x_ui − mu_ji)²/var_ji].
- * Distances are taken directly, (x − mu)², not expanded. A mean coordinate
- * moves where its weight Σ_u post·δ(i∈C_u) is ≥ 1 with missing cells (> 0 on
- * complete data); var_ji = max(Σ post·(x − mu)²/weight + regCovar, minVar).
+ * The E-step runs chunk by chunk (diag-chunk.ts), with the distances expanded
+ * into two dense products, and sums what the M-step needs; the chunk sums are
+ * added in chunk order, so rows split over threads give the same bits. A mean
+ * coordinate moves where its weight Σ_u post·δ(i∈C_u) is ≥ 1 with missing cells
+ * (> 0 on complete data); var_ji = max(Σ post·(x − mu)²/weight + regCovar, minVar),
+ * with Σ post·(x − mu)² = Σ post·x² − 2·mu·Σ post·x + mu²·weight (scikit-learn's form;
+ * the data are centred, which keeps the cancellation small).
  */
 export class DiagState implements FitState {
-  readonly posterior: Float64Array;
-  /** Each row's log-likelihood at the last E-step. */
-  readonly rowLogLikelihood: Float64Array;
-  private readonly k: number;
-  private readonly mu: Float64Array; // K×d, centred
-  private readonly variance: Float64Array; // K×d
-  private readonly weight: Float64Array;
-  private readonly logNorm: Float64Array; // K×d: ln(2π·var)
-  private readonly inverse: Float64Array; // K×d: 1/var
-  private readonly logTerm: Float64Array;
-  private readonly weightSum: Float64Array; // K×d
-  private readonly sumX: Float64Array; // K×d
-  private readonly nHat: Float64Array;
+  /** The last E-step's posterior, n×K, when the state was made with keepPosterior. */
+  readonly posterior: Float64Array | null;
+  /** Each row's log-likelihood at the last E-step, with keepPosterior. */
+  readonly rowLogLikelihood: Float64Array | null;
+  readonly layout: ChunkLayout;
+  readonly buffers: DiagBuffers;
+  private readonly runner: ChunkRunner;
+  private readonly total: Float64Array;
 
+  /** `runnerFor` lets a caller spread the chunks over threads; by default they run here. */
   constructor(
     private readonly data: PreparedData,
     start: Mixture,
-    private readonly options: CovarianceOptions,
+    private readonly options: DiagOptions,
+    runnerFor?: RunnerFactory,
   ) {
-    const { n, d } = data;
+    const { d } = data;
     const k = start.k;
-    this.k = k;
-    this.posterior = new Float64Array(n * k);
-    this.rowLogLikelihood = new Float64Array(n);
-    this.mu = shiftMeans(start.mu, k, data, 1);
-    this.variance = new Float64Array(k * d);
-    for (let c = 0; c < k * d; c++) this.variance[c] = Math.max(start.var[c], options.minVar);
-    this.weight = start.p.slice();
-    this.logNorm = new Float64Array(k * d);
-    this.inverse = new Float64Array(k * d);
-    this.logTerm = new Float64Array(k);
-    this.weightSum = new Float64Array(k * d);
-    this.sumX = new Float64Array(k * d);
-    this.nHat = new Float64Array(k);
+    if (start.d !== d) throw new Error(`mixture has ${start.d} dimensions, data has ${d}`);
+    this.layout = diagLayout(data, k);
+    this.buffers = allocateDiagBuffers(this.layout, runnerFor !== undefined, options.keepPosterior === true);
+    const { mu, variance, weight } = this.buffers;
+    shiftMeans(start.mu, k, data, 1, mu);
+    for (let c = 0; c < k * d; c++) variance[c] = Math.max(start.var[c], options.minVar);
+    weight.set(start.p);
+    this.posterior = this.buffers.posterior;
+    this.rowLogLikelihood = this.buffers.rowLogLikelihood;
+    this.total = new Float64Array(this.layout.statsSize);
+    const job = { family: 'diag', buffers: this.buffers } as const;
+    this.runner = (runnerFor ?? ((layout, job) => localRunner('js', data, layout, job)))(this.layout, job);
   }
 
   expectation(): number {
-    const { n, d, x, observed } = this.data;
-    const { k, mu, logNorm, inverse, logTerm, posterior } = this;
-    for (let c = 0; c < k * d; c++) {
-      logNorm[c] = LOG_2PI + Math.log(this.variance[c]);
-      inverse[c] = 1 / this.variance[c];
-    }
-    let logLikelihood = 0;
-    for (let u = 0; u < n; u++) {
-      const row = u * d;
-      for (let j = 0; j < k; j++) {
-        const base = j * d;
-        let s = 0;
-        for (let i = 0; i < d; i++) {
-          if (observed && observed[row + i] === 0) continue;
-          const diff = x[row + i] - mu[base + i];
-          s += logNorm[base + i] + diff * diff * inverse[base + i];
-        }
-        const f = Math.log(this.weight[j] + WEIGHT_EPSILON) - 0.5 * s;
-        logTerm[j] = f;
+    const { d } = this.data;
+    const { k } = this.layout;
+    const { mu, variance, weight, logWeight, scaledMu, precision, muTerm, logNormTerm, muTermT, logNormT } = this.buffers;
+    for (let j = 0; j < k; j++) {
+      logWeight[j] = Math.log(weight[j] + WEIGHT_EPSILON);
+      let muSum = 0;
+      let logNormSum = 0;
+      for (let i = 0; i < d; i++) {
+        const c = j * d + i;
+        const inverse = 1 / variance[c];
+        const scaled = mu[c] * inverse;
+        const muPart = mu[c] * scaled;
+        const logNorm = LOG_2PI + Math.log(variance[c]);
+        precision[c] = inverse;
+        scaledMu[c] = scaled;
+        muTermT[i * k + j] = muPart;
+        logNormT[i * k + j] = logNorm;
+        muSum += muPart;
+        logNormSum += logNorm;
       }
-      const logSum = normaliseRow(logTerm, k, posterior, u * k);
-      logLikelihood += logSum;
-      this.rowLogLikelihood[u] = logSum;
+      muTerm[j] = muSum;
+      logNormTerm[j] = logNormSum;
     }
-    return logLikelihood;
+    this.runner.runAll();
+    addChunks(this.layout, this.buffers.stats, this.total);
+    return this.total[DIAG_STAT_LL];
   }
 
   maximization(): void {
-    const { n, d, x, observed } = this.data;
-    const { k, mu, variance, weight, posterior, weightSum, sumX, nHat } = this;
-    weightSum.fill(0);
-    sumX.fill(0);
-    nHat.fill(0);
-    for (let u = 0; u < n; u++) {
-      const row = u * d;
-      for (let j = 0; j < k; j++) {
-        const w = posterior[u * k + j];
-        nHat[j] += w;
-        const base = j * d;
-        for (let i = 0; i < d; i++) {
-          if (observed && observed[row + i] === 0) continue;
-          weightSum[base + i] += w;
-          sumX[base + i] += w * x[row + i];
-        }
-      }
-    }
+    const { n, d, observed } = this.data;
+    const { k } = this.layout;
+    const { mu, variance, weight } = this.buffers;
+    const total = this.total;
+    const nHat = diagNHat(k);
+    const sumX = diagSumX(k);
+    const sumXX = diagSumXX(k, d);
+    const observedWeightAt = observed ? diagObservedWeight(k, d) : -1;
     const minWeight = observed ? 1 : Number.MIN_VALUE;
-    for (let c = 0; c < k * d; c++) if (weightSum[c] >= minWeight) mu[c] = sumX[c] / weightSum[c];
-    sumX.fill(0); // now Σ post·(x − mu)²
-    for (let u = 0; u < n; u++) {
-      const row = u * d;
-      for (let j = 0; j < k; j++) {
-        const w = posterior[u * k + j];
-        const base = j * d;
-        for (let i = 0; i < d; i++) {
-          if (observed && observed[row + i] === 0) continue;
-          const diff = x[row + i] - mu[base + i];
-          sumX[base + i] += w * diff * diff;
-        }
+    for (let j = 0; j < k; j++) {
+      const nj = total[nHat + j];
+      weight[j] = nj / n;
+      for (let i = 0; i < d; i++) {
+        const c = j * d + i;
+        const sx = total[sumX + c];
+        const cells = observedWeightAt >= 0 ? total[observedWeightAt + c] : nj;
+        if (cells >= minWeight) mu[c] = sx / cells;
+        if (!(cells > 0)) continue; // a starved coordinate keeps its variance
+        const m = mu[c];
+        let v = (total[sumXX + c] - 2 * m * sx + m * m * cells) / cells;
+        if (v < 0) v = 0;
+        variance[c] = Math.max(v + this.options.regCovar, this.options.minVar);
       }
-    }
-    for (let j = 0; j < k; j++) weight[j] = nHat[j] / n;
-    for (let c = 0; c < k * d; c++) {
-      if (!(weightSum[c] > 0)) continue; // a starved coordinate keeps its variance
-      variance[c] = Math.max(sumX[c] / weightSum[c] + this.options.regCovar, this.options.minVar);
     }
   }
 
   mixture(): Mixture {
-    const { k, mu } = this;
+    const { k } = this.layout;
     const { d } = this.data;
-    const out = shiftMeans(mu, k, this.data, -1);
-    return { k, d, covariance: 'diag', mu: out, var: this.variance.slice(), p: this.weight.slice() };
+    return { k, d, covariance: 'diag', mu: shiftMeans(this.buffers.mu, k, this.data, -1), var: this.buffers.variance.slice(), p: this.buffers.weight.slice() };
   }
 }

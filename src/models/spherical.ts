@@ -1,7 +1,7 @@
 import type { FitState } from './family';
 import type { Mixture } from './mixture';
 import { shiftMeans, type PreparedData } from './data';
-import { chunkKernel, type KernelName } from './chunk-kernel';
+import { addChunks, localRunner, type KernelName, type RunnerFactory } from './chunk-kernel';
 import {
   allocateBuffers,
   chunkLayout,
@@ -54,7 +54,7 @@ export class SphericalState implements FitState {
     private readonly data: PreparedData,
     start: Mixture,
     private readonly options: SphericalOptions,
-    runnerFor?: (layout: ChunkLayout, buffers: SphericalBuffers, kernel?: KernelName) => ChunkRunner,
+    runnerFor?: RunnerFactory,
   ) {
     const { d } = data;
     const k = start.k;
@@ -69,16 +69,8 @@ export class SphericalState implements FitState {
     weight.set(start.p);
     this.posterior = this.buffers.posterior;
     this.total = new Float64Array(this.layout.statsSize);
-    this.runner = runnerFor ? runnerFor(this.layout, this.buffers, options.kernel) : this.localRunner();
-  }
-
-  private localRunner(): ChunkRunner {
-    const kernel = chunkKernel(this.options.kernel, this.data, this.layout, this.buffers);
-    return {
-      runAll: () => {
-        for (let c = 0; c < this.layout.chunks; c++) kernel.run(c);
-      },
-    };
+    const job = { family: 'spherical', buffers: this.buffers } as const;
+    this.runner = (runnerFor ?? ((layout, job, kernel) => localRunner(kernel, data, layout, job)))(this.layout, job, options.kernel);
   }
 
   expectation(): number {
@@ -98,15 +90,8 @@ export class SphericalState implements FitState {
       muNorm[j] = norm;
     }
     this.runner.runAll();
-    // Add the chunks in order: the same sum whatever ran them.
-    const { stats } = this.buffers;
-    const { statsSize, chunks } = this.layout;
     const total = this.total;
-    total.fill(0);
-    for (let c = 0; c < chunks; c++) {
-      const s = c * statsSize;
-      for (let t = 0; t < statsSize; t++) total[t] += stats[s + t];
-    }
+    addChunks(this.layout, this.buffers.stats, total);
     return total[STAT_LL];
   }
 

@@ -47,10 +47,12 @@ test('onFit reports every fit once, with a running count', async () => {
 
 describe('one fit with its rows split over threads gives bit-for-bit the result of one thread', () => {
   test.each([
-    ['toy data', toy, 3],
-    ['the rating fixture with missing cells', ratings, 4],
-  ] as const)('%s', async (_name, matrix, k) => {
-    const options = { model: 'gaussian' as const, ks: [k], seeds: [0], maxIter: 1000, criterion: 'bic' as const };
+    ['toy data', toy, 3, 'spherical'],
+    ['the rating fixture with missing cells', ratings, 4, 'spherical'],
+    ['toy data, diag', toy, 3, 'diag'],
+    ['the rating fixture with missing cells, diag', ratings, 4, 'diag'],
+  ] as const)('%s', async (_name, matrix, k, covariance) => {
+    const options = { model: 'gaussian' as const, covariance, ks: [k], seeds: [0], maxIter: 1000, criterion: 'bic' as const };
     const one = sweep(matrix, options);
     for (const jobs of [2, 3]) {
       const split = await sweepParallel(matrix, { ...options, jobs, minRowSplitWork: 0 });
@@ -63,10 +65,12 @@ describe('one fit with its rows split over threads gives bit-for-bit the result 
     const rows: number[][] = [];
     for (let u = 0; u < 600; u++) rows.push([Math.sin(u) * 3 + (u % 3) * 4, Math.cos(u * 1.7) * 2 - (u % 3) * 3]);
     const matrix = parseTable(rows.map((r) => r.join(' ')).join('\n'), 'rows.txt').matrix;
-    const options = { model: 'gaussian' as const, ks: [3], seeds: [1], maxIter: 200, criterion: 'bic' as const };
-    const one = sweep(matrix, options);
-    const split = await sweepParallel(matrix, { ...options, jobs: 2, minRowSplitWork: 0 });
-    expect(split.fits).toEqual(one.fits);
-    expect(split.fits[0].trace.length).toBeGreaterThan(5);
+    for (const covariance of ['spherical', 'diag'] as const) {
+      const options = { model: 'gaussian' as const, covariance, ks: [3], seeds: [1], maxIter: 200, criterion: 'bic' as const };
+      const one = sweep(matrix, options);
+      const split = await sweepParallel(matrix, { ...options, jobs: 2, minRowSplitWork: 0 });
+      expect(split.fits).toEqual(one.fits);
+      expect(split.fits[0].trace.length).toBeGreaterThan(5);
+    }
   });
 });
