@@ -35,7 +35,7 @@ export interface FitOptions {
   readonly onIteration?: (iteration: number, objective: number) => void;
   /** Gaussian fits: run the E-step's row chunks elsewhere (worker threads); default here. */
   readonly runnerFor?: RunnerFactory;
-  /** Spherical fits: the E-step kernel ('wasm' or 'js'; the same bits). Default: 'wasm' where available. */
+  /** Spherical and diag fits: the E-step kernel ('wasm' or 'js'; the same bits). Default: 'wasm' where available. */
   readonly kernel?: KernelName;
 }
 
@@ -102,7 +102,7 @@ function stateFor(model: ModelName, data: PreparedData, start: Mixture, minVar: 
         case 'spherical':
           return new SphericalState(data, start, { minVar, regCovar, kernel: options.kernel }, options.runnerFor);
         case 'diag':
-          return new DiagState(data, start, { minVar, regCovar }, options.runnerFor);
+          return new DiagState(data, start, { minVar, regCovar, kernel: options.kernel }, options.runnerFor);
         case 'full':
           return new FullState(data, start, { minVar, regCovar });
         default:

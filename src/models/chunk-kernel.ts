@@ -1,9 +1,9 @@
 import type { PreparedData } from './data';
 import { chunkScratch, expectationChunk, type ChunkLayout, type ChunkRunner, type SphericalBuffers } from './spherical-chunk';
 import { diagExpectationChunk, diagScratch, type DiagBuffers } from './diag-chunk';
-import { WasmChunkKernel, wasmKernelAvailable } from './wasm-kernel';
+import { WasmChunkKernel, WasmDiagKernel, wasmKernelAvailable } from './wasm-kernel';
 
-/** The spherical E-step kernels: WebAssembly SIMD, or the TypeScript reference. Both give the same bits. */
+/** The E-step kernels of the spherical and diag families: WebAssembly SIMD, or the TypeScript reference. Both give the same bits. */
 export type KernelName = 'wasm' | 'js';
 
 /** One fit's chunked E-step: its family and the buffers its kernel reads and writes. */
@@ -25,27 +25,27 @@ export function kernelName(requested?: KernelName): KernelName {
 }
 
 /**
- * The kernel for one fit's chunks in this thread. Spherical fits run the
- * WebAssembly kernel unless told otherwise; when it was not asked for by name
- * and cannot get the memory for a chunk (its memory is limited to 4 GiB), the
- * TypeScript kernel takes over: the numbers are the same. Diag fits have the
- * TypeScript kernel only.
+ * The kernel for one fit's chunks in this thread: the WebAssembly kernel unless
+ * told otherwise. When it was not asked for by name and cannot get the memory
+ * for a chunk (its memory is limited to 4 GiB), the TypeScript kernel takes
+ * over: the numbers are the same.
  */
 export function chunkKernel(requested: KernelName | undefined, data: PreparedData, layout: ChunkLayout, job: ChunkJob): ChunkKernel {
-  if (job.family === 'diag') {
-    const scratch = diagScratch(layout, data.observed !== null);
-    return { name: 'js', run: (chunk) => diagExpectationChunk(data, layout, job.buffers, chunk, scratch) };
-  }
-  const { buffers } = job;
   if (kernelName(requested) === 'wasm') {
     try {
-      const kernel = new WasmChunkKernel(data, layout, buffers);
+      const kernel = job.family === 'diag' ? new WasmDiagKernel(data, layout, job.buffers) : new WasmChunkKernel(data, layout, job.buffers);
       return { name: 'wasm', run: (chunk) => kernel.run(chunk) };
     } catch (err) {
       if (requested === 'wasm' || !(err instanceof RangeError)) throw err;
     }
   }
+  if (job.family === 'diag') {
+    const scratch = diagScratch(layout, data.observed !== null);
+    const { buffers } = job;
+    return { name: 'js', run: (chunk) => diagExpectationChunk(data, layout, buffers, chunk, scratch) };
+  }
   const scratch = chunkScratch(layout, data.observed !== null);
+  const { buffers } = job;
   return { name: 'js', run: (chunk) => expectationChunk(data, layout, buffers, chunk, scratch) };
 }
 

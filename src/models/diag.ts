@@ -1,7 +1,7 @@
 import type { FitState } from './family';
 import type { Mixture } from './mixture';
 import { shiftMeans, type PreparedData } from './data';
-import { addChunks, localRunner, type RunnerFactory } from './chunk-kernel';
+import { addChunks, localRunner, type KernelName, type RunnerFactory } from './chunk-kernel';
 import type { ChunkLayout, ChunkRunner } from './spherical-chunk';
 import { allocateDiagBuffers, diagLayout, diagNHat, diagObservedWeight, diagSumX, diagSumXX, DIAG_STAT_LL, type DiagBuffers } from './diag-chunk';
 
@@ -19,6 +19,8 @@ export interface CovarianceOptions {
 export interface DiagOptions extends CovarianceOptions {
   /** Keep the whole n×K posterior of the last E-step and each row's log-likelihood. */
   readonly keepPosterior?: boolean;
+  /** Which E-step kernel runs the chunks here: 'wasm' (SIMD) or 'js' (the TypeScript reference); the same bits either way. Default: 'wasm' where it is available. */
+  readonly kernel?: KernelName;
 }
 
 /**
@@ -64,7 +66,7 @@ export class DiagState implements FitState {
     this.rowLogLikelihood = this.buffers.rowLogLikelihood;
     this.total = new Float64Array(this.layout.statsSize);
     const job = { family: 'diag', buffers: this.buffers } as const;
-    this.runner = (runnerFor ?? ((layout, job) => localRunner('js', data, layout, job)))(this.layout, job);
+    this.runner = (runnerFor ?? ((layout, job, kernel) => localRunner(kernel, data, layout, job)))(this.layout, job, options.kernel);
   }
 
   expectation(): number {

@@ -4,7 +4,7 @@ import { exp } from './exp';
 
 /**
  * The spherical E-step on one chunk of rows, in TypeScript: the reference that
- * the WebAssembly kernel (assembly/spherical.ts, run by wasm-kernel.ts) matches
+ * the WebAssembly kernel (assembly/estep.ts, run by wasm-kernel.ts) matches
  * bit for bit, and the kernel used wherever WebAssembly SIMD is not available.
  */
 

@@ -1,11 +1,12 @@
 import type { PreparedData } from './data';
 import { FRACTION } from './exp';
 import type { ChunkLayout, SphericalBuffers } from './spherical-chunk';
+import type { DiagBuffers } from './diag-chunk';
 
 /**
- * The spherical E-step in WebAssembly SIMD (assembly/spherical.ts, built by
- * scripts/build-wasm.js). It computes the same bits as the TypeScript kernel
- * (spherical-chunk.ts expectationChunk), about twice as fast.
+ * The spherical and diag E-steps in WebAssembly SIMD (assembly/estep.ts,
+ * built by scripts/build-wasm.js). They compute the same bits as the
+ * TypeScript kernels (spherical-chunk.ts, diag-chunk.ts), about three times as fast.
  *
  * Each thread has one instance with its own memory, which grows to the largest
  * chunk it has been given. A call copies the chunk's rows and the parameters
@@ -15,6 +16,7 @@ import type { ChunkLayout, SphericalBuffers } from './spherical-chunk';
 interface KernelExports {
   readonly memory: WasmMemory;
   expectation(...args: number[]): number;
+  diagExpectation(...args: number[]): number;
 }
 
 // The little of the WebAssembly JS API used here (TypeScript's ES2022 lib does not declare it).
@@ -40,7 +42,7 @@ let compiled: WasmModule | null | undefined;
 function kernelModule(): WasmModule | null {
   if (compiled !== undefined) return compiled;
   compiled = null;
-  for (const candidate of ['../wasm/spherical.js', '../../dist/wasm/spherical.js']) {
+  for (const candidate of ['../wasm/estep.js', '../../dist/wasm/estep.js']) {
     let bytes: Uint8Array;
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -75,70 +77,24 @@ function instance(): KernelExports {
   return exports;
 }
 
-/** Byte offsets of one kernel's arrays in the instance's memory. */
-interface Regions {
-  readonly mu: number;
-  readonly muT: number;
-  readonly logWeight: number;
-  readonly halfLogNorm: number;
-  readonly invTwoVar: number;
-  readonly muNorm: number;
-  readonly muSqT: number;
-  readonly x: number;
-  readonly sq: number;
-  readonly obs: number;
-  readonly post: number;
-  readonly rowLL: number;
-  readonly stats: number;
-  readonly logTerm: number;
-  readonly missingNorm: number;
-  readonly missStart: number;
-  readonly missIndex: number;
-  readonly mask: number;
-  readonly maskF64: number;
-  readonly end: number;
-}
-
-function regionsFor(layout: ChunkLayout, hasMissing: boolean): Regions {
-  const { d, k, chunkRows: rows, statsSize } = layout;
-  let at = REGION_START;
-  const take = (bytes: number) => {
-    const start = at;
-    at += Math.ceil(bytes / 16) * 16;
+/** Hands out 16-byte-aligned byte ranges of the instance's memory, from REGION_START on. */
+class Regions {
+  end = REGION_START;
+  take(bytes: number): number {
+    const start = this.end;
+    this.end += Math.ceil(bytes / 16) * 16;
     return start;
-  };
-  const f64 = (length: number) => take(length * 8);
-  const missing = hasMissing ? 1 : 0;
-  return {
-    mu: f64(k * d),
-    muT: f64(d * k),
-    logWeight: f64(k),
-    halfLogNorm: f64(k),
-    invTwoVar: f64(k),
-    muNorm: f64(k),
-    muSqT: f64(d * k * missing),
-    x: f64(rows * d),
-    sq: f64(rows),
-    obs: f64(rows),
-    post: f64(rows * k),
-    rowLL: f64(rows),
-    stats: f64(statsSize),
-    logTerm: f64(k),
-    missingNorm: f64(k),
-    missStart: take((rows + 1) * 4 * missing),
-    missIndex: take(rows * d * 4 * missing),
-    mask: take(rows * d * missing),
-    maskF64: f64(rows * d * missing),
-    end: at,
-  };
+  }
+  f64(length: number): number {
+    return this.take(length * 8);
+  }
 }
 
 /** One chunk's slices of the data and of the outputs, made once per fit. */
 interface ChunkSlices {
   readonly rows: number;
+  readonly from: number;
   readonly x: Float64Array;
-  readonly rowSquares: Float64Array;
-  readonly rowObserved: Float64Array;
   readonly mask: Uint8Array | null;
   readonly missingIndex: Int32Array | null;
   readonly stats: Float64Array;
@@ -158,120 +114,301 @@ interface MemoryViews {
   readonly rowLogLikelihood: Float64Array[];
 }
 
+/** What both families' kernels read and write, per chunk. */
+interface Outputs {
+  readonly stats: Float64Array;
+  readonly posterior: Float64Array | null;
+  readonly rowLogLikelihood: Float64Array | null;
+}
+
 /**
- * Runs the WebAssembly E-step on one fit's chunks, in this thread. Every view
+ * The part common to both families: the chunk's rows, its missing cells and
+ * the outputs. A run copies the chunk in, the family its parameters, calls the
+ * kernel and copies the statistics (and posterior, when kept) out. Every view
  * it needs is made when it is built (or after the memory grows), so a run
  * allocates nothing.
  */
-export class WasmChunkKernel {
-  private readonly exports: KernelExports;
-  private readonly at: Regions;
+abstract class WasmKernel {
+  protected readonly exports: KernelExports;
+  protected readonly at: Regions = new Regions();
+  protected readonly x: number;
+  protected readonly post: number;
+  protected readonly rowLL: number;
+  protected readonly stats: number;
+  protected readonly logTerm: number;
+  protected readonly missStart: number;
+  protected readonly missIndex: number;
+  protected readonly mask: number;
+  protected readonly maskF64: number;
   private readonly slices: ChunkSlices[] = [];
   private views: MemoryViews | null = null;
 
   constructor(
-    private readonly data: PreparedData,
-    private readonly layout: ChunkLayout,
-    private readonly buffers: SphericalBuffers,
+    protected readonly data: PreparedData,
+    protected readonly layout: ChunkLayout,
+    outputs: Outputs,
   ) {
     this.exports = instance();
-    this.at = regionsFor(layout, data.missingStart !== null);
-    const memory = this.exports.memory;
-    const missing = this.at.end - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
-    const { d, k, statsSize } = layout;
+    const { d, k, chunkRows: rows, statsSize } = layout;
+    const missing = data.missingStart !== null ? 1 : 0;
+    const at = this.at;
+    this.x = at.f64(rows * d);
+    this.post = at.f64(rows * k);
+    this.rowLL = at.f64(rows);
+    this.stats = at.f64(statsSize);
+    this.logTerm = at.f64(k);
+    this.missStart = at.take((rows + 1) * 4 * missing);
+    this.missIndex = at.take(rows * d * 4 * missing);
+    this.mask = at.take(rows * d * missing);
+    this.maskF64 = at.f64(rows * d * missing);
     const { missingStart, missingIndex, observed } = data;
     for (let c = 0; c < layout.chunks; c++) {
       const from = c * layout.chunkRows;
       const to = Math.min(layout.n, from + layout.chunkRows);
       this.slices.push({
         rows: to - from,
+        from,
         x: data.x.subarray(from * d, to * d),
-        rowSquares: data.rowSquares.subarray(from, to),
-        rowObserved: data.rowObserved.subarray(from, to),
         mask: observed ? observed.subarray(from * d, to * d) : null,
         missingIndex: missingStart && missingIndex ? missingIndex.subarray(missingStart[from], missingStart[to]) : null,
-        stats: buffers.stats.subarray(c * statsSize, (c + 1) * statsSize),
-        posterior: buffers.posterior ? buffers.posterior.subarray(from * k, to * k) : null,
-        rowLogLikelihood: buffers.rowLogLikelihood ? buffers.rowLogLikelihood.subarray(from, to) : null,
+        stats: outputs.stats.subarray(c * statsSize, (c + 1) * statsSize),
+        posterior: outputs.posterior ? outputs.posterior.subarray(from * k, to * k) : null,
+        rowLogLikelihood: outputs.rowLogLikelihood ? outputs.rowLogLikelihood.subarray(from, to) : null,
       });
     }
+  }
+
+  /** Grows the memory to hold every region taken so far; subclasses call it once their own regions are taken. */
+  protected reserve(): void {
+    const memory = this.exports.memory;
+    const missing = this.at.end - memory.buffer.byteLength;
+    if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
   }
 
   private memoryViews(): MemoryViews {
     const buffer = this.exports.memory.buffer;
     if (this.views && this.views.buffer === buffer) return this.views;
-    const { at, layout } = this;
+    const { layout } = this;
     this.views = {
       buffer,
       f64: new Float64Array(buffer),
       i32: new Int32Array(buffer),
       u8: new Uint8Array(buffer),
-      stats: new Float64Array(buffer, at.stats, layout.statsSize),
-      posterior: this.slices.map((s) => new Float64Array(buffer, at.post, s.rows * layout.k)),
-      rowLogLikelihood: this.slices.map((s) => new Float64Array(buffer, at.rowLL, s.rows)),
+      stats: new Float64Array(buffer, this.stats, layout.statsSize),
+      posterior: this.slices.map((s) => new Float64Array(buffer, this.post, s.rows * layout.k)),
+      rowLogLikelihood: this.slices.map((s) => new Float64Array(buffer, this.rowLL, s.rows)),
     };
     return this.views;
   }
 
+  /** The family's parameters and per-chunk inputs into memory. */
+  protected abstract copyIn(f64: Float64Array, slice: ChunkSlices, hasMissing: boolean): void;
+  /** The family's kernel on `rows` rows. */
+  protected abstract call(rows: number, hasMissing: boolean, keep: boolean): void;
+
   run(chunk: number): void {
-    const { data, layout, buffers, at } = this;
-    const { d, k } = layout;
+    const { data } = this;
     const slice = this.slices[chunk];
-    const { rows } = slice;
-    const from = chunk * layout.chunkRows;
+    const { rows, from } = slice;
     const views = this.memoryViews();
     const { f64, i32, u8 } = views;
-
-    // Parameters: the means also transposed (d×K), so two components share a vector.
-    const { mu } = buffers;
-    f64.set(mu, at.mu / 8);
-    for (let j = 0, muT = at.muT / 8; j < k; j++) for (let i = 0; i < d; i++) f64[muT + i * k + j] = mu[j * d + i];
-    f64.set(buffers.logWeight, at.logWeight / 8);
-    f64.set(buffers.halfLogNorm, at.halfLogNorm / 8);
-    f64.set(buffers.invTwoVar, at.invTwoVar / 8);
-    f64.set(buffers.muNorm, at.muNorm / 8);
-    // The chunk's rows.
-    f64.set(slice.x, at.x / 8);
-    f64.set(slice.rowSquares, at.sq / 8);
-    f64.set(slice.rowObserved, at.obs / 8);
+    f64.set(slice.x, this.x / 8);
     const { missingStart } = data;
     const hasMissing = missingStart !== null && slice.mask !== null && slice.missingIndex !== null;
     if (hasMissing) {
-      f64.set(buffers.muSquaredT, at.muSqT / 8);
       const first = missingStart[from];
-      for (let u = 0, s = at.missStart / 4; u <= rows; u++) i32[s + u] = missingStart[from + u] - first;
-      i32.set(slice.missingIndex, at.missIndex / 4);
-      u8.set(slice.mask, at.mask);
+      for (let u = 0, s = this.missStart / 4; u <= rows; u++) i32[s + u] = missingStart[from + u] - first;
+      i32.set(slice.missingIndex, this.missIndex / 4);
+      u8.set(slice.mask, this.mask);
     }
-    const keep = slice.posterior !== null;
+    this.copyIn(f64, slice, hasMissing);
+    this.call(rows, hasMissing, slice.posterior !== null);
+    slice.stats.set(views.stats);
+    if (slice.posterior) slice.posterior.set(views.posterior[chunk]);
+    if (slice.rowLogLikelihood) slice.rowLogLikelihood.set(views.rowLogLikelihood[chunk]);
+  }
+}
+
+/** Writes mu (K×d) transposed, d×K, at f64 index `at`: two components then sit in one vector. */
+function transpose(f64: Float64Array, mu: Float64Array, k: number, d: number, at: number): void {
+  for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) f64[at + i * k + j] = mu[j * d + i];
+}
+
+/** Runs the WebAssembly spherical E-step on one fit's chunks, in this thread. */
+export class WasmChunkKernel extends WasmKernel {
+  private readonly mu: number;
+  private readonly muT: number;
+  private readonly logWeight: number;
+  private readonly halfLogNorm: number;
+  private readonly invTwoVar: number;
+  private readonly muNorm: number;
+  private readonly muSqT: number;
+  private readonly sq: number;
+  private readonly obs: number;
+  private readonly missingNorm: number;
+  private readonly rowSquares: Float64Array[];
+  private readonly rowObserved: Float64Array[];
+
+  constructor(
+    data: PreparedData,
+    layout: ChunkLayout,
+    private readonly buffers: SphericalBuffers,
+  ) {
+    super(data, layout, buffers);
+    const { d, k, chunkRows: rows } = layout;
+    const at = this.at;
+    this.mu = at.f64(k * d);
+    this.muT = at.f64(d * k);
+    this.logWeight = at.f64(k);
+    this.halfLogNorm = at.f64(k);
+    this.invTwoVar = at.f64(k);
+    this.muNorm = at.f64(k);
+    this.muSqT = at.f64(data.missingStart ? d * k : 0);
+    this.sq = at.f64(rows);
+    this.obs = at.f64(rows);
+    this.missingNorm = at.f64(k);
+    this.reserve();
+    this.rowSquares = [];
+    this.rowObserved = [];
+    for (let c = 0; c < layout.chunks; c++) {
+      const from = c * layout.chunkRows;
+      const to = Math.min(layout.n, from + layout.chunkRows);
+      this.rowSquares.push(data.rowSquares.subarray(from, to));
+      this.rowObserved.push(data.rowObserved.subarray(from, to));
+    }
+  }
+
+  protected copyIn(f64: Float64Array, slice: ChunkSlices, hasMissing: boolean): void {
+    const { buffers } = this;
+    const { d, k } = this.layout;
+    const chunk = slice.from / this.layout.chunkRows;
+    f64.set(buffers.mu, this.mu / 8);
+    transpose(f64, buffers.mu, k, d, this.muT / 8);
+    f64.set(buffers.logWeight, this.logWeight / 8);
+    f64.set(buffers.halfLogNorm, this.halfLogNorm / 8);
+    f64.set(buffers.invTwoVar, this.invTwoVar / 8);
+    f64.set(buffers.muNorm, this.muNorm / 8);
+    f64.set(this.rowSquares[chunk], this.sq / 8);
+    f64.set(this.rowObserved[chunk], this.obs / 8);
+    if (hasMissing) f64.set(buffers.muSquaredT, this.muSqT / 8);
+  }
+
+  protected call(rows: number, hasMissing: boolean, keep: boolean): void {
+    const { d, k } = this.layout;
     this.exports.expectation(
       rows,
       d,
       k,
-      at.x,
-      at.sq,
-      at.obs,
-      at.mu,
-      at.muT,
-      at.logWeight,
-      at.halfLogNorm,
-      at.invTwoVar,
-      at.muNorm,
-      hasMissing ? at.missStart : 0,
-      at.missIndex,
-      at.muSqT,
-      at.mask,
-      at.maskF64,
-      at.post,
-      keep ? at.rowLL : 0,
-      at.stats,
-      at.logTerm,
-      at.missingNorm,
+      this.x,
+      this.sq,
+      this.obs,
+      this.mu,
+      this.muT,
+      this.logWeight,
+      this.halfLogNorm,
+      this.invTwoVar,
+      this.muNorm,
+      hasMissing ? this.missStart : 0,
+      this.missIndex,
+      this.muSqT,
+      this.mask,
+      this.maskF64,
+      this.post,
+      keep ? this.rowLL : 0,
+      this.stats,
+      this.logTerm,
+      this.missingNorm,
       0,
     );
-    slice.stats.set(views.stats);
-    if (slice.posterior) slice.posterior.set(views.posterior[chunk]);
-    if (slice.rowLogLikelihood) slice.rowLogLikelihood.set(views.rowLogLikelihood[chunk]);
+  }
+}
+
+/** Runs the WebAssembly diag E-step on one fit's chunks, in this thread. */
+export class WasmDiagKernel extends WasmKernel {
+  private readonly scaledMu: number;
+  private readonly scaledMuT: number;
+  private readonly precision: number;
+  private readonly precisionT: number;
+  private readonly logWeight: number;
+  private readonly muTerm: number;
+  private readonly logNormTerm: number;
+  private readonly muTermT: number;
+  private readonly logNormT: number;
+  private readonly squares: number;
+  private readonly products: number;
+  private readonly missingMu: number;
+  private readonly missingLogNorm: number;
+
+  constructor(
+    data: PreparedData,
+    layout: ChunkLayout,
+    private readonly buffers: DiagBuffers,
+  ) {
+    super(data, layout, buffers);
+    const { d, k, chunkRows: rows } = layout;
+    const at = this.at;
+    const missing = data.missingStart ? 1 : 0;
+    this.scaledMu = at.f64(k * d);
+    this.scaledMuT = at.f64(d * k);
+    this.precision = at.f64(k * d);
+    this.precisionT = at.f64(d * k);
+    this.logWeight = at.f64(k);
+    this.muTerm = at.f64(k);
+    this.logNormTerm = at.f64(k);
+    this.muTermT = at.f64(d * k * missing);
+    this.logNormT = at.f64(d * k * missing);
+    this.squares = at.f64(rows * d);
+    this.products = at.f64(rows * k);
+    this.missingMu = at.f64(k);
+    this.missingLogNorm = at.f64(k);
+    this.reserve();
+  }
+
+  protected copyIn(f64: Float64Array, _slice: ChunkSlices, hasMissing: boolean): void {
+    const { buffers } = this;
+    const { d, k } = this.layout;
+    f64.set(buffers.scaledMu, this.scaledMu / 8);
+    transpose(f64, buffers.scaledMu, k, d, this.scaledMuT / 8);
+    f64.set(buffers.precision, this.precision / 8);
+    transpose(f64, buffers.precision, k, d, this.precisionT / 8);
+    f64.set(buffers.logWeight, this.logWeight / 8);
+    f64.set(buffers.muTerm, this.muTerm / 8);
+    f64.set(buffers.logNormTerm, this.logNormTerm / 8);
+    if (hasMissing) {
+      f64.set(buffers.muTermT, this.muTermT / 8);
+      f64.set(buffers.logNormT, this.logNormT / 8);
+    }
+  }
+
+  protected call(rows: number, hasMissing: boolean, keep: boolean): void {
+    const { d, k } = this.layout;
+    this.exports.diagExpectation(
+      rows,
+      d,
+      k,
+      this.x,
+      this.squares,
+      this.scaledMu,
+      this.scaledMuT,
+      this.precision,
+      this.precisionT,
+      this.logWeight,
+      this.muTerm,
+      this.logNormTerm,
+      hasMissing ? this.missStart : 0,
+      this.missIndex,
+      this.muTermT,
+      this.logNormT,
+      this.mask,
+      this.maskF64,
+      this.post,
+      this.products,
+      keep ? this.rowLL : 0,
+      this.stats,
+      this.logTerm,
+      this.missingMu,
+      this.missingLogNorm,
+      0,
+    );
   }
 }

@@ -4,6 +4,8 @@ import * as path from 'path';
 import { fromRows, type Matrix } from '../../src/core/matrix';
 import { prepareData } from '../../src/models/data';
 import { SphericalState } from '../../src/models/spherical';
+import { DiagState } from '../../src/models/diag';
+import type { Covariance } from '../../src/models/mixture';
 import { kernelName, type KernelName } from '../../src/models/chunk-kernel';
 import { wasmKernelAvailable } from '../../src/models/wasm-kernel';
 import type { Mixture } from '../../src/models/mixture';
@@ -11,10 +13,10 @@ import { parseTable } from '../../src/io/table';
 import { sweep } from '../../src/fit/sweep';
 import { sweepParallel } from '../../src/fit/parallel';
 
-// The WebAssembly SIMD kernel (assembly/spherical.ts, built into dist/wasm by
+// The WebAssembly SIMD kernels (assembly/estep.ts, built into dist/wasm by
 // `npm test`'s build step) must compute exactly the bits of the TypeScript
-// kernel (src/models/spherical-chunk.ts): same LL, posteriors, row LLs and
-// M-step sums. Equality below is exact: toEqual compares numbers with Object.is
+// kernels (src/models/spherical-chunk.ts, diag-chunk.ts): same LL, posteriors,
+// row LLs and M-step sums, for both families. Equality below is exact: toEqual compares numbers with Object.is
 // (so even 0 and −0 differ), and the posteriors are compared byte for byte.
 
 const bytes = (a: Float64Array | null) => (a ? Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex') : null);
@@ -27,7 +29,9 @@ interface Run {
 }
 
 function run(matrix: Matrix, start: Mixture, kernel: KernelName, iterations: number, keepPosterior: boolean, minVar = 0): Run {
-  const state = new SphericalState(prepareData(matrix), start, { minVar, keepPosterior, kernel });
+  const data = prepareData(matrix);
+  const state =
+    start.covariance === 'diag' ? new DiagState(data, start, { minVar, regCovar: 0, keepPosterior, kernel }) : new SphericalState(data, start, { minVar, keepPosterior, kernel });
   const trace: number[] = [];
   const mixtures: Mixture[] = [];
   for (let t = 0; t < iterations; t++) {
@@ -37,6 +41,12 @@ function run(matrix: Matrix, start: Mixture, kernel: KernelName, iterations: num
     mixtures.push(state.mixture());
   }
   return { trace, mixtures, posterior: bytes(state.posterior), rowLogLikelihood: bytes(state.buffers.rowLogLikelihood) };
+}
+
+/** The same start in the diag family: each component's variance in every dimension, a little apart. */
+function asDiag(start: Mixture): Mixture {
+  const { k, d } = start;
+  return { ...start, covariance: 'diag', var: Float64Array.from({ length: k * d }, (_, c) => start.var[Math.floor(c / d)] * (1 + 0.1 * (c % d))) };
 }
 
 /** A deterministic pseudo-random matrix: k loose clusters, with a share of cells missing. */
@@ -62,13 +72,14 @@ function synthetic(n: number, d: number, k: number, missingShare: number, seed: 
 }
 
 test('the build made the WebAssembly kernel, and it is the default', () => {
-  expect(fs.existsSync(path.join(__dirname, '..', '..', 'dist', 'wasm', 'spherical.js'))).toBe(true);
+  expect(fs.existsSync(path.join(__dirname, '..', '..', 'dist', 'wasm', 'estep.js'))).toBe(true);
   expect(wasmKernelAvailable()).toBe(true);
   expect(kernelName()).toBe('wasm');
   expect(kernelName('js')).toBe('js');
 });
 
-describe('the WebAssembly kernel gives the TypeScript kernel bit for bit', () => {
+describe.each(['spherical', 'diag'] as Covariance[])('%s: the WebAssembly kernel gives the TypeScript kernel bit for bit', (family) => {
+  const inFamily = (start: Mixture) => (family === 'diag' ? asDiag(start) : start);
   // n covers fewer rows than one 4-row block, ragged blocks and several 64-row
   // chunks; d odd and even (the column pairs of the weighted sums); K odd and even
   // (the component pairs and the single last one).
@@ -77,7 +88,8 @@ describe('the WebAssembly kernel gives the TypeScript kernel bit for bit', () =>
   shapes.push([1000, 10, 9, 0], [300, 40, 12, 0.7], [130, 7, 5, 0.5]);
 
   test.each(shapes)('n=%i d=%i K=%i, missing share %d: EM traces, mixtures, posteriors', (n, d, k, missing) => {
-    const { matrix, start } = synthetic(n, d, k, missing, n * 1000 + d * 10 + k);
+    const { matrix, start: sphericalStart } = synthetic(n, d, k, missing, n * 1000 + d * 10 + k);
+    const start = inFamily(sphericalStart);
     const minVar = missing > 0 ? 0.25 : 1e-3; // a floor keeps tiny samples (K > n) finite
     for (const keep of [true, false]) {
       const js = run(matrix, start, 'js', 6, keep, minVar);
@@ -93,7 +105,7 @@ describe('the WebAssembly kernel gives the TypeScript kernel bit for bit', () =>
     // table range, so both kernels fall back to Math.exp and get exactly 0.
     const rows: number[][] = [];
     for (let u = 0; u < 37; u++) rows.push([u % 2 === 0 ? 0.01 * u : 100 + 0.01 * u, 0.02 * u]);
-    const start: Mixture = { k: 3, d: 2, covariance: 'spherical', mu: Float64Array.from([0, 0, 100, 0, 50, 0]), var: Float64Array.from([0.01, 0.01, 0.01]), p: Float64Array.from([0.4, 0.4, 0.2]) };
+    const start = inFamily({ k: 3, d: 2, covariance: 'spherical', mu: Float64Array.from([0, 0, 100, 0, 50, 0]), var: Float64Array.from([0.01, 0.01, 0.01]), p: Float64Array.from([0.4, 0.4, 0.2]) });
     const js = run(fromRows(rows), start, 'js', 3, true, 1e-6);
     const wasm = run(fromRows(rows), start, 'wasm', 3, true, 1e-6);
     expect(wasm).toEqual(js);
@@ -110,7 +122,8 @@ describe('the WebAssembly kernel gives the TypeScript kernel bit for bit', () =>
         fc.constantFrom(0, 0.2, 0.6),
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         (n, d, k, missing, seed) => {
-          const { matrix, start } = synthetic(n, d, k, missing, seed);
+          const { matrix, start: sphericalStart } = synthetic(n, d, k, missing, seed);
+          const start = inFamily(sphericalStart);
           const minVar = missing > 0 ? 0.25 : 1e-6;
           expect(run(matrix, start, 'wasm', 4, true, minVar)).toEqual(run(matrix, start, 'js', 4, true, minVar));
         },
@@ -126,18 +139,20 @@ describe('whole fits: the kernel does not change a number', () => {
   const ratings = read(path.join(__dirname, '..', 'fixtures', 'test_incomplete.txt'), ['0']);
 
   test.each([
-    ['toy data', toy],
-    ['the rating fixture with missing cells', ratings],
-  ] as const)('%s: a sweep with either kernel', (_name, matrix) => {
-    const options = { model: 'gaussian' as const, ks: [1, 2, 3, 4], seeds: [0, 1, 2], maxIter: 1000, criterion: 'bic' as const };
+    ['toy data', toy, 'spherical'],
+    ['the rating fixture with missing cells', ratings, 'spherical'],
+    ['toy data, diag', toy, 'diag'],
+    ['the rating fixture with missing cells, diag', ratings, 'diag'],
+  ] as const)('%s: a sweep with either kernel', (_name, matrix, covariance) => {
+    const options = { model: 'gaussian' as const, covariance, ks: [1, 2, 3, 4], seeds: [0, 1, 2], maxIter: 1000, criterion: 'bic' as const };
     const wasm = sweep(matrix, { ...options, kernel: 'wasm' });
     const js = sweep(matrix, { ...options, kernel: 'js' });
     expect(wasm.fits).toEqual(js.fits);
   });
 
-  test('rows split over two threads running the WebAssembly kernel = one thread running the TypeScript kernel', async () => {
+  test.each(['spherical', 'diag'] as const)('%s: rows split over two threads running the WebAssembly kernel = one thread running the TypeScript kernel', async (covariance) => {
     const { matrix } = synthetic(700, 6, 4, 0, 7);
-    const options = { model: 'gaussian' as const, ks: [4], seeds: [2], maxIter: 60, criterion: 'bic' as const };
+    const options = { model: 'gaussian' as const, covariance, ks: [4], seeds: [2], maxIter: 60, criterion: 'bic' as const };
     const js = sweep(matrix, { ...options, kernel: 'js' });
     const split = await sweepParallel(matrix, { ...options, kernel: 'wasm', jobs: 2, minRowSplitWork: 0 });
     expect(split.fits).toEqual(js.fits);

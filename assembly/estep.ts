@@ -1,6 +1,8 @@
-// The spherical E-step for one chunk of rows, in WebAssembly SIMD (f64x2).
+// The spherical and diag E-steps for one chunk of rows, in WebAssembly SIMD (f64x2).
 //
-// It computes exactly what src/models/spherical.ts expectationChunk computes,
+// `expectation` computes exactly what src/models/spherical-chunk.ts
+// expectationChunk computes, and `diagExpectation` what src/models/diag-chunk.ts
+// diagExpectationChunk computes,
 // operation for operation, so the two give the same bits: every sum keeps the
 // TypeScript kernel's order (lanes run over components or columns, never
 // over the terms of one sum), there is no fused multiply-add, and e^x is the
@@ -358,6 +360,158 @@ export function expectation(
   addWeightedRows(x, post, rows, d, k, sumX);
   if (hasMissing) {
     const cells = <usize>rows * <usize>d;
+    for (let c: usize = 0; c < cells; c++) store<f64>(maskF64 + (c << 3), <f64>load<u8>(mask + c));
+    addWeightedRows(maskF64, post, rows, d, k, observedWeight);
+  }
+  return logLikelihood;
+}
+
+/**
+ * The E-step of diag-chunk.ts diagExpectationChunk on `rows` rows, with the
+ * sums its M-step needs. Parameters: scaledMu = mu/var and precision = 1/var
+ * (K×d, and transposed d×K), logWeight, muTerm = Σ_i mu²/var and logNormTerm =
+ * Σ_i ln(2π·var) (K each). Data: x (rows×d); squares (rows×d scratch) gets x².
+ * Missing cells (missStart = 0 when there are none): missStart, missIndex, and
+ * muTermT, logNormT (d×K), mask and maskF64 as for `expectation`. Out: post and
+ * products (rows×K), rowLL (rows, or 0), stats as diag-chunk.ts diagLayout says.
+ * Scratch: logTerm, missingMu, missingLogNorm (K each).
+ */
+export function diagExpectation(
+  rows: i32,
+  d: i32,
+  k: i32,
+  x: usize,
+  squares: usize,
+  scaledMu: usize,
+  scaledMuT: usize,
+  precision: usize,
+  precisionT: usize,
+  logWeight: usize,
+  muTerm: usize,
+  logNormTerm: usize,
+  missStart: usize,
+  missIndex: usize,
+  muTermT: usize,
+  logNormT: usize,
+  mask: usize,
+  maskF64: usize,
+  post: usize,
+  products: usize,
+  rowLL: usize,
+  stats: usize,
+  logTerm: usize,
+  missingMu: usize,
+  missingLogNorm: usize,
+  fraction: usize,
+): f64 {
+  const hasMissing = missStart != 0;
+  const kd = <usize>k * <usize>d;
+  const statsSize: usize = <usize>1 + <usize>k + <usize>2 * kd + (hasMissing ? kd : <usize>0);
+  memory.fill(stats, 0, statsSize << 3);
+  const kBytes = <usize>k << 3;
+  const nHat = stats + 8;
+  const sumX = nHat + kBytes;
+  const sumXX = sumX + (kd << 3);
+  const observedWeight = sumXX + (kd << 3);
+  const pairs = k & ~1;
+
+  const cells = <usize>rows * <usize>d;
+  for (let c: usize = 0; c < cells; c++) {
+    const v = load<f64>(x + (c << 3));
+    store<f64>(squares + (c << 3), v * v);
+  }
+  rowDots(x, rows, d, scaledMu, scaledMuT, k, post);
+  rowDots(squares, rows, d, precision, precisionT, k, products);
+  memory.fill(missingMu, 0, kBytes);
+  memory.fill(missingLogNorm, 0, kBytes);
+  let logLikelihood: f64 = 0;
+  for (let u = 0; u < rows; u++) {
+    const out = post + <usize>u * kBytes;
+    const second = products + <usize>u * kBytes;
+    if (hasMissing) {
+      memory.fill(missingMu, 0, kBytes);
+      memory.fill(missingLogNorm, 0, kBytes);
+      const end = load<i32>(missStart + (<usize>(u + 1) << 2));
+      for (let t = load<i32>(missStart + (<usize>u << 2)); t < end; t++) {
+        const at = <usize>load<i32>(missIndex + (<usize>t << 2)) * kBytes;
+        let j = 0;
+        for (; j < pairs; j += 2) {
+          const c = <usize>j << 3;
+          v128.store(missingMu + c, f64x2.add(v128.load(missingMu + c), v128.load(muTermT + at + c)));
+          v128.store(missingLogNorm + c, f64x2.add(v128.load(missingLogNorm + c), v128.load(logNormT + at + c)));
+        }
+        if (j < k) {
+          const c = <usize>j << 3;
+          store<f64>(missingMu + c, load<f64>(missingMu + c) + load<f64>(muTermT + at + c));
+          store<f64>(missingLogNorm + c, load<f64>(missingLogNorm + c) + load<f64>(logNormT + at + c));
+        }
+      }
+    }
+    // f(u, j) = ln w_j − ½((logNormTerm_j − missing) + max(0, (x²·b_j − 2x·a_j) + (muTerm_j − missing)))
+    let j = 0;
+    for (; j < pairs; j += 2) {
+      const c = <usize>j << 3;
+      let distance = f64x2.add(
+        f64x2.sub(v128.load(second + c), f64x2.mul(f64x2.splat(2), v128.load(out + c))),
+        f64x2.sub(v128.load(muTerm + c), v128.load(missingMu + c)),
+      );
+      distance = f64x2.pmax(distance, f64x2.splat(0));
+      const f = f64x2.sub(
+        v128.load(logWeight + c),
+        f64x2.mul(f64x2.splat(0.5), f64x2.add(f64x2.sub(v128.load(logNormTerm + c), v128.load(missingLogNorm + c)), distance)),
+      );
+      v128.store(logTerm + c, f);
+    }
+    if (j < k) {
+      const c = <usize>j << 3;
+      let distance = load<f64>(second + c) - 2 * load<f64>(out + c) + (load<f64>(muTerm + c) - load<f64>(missingMu + c));
+      if (distance < 0) distance = 0;
+      store<f64>(logTerm + c, load<f64>(logWeight + c) - 0.5 * (load<f64>(logNormTerm + c) - load<f64>(missingLogNorm + c) + distance));
+    }
+    let max: f64 = -Infinity;
+    for (let t = 0; t < k; t++) {
+      const f = load<f64>(logTerm + (<usize>t << 3));
+      if (f > max) max = f;
+    }
+    const maxV = f64x2.splat(max);
+    let sum: f64 = 0;
+    j = 0;
+    for (; j < pairs; j += 2) {
+      const c = <usize>j << 3;
+      const e = expPair(f64x2.sub(v128.load(logTerm + c), maxV), fraction);
+      v128.store(logTerm + c, e);
+      sum += f64x2.extract_lane(e, 0);
+      sum += f64x2.extract_lane(e, 1);
+    }
+    if (j < k) {
+      const c = <usize>j << 3;
+      const e = expScalar(load<f64>(logTerm + c) - max, fraction);
+      store<f64>(logTerm + c, e);
+      sum += e;
+    }
+    const rowLogLikelihood = max + mathLog(sum);
+    logLikelihood += rowLogLikelihood;
+    if (rowLL != 0) store<f64>(rowLL + (<usize>u << 3), rowLogLikelihood);
+    const invV = f64x2.splat(1 / sum);
+    const inverse = 1 / sum;
+    j = 0;
+    for (; j < pairs; j += 2) {
+      const c = <usize>j << 3;
+      const w = f64x2.mul(v128.load(logTerm + c), invV);
+      v128.store(out + c, w);
+      v128.store(nHat + c, f64x2.add(v128.load(nHat + c), w));
+    }
+    if (j < k) {
+      const c = <usize>j << 3;
+      const w = load<f64>(logTerm + c) * inverse;
+      store<f64>(out + c, w);
+      store<f64>(nHat + c, load<f64>(nHat + c) + w);
+    }
+  }
+  store<f64>(stats, logLikelihood);
+  addWeightedRows(x, post, rows, d, k, sumX);
+  addWeightedRows(squares, post, rows, d, k, sumXX);
+  if (hasMissing) {
     for (let c: usize = 0; c < cells; c++) store<f64>(maskF64 + (c << 3), <f64>load<u8>(mask + c));
     addWeightedRows(maskF64, post, rows, d, k, observedWeight);
   }
