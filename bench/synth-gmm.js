@@ -2,7 +2,7 @@
 'use strict';
 // In-process per-iteration timer for the bench's `synthetic` workload.
 //
-//   node bench/synth-gmm.js FILE --jobs J [--kernel wasm|js] [--k 8] [--seed 0] [--iterations 50]
+//   node bench/synth-gmm.js FILE --jobs J [--kernel wasm|js] [--covariance spherical|diag|full] [--k 8] [--seed 0] [--iterations 50]
 //
 // Reads FILE with dist/io/table.js parseTable (not timed), then times ONE call
 //   await sweepParallel(matrix, { model: 'gaussian', ks: [K], seeds: [seed],
@@ -22,14 +22,19 @@ const os = require('os');
 const path = require('path');
 
 function usage(msg) {
-  process.stderr.write(`synth-gmm.js: ${msg}\nusage: node bench/synth-gmm.js FILE --jobs J [--kernel wasm|js] [--k 8] [--seed 0] [--iterations 50]\n`);
+  process.stderr.write(`synth-gmm.js: ${msg}\nusage: node bench/synth-gmm.js FILE --jobs J [--kernel wasm|js] [--covariance spherical|diag|full] [--k 8] [--seed 0] [--iterations 50]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const o = { file: null, jobs: 1, k: 8, seed: 0, iterations: 50, kernel: undefined };
+  const o = { file: null, jobs: 1, k: 8, seed: 0, iterations: 50, kernel: undefined, covariance: 'spherical' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === '--covariance') {
+      o.covariance = argv[++i];
+      if (!['spherical', 'diag', 'full'].includes(o.covariance)) usage('--covariance must be spherical, diag or full');
+      continue;
+    }
     if (a === '--kernel') {
       o.kernel = argv[++i];
       if (o.kernel !== 'wasm' && o.kernel !== 'js') usage('--kernel must be wasm or js');
@@ -60,7 +65,7 @@ async function main() {
   const { matrix } = parseTable(text, o.file);
   const parseMs = Number(process.hrtime.bigint() - t0) / 1e6;
 
-  const options = { model: 'gaussian', ks: [o.k], seeds: [o.seed], maxIter: o.iterations, tol: -Infinity, criterion: 'bic', jobs: o.jobs, kernel: o.kernel };
+  const options = { model: 'gaussian', ks: [o.k], seeds: [o.seed], maxIter: o.iterations, tol: -Infinity, criterion: 'bic', jobs: o.jobs, kernel: o.kernel, covariance: o.covariance };
   const t1 = process.hrtime.bigint();
   const result = await sweepParallel(matrix, options);
   const msTotal = Number(process.hrtime.bigint() - t1) / 1e6;
@@ -72,6 +77,7 @@ async function main() {
   const trace = Array.isArray(fit.trace) ? fit.trace : null;
   const out = {
     jobs: o.jobs,
+    covariance: o.covariance,
     kernel: require(path.join(dist, 'models', 'chunk-kernel.js')).kernelName(o.kernel),
     available_parallelism: os.availableParallelism(),
     rows: matrix.rows,
