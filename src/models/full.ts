@@ -1,9 +1,10 @@
 import { DataError } from '../core/errors';
 import type { FitState } from './family';
 import type { Mixture } from './mixture';
-import { normaliseRow, shiftMeans, type PreparedData } from './data';
+import { shiftMeans, type PreparedData } from './data';
+import { exp } from './exp';
 import type { CovarianceOptions } from './diag';
-import { choleskyInPlace, solveLower, solveBoth } from './linalg';
+import { choleskyInPlace, solveBoth } from './linalg';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 const WEIGHT_EPSILON = 1e-16;
@@ -45,11 +46,16 @@ export class FullState implements FitState {
   private readonly regression: Float64Array;
   private readonly conditional: Float64Array;
   private readonly logTerm: Float64Array;
+  private readonly logWeight: Float64Array;
+  /** Per pattern and component: 1 / the factor's diagonal (d slot). */
+  private readonly inverseDiagonal: Float64Array;
   private readonly work: Float64Array;
   private readonly filled: Float64Array;
   private readonly nHat: Float64Array;
   private readonly patternWeight: Float64Array; // patterns×K
   private readonly meanSum: Float64Array; // K×d
+  private readonly newMean: Float64Array; // K×d: meanSum / n̂
+  private readonly blockDiff: Float64Array; // 4×d: four rows less a mean
   private readonly scatter: Float64Array; // K×d×d
 
   constructor(
@@ -93,11 +99,15 @@ export class FullState implements FitState {
     this.regression = new Float64Array(slots * d * d);
     this.conditional = new Float64Array(slots * d * d);
     this.logTerm = new Float64Array(k);
+    this.logWeight = new Float64Array(k);
+    this.inverseDiagonal = new Float64Array(slots * d);
     this.work = new Float64Array(d);
     this.filled = new Float64Array(d);
     this.nHat = new Float64Array(k);
     this.patternWeight = new Float64Array(slots);
     this.meanSum = new Float64Array(k * d);
+    this.newMean = new Float64Array(k * d);
+    this.blockDiff = new Float64Array(4 * d);
     this.scatter = new Float64Array(k * d * d);
   }
 
@@ -120,7 +130,10 @@ export class FullState implements FitState {
           );
         }
         let s = 0;
-        for (let a = 0; a < no; a++) s += Math.log(factor[f + a * no + a]);
+        for (let a = 0; a < no; a++) {
+          s += Math.log(factor[f + a * no + a]);
+          this.inverseDiagonal[slot * d + a] = 1 / factor[f + a * no + a];
+        }
         logDet[slot] = 2 * s;
         if (nm === 0) continue;
         // R = Σ_mo·Σ_oo⁻¹ (nm×no): row by row, solve L·Lᵀ·r = Σ_om[:, row].
@@ -144,21 +157,47 @@ export class FullState implements FitState {
 
   expectation(): number {
     const { n, d, x } = this.data;
-    const { k, mu, factor, logDet, logTerm, posterior, work } = this;
+    const { k, mu, factor, logDet, logTerm, posterior, work, logWeight, inverseDiagonal } = this;
     this.factorAll();
+    for (let j = 0; j < k; j++) logWeight[j] = Math.log(this.weight[j] + WEIGHT_EPSILON);
     let logLikelihood = 0;
     for (let u = 0; u < n; u++) {
       const p = this.rowPattern[u];
       const o = this.patterns[p].observed;
       const no = o.length;
+      const row = u * d;
+      let max = -Infinity;
       for (let j = 0; j < k; j++) {
         const slot = p * k + j;
-        for (let a = 0; a < no; a++) work[a] = x[u * d + o[a]] - mu[j * d + o[a]];
-        const maha = solveLower(factor, slot * d * d, no, work);
-        const f = Math.log(this.weight[j] + WEIGHT_EPSILON) - 0.5 * (no * LOG_2PI + logDet[slot] + maha);
+        const base = j * d;
+        if (no === d) for (let a = 0; a < d; a++) work[a] = x[row + a] - mu[base + a];
+        else for (let a = 0; a < no; a++) work[a] = x[row + o[a]] - mu[base + o[a]];
+        // ‖L⁻¹(x_o − mu_o)‖² by forward substitution, with the factor's diagonal inverted once per iteration.
+        const l = slot * d * d;
+        const inverse = slot * d;
+        let maha = 0;
+        for (let a = 0; a < no; a++) {
+          let t = work[a];
+          const la = l + a * no;
+          for (let b = 0; b < a; b++) t -= factor[la + b] * work[b];
+          t *= inverseDiagonal[inverse + a];
+          work[a] = t;
+          maha += t * t;
+        }
+        const f = logWeight[j] - 0.5 * (no * LOG_2PI + logDet[slot] + maha);
         logTerm[j] = f;
+        if (f > max) max = f;
       }
-      const logSum = normaliseRow(logTerm, k, posterior, u * k);
+      // Max-shifted log-sum-exp; each posterior is its shifted exponential over the sum.
+      let sum = 0;
+      for (let j = 0; j < k; j++) {
+        const e = exp(logTerm[j] - max);
+        logTerm[j] = e;
+        sum += e;
+      }
+      const logSum = max + Math.log(sum);
+      const scale = 1 / sum;
+      for (let j = 0; j < k; j++) posterior[u * k + j] = logTerm[j] * scale;
       logLikelihood += logSum;
       this.rowLogLikelihood[u] = logSum;
     }
@@ -197,26 +236,56 @@ export class FullState implements FitState {
       }
     }
     // The completed rows depend on the old parameters: compute all new means first.
+    // A row with no missing cell is its own completion, read in place.
+    const { x } = this.data;
     for (let u = 0; u < n; u++) {
+      const complete = this.patterns[this.rowPattern[u]].missing.length === 0;
+      const row = complete ? x : filled;
+      const at = complete ? u * d : 0;
       for (let j = 0; j < k; j++) {
         const w = posterior[u * k + j];
-        this.fillRow(u, j, filled);
-        for (let i = 0; i < d; i++) means[j * d + i] += w * filled[i];
+        if (!complete) this.fillRow(u, j, filled);
+        for (let i = 0; i < d; i++) means[j * d + i] += w * row[at + i];
       }
     }
-    for (let u = 0; u < n; u++) {
+    const mean = this.newMean;
+    for (let c = 0; c < k * d; c++) mean[c] = means[c] / nHat[Math.floor(c / d)];
+    const diff = this.work;
+    const blocks = this.blockDiff;
+    let u = 0;
+    // Four complete rows at a time: each scatter entry is loaded and stored once per
+    // block, with (w0·d0a·d0b + w1·d1a·d1b) + (w2·d2a·d2b + w3·d3a·d3b) added.
+    for (; u + 3 < n; u += 4) {
+      if (!(this.isComplete(u) && this.isComplete(u + 1) && this.isComplete(u + 2) && this.isComplete(u + 3))) {
+        for (let v = u; v < u + 4; v++) this.addScatterRow(v, mean, filled, diff);
+        continue;
+      }
       for (let j = 0; j < k; j++) {
         if (!(nHat[j] > 0)) continue;
-        const w = posterior[u * k + j];
-        this.fillRow(u, j, filled);
-        for (let i = 0; i < d; i++) filled[i] -= means[j * d + i] / nHat[j];
+        const w0 = posterior[u * k + j];
+        const w1 = posterior[(u + 1) * k + j];
+        const w2 = posterior[(u + 2) * k + j];
+        const w3 = posterior[(u + 3) * k + j];
+        const m = j * d;
+        for (let i = 0; i < d; i++) {
+          const mi = mean[m + i];
+          blocks[i] = x[u * d + i] - mi;
+          blocks[d + i] = x[(u + 1) * d + i] - mi;
+          blocks[2 * d + i] = x[(u + 2) * d + i] - mi;
+          blocks[3 * d + i] = x[(u + 3) * d + i] - mi;
+        }
         const c = j * d * d;
         for (let a = 0; a < d; a++) {
-          const wa = w * filled[a];
-          for (let b = 0; b <= a; b++) scatter[c + a * d + b] += wa * filled[b];
+          const a0 = w0 * blocks[a];
+          const a1 = w1 * blocks[d + a];
+          const a2 = w2 * blocks[2 * d + a];
+          const a3 = w3 * blocks[3 * d + a];
+          const ca = c + a * d;
+          for (let b = 0; b <= a; b++) scatter[ca + b] += a0 * blocks[b] + a1 * blocks[d + b] + (a2 * blocks[2 * d + b] + a3 * blocks[3 * d + b]);
         }
       }
     }
+    for (; u < n; u++) this.addScatterRow(u, mean, filled, diff);
     for (let j = 0; j < k; j++) {
       weight[j] = nHat[j] / n;
       if (!(nHat[j] > 0)) continue; // a starved component keeps its mean and covariance
@@ -240,6 +309,31 @@ export class FullState implements FitState {
           cov[c + b * d + a] = v;
         }
         cov[c + a * d + a] = Math.max(cov[c + a * d + a] + this.options.regCovar, this.options.minVar);
+      }
+    }
+  }
+
+  private isComplete(u: number): boolean {
+    return this.patterns[this.rowPattern[u]].missing.length === 0;
+  }
+
+  /** Row u's weighted outer products (x − mean_j)(x − mean_j)ᵀ added to each component's scatter (lower triangle). */
+  private addScatterRow(u: number, mean: Float64Array, filled: Float64Array, diff: Float64Array): void {
+    const { d, x } = this.data;
+    const { k, posterior, nHat, scatter } = this;
+    const complete = this.isComplete(u);
+    const row = complete ? x : filled;
+    const at = complete ? u * d : 0;
+    for (let j = 0; j < k; j++) {
+      if (!(nHat[j] > 0)) continue;
+      const w = posterior[u * k + j];
+      if (!complete) this.fillRow(u, j, filled);
+      for (let i = 0; i < d; i++) diff[i] = row[at + i] - mean[j * d + i];
+      const c = j * d * d;
+      for (let a = 0; a < d; a++) {
+        const wa = w * diff[a];
+        const ca = c + a * d;
+        for (let b = 0; b <= a; b++) scatter[ca + b] += wa * diff[b];
       }
     }
   }
