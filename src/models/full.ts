@@ -45,7 +45,8 @@ export class FullState implements FitState {
   private readonly logDet: Float64Array;
   private readonly regression: Float64Array;
   private readonly conditional: Float64Array;
-  private readonly logTerm: Float64Array;
+  /** Up to four rows' f(u, j), 4×K. */
+  private readonly terms: Float64Array;
   private readonly logWeight: Float64Array;
   /** Per pattern and component: 1 / the factor's diagonal (d slot). */
   private readonly inverseDiagonal: Float64Array;
@@ -98,7 +99,7 @@ export class FullState implements FitState {
     this.logDet = new Float64Array(slots);
     this.regression = new Float64Array(slots * d * d);
     this.conditional = new Float64Array(slots * d * d);
-    this.logTerm = new Float64Array(k);
+    this.terms = new Float64Array(4 * k);
     this.logWeight = new Float64Array(k);
     this.inverseDiagonal = new Float64Array(slots * d);
     this.work = new Float64Array(d);
@@ -156,52 +157,131 @@ export class FullState implements FitState {
   }
 
   expectation(): number {
-    const { n, d, x } = this.data;
-    const { k, mu, factor, logDet, logTerm, posterior, work, logWeight, inverseDiagonal } = this;
+    const { n } = this.data;
+    const { k, logWeight } = this;
     this.factorAll();
     for (let j = 0; j < k; j++) logWeight[j] = Math.log(this.weight[j] + WEIGHT_EPSILON);
     let logLikelihood = 0;
-    for (let u = 0; u < n; u++) {
-      const p = this.rowPattern[u];
-      const o = this.patterns[p].observed;
-      const no = o.length;
-      const row = u * d;
-      let max = -Infinity;
-      for (let j = 0; j < k; j++) {
-        const slot = p * k + j;
-        const base = j * d;
-        if (no === d) for (let a = 0; a < d; a++) work[a] = x[row + a] - mu[base + a];
-        else for (let a = 0; a < no; a++) work[a] = x[row + o[a]] - mu[base + o[a]];
-        // ‖L⁻¹(x_o − mu_o)‖² by forward substitution, with the factor's diagonal inverted once per iteration.
-        const l = slot * d * d;
-        const inverse = slot * d;
-        let maha = 0;
-        for (let a = 0; a < no; a++) {
-          let t = work[a];
-          const la = l + a * no;
-          for (let b = 0; b < a; b++) t -= factor[la + b] * work[b];
-          t *= inverseDiagonal[inverse + a];
-          work[a] = t;
-          maha += t * t;
-        }
-        const f = logWeight[j] - 0.5 * (no * LOG_2PI + logDet[slot] + maha);
-        logTerm[j] = f;
-        if (f > max) max = f;
-      }
-      // Max-shifted log-sum-exp; each posterior is its shifted exponential over the sum.
-      let sum = 0;
-      for (let j = 0; j < k; j++) {
-        const e = exp(logTerm[j] - max);
-        logTerm[j] = e;
-        sum += e;
-      }
-      const logSum = max + Math.log(sum);
-      const scale = 1 / sum;
-      for (let j = 0; j < k; j++) posterior[u * k + j] = logTerm[j] * scale;
-      logLikelihood += logSum;
-      this.rowLogLikelihood[u] = logSum;
+    let u = 0;
+    // Four complete rows at a time share each load of the factor; each row's
+    // arithmetic is the same as alone, so the numbers are too.
+    for (; u + 3 < n; u += 4) {
+      if (this.isComplete(u) && this.isComplete(u + 1) && this.isComplete(u + 2) && this.isComplete(u + 3)) this.blockTerms(u);
+      else for (let r = 0; r < 4; r++) this.rowTerms(u + r, r * k);
+      for (let r = 0; r < 4; r++) logLikelihood += this.normalise(u + r, r * k);
+    }
+    for (; u < n; u++) {
+      this.rowTerms(u, 0);
+      logLikelihood += this.normalise(u, 0);
     }
     return logLikelihood;
+  }
+
+  /**
+   * f(u, j) = ln(p_j + 1e-16) − ½(|o|·ln 2π + ln det Σ_oo + ‖L⁻¹(x_o − mu_o)‖²) into
+   * terms[o..o+K): the Mahalanobis term by forward substitution, with the factor's
+   * diagonal inverted once per iteration.
+   */
+  private rowTerms(u: number, o: number): void {
+    const { d, x } = this.data;
+    const { k, mu, factor, logDet, work, logWeight, inverseDiagonal, terms } = this;
+    const p = this.rowPattern[u];
+    const observed = this.patterns[p].observed;
+    const no = observed.length;
+    const row = u * d;
+    for (let j = 0; j < k; j++) {
+      const slot = p * k + j;
+      const base = j * d;
+      if (no === d) for (let a = 0; a < d; a++) work[a] = x[row + a] - mu[base + a];
+      else for (let a = 0; a < no; a++) work[a] = x[row + observed[a]] - mu[base + observed[a]];
+      const l = slot * d * d;
+      const inverse = slot * d;
+      let maha = 0;
+      for (let a = 0; a < no; a++) {
+        let t = work[a];
+        const la = l + a * no;
+        for (let b = 0; b < a; b++) t -= factor[la + b] * work[b];
+        t *= inverseDiagonal[inverse + a];
+        work[a] = t;
+        maha += t * t;
+      }
+      terms[o + j] = logWeight[j] - 0.5 * (no * LOG_2PI + logDet[slot] + maha);
+    }
+  }
+
+  /** rowTerms for the four complete rows from u on, into terms[0..4K). */
+  private blockTerms(u: number): void {
+    const { d, x } = this.data;
+    const { k, mu, factor, logDet, logWeight, inverseDiagonal, terms, blockDiff: w } = this;
+    const p = this.rowPattern[u];
+    const r0 = u * d;
+    const r1 = r0 + d;
+    const r2 = r1 + d;
+    const r3 = r2 + d;
+    for (let j = 0; j < k; j++) {
+      const slot = p * k + j;
+      const base = j * d;
+      for (let a = 0; a < d; a++) {
+        const m = mu[base + a];
+        w[a] = x[r0 + a] - m;
+        w[d + a] = x[r1 + a] - m;
+        w[2 * d + a] = x[r2 + a] - m;
+        w[3 * d + a] = x[r3 + a] - m;
+      }
+      const l = slot * d * d;
+      const inverse = slot * d;
+      let m0 = 0, m1 = 0, m2 = 0, m3 = 0; // prettier-ignore
+      for (let a = 0; a < d; a++) {
+        let t0 = w[a];
+        let t1 = w[d + a];
+        let t2 = w[2 * d + a];
+        let t3 = w[3 * d + a];
+        const la = l + a * d;
+        for (let b = 0; b < a; b++) {
+          const f = factor[la + b];
+          t0 -= f * w[b];
+          t1 -= f * w[d + b];
+          t2 -= f * w[2 * d + b];
+          t3 -= f * w[3 * d + b];
+        }
+        const scale = inverseDiagonal[inverse + a];
+        t0 *= scale;
+        t1 *= scale;
+        t2 *= scale;
+        t3 *= scale;
+        w[a] = t0;
+        w[d + a] = t1;
+        w[2 * d + a] = t2;
+        w[3 * d + a] = t3;
+        m0 += t0 * t0;
+        m1 += t1 * t1;
+        m2 += t2 * t2;
+        m3 += t3 * t3;
+      }
+      const constant = d * LOG_2PI + logDet[slot];
+      terms[j] = logWeight[j] - 0.5 * (constant + m0);
+      terms[k + j] = logWeight[j] - 0.5 * (constant + m1);
+      terms[2 * k + j] = logWeight[j] - 0.5 * (constant + m2);
+      terms[3 * k + j] = logWeight[j] - 0.5 * (constant + m3);
+    }
+  }
+
+  /** Row u's max-shifted log-sum-exp over terms[o..o+K): its posteriors, and its log-likelihood returned. */
+  private normalise(u: number, o: number): number {
+    const { k, terms, posterior } = this;
+    let max = -Infinity;
+    for (let j = 0; j < k; j++) if (terms[o + j] > max) max = terms[o + j];
+    let sum = 0;
+    for (let j = 0; j < k; j++) {
+      const e = exp(terms[o + j] - max);
+      terms[o + j] = e;
+      sum += e;
+    }
+    const logSum = max + Math.log(sum);
+    const scale = 1 / sum;
+    for (let j = 0; j < k; j++) posterior[u * k + j] = terms[o + j] * scale;
+    this.rowLogLikelihood[u] = logSum;
+    return logSum;
   }
 
   /** Row u completed under component j (centred): observed cells as they are, missing ones by their conditional mean. */
