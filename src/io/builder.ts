@@ -4,7 +4,8 @@ import type { CellReader } from './cells';
 
 /**
  * Collects rows into one growing Float64Array (doubling, never an array of
- * strings) and a mask, checking that every row has the first row's width.
+ * strings) and, from the first missing cell on, a mask, checking that every
+ * row has the first row's width. Complete data never allocates the mask.
  */
 export class MatrixBuilder {
   width = -1;
@@ -12,8 +13,8 @@ export class MatrixBuilder {
   columns: string[] | null = null;
   private widthLine = 0;
   private values = new Float64Array(1024);
-  private observed = new Uint8Array(1024);
-  private anyMissing = false;
+  /** 1 = observed; made at the first missing cell. */
+  private observed: Uint8Array | null = null;
   private filled = 0;
 
   constructor(
@@ -54,17 +55,24 @@ export class MatrixBuilder {
     const values = new Float64Array(size);
     values.set(this.values);
     this.values = values;
-    const observed = new Uint8Array(size);
-    observed.set(this.observed);
-    this.observed = observed;
+    if (this.observed) {
+      const observed = new Uint8Array(size);
+      observed.set(this.observed);
+      this.observed = observed;
+    }
   }
 
   /** One cell's value; NaN marks it missing. */
   push(value: number): void {
-    if (Number.isNaN(value)) this.anyMissing = true;
-    else {
+    if (Number.isNaN(value)) {
+      if (!this.observed) {
+        // Every cell so far was observed.
+        this.observed = new Uint8Array(this.values.length);
+        this.observed.fill(1, 0, this.filled);
+      }
+    } else {
       this.values[this.filled] = value;
-      this.observed[this.filled] = 1;
+      if (this.observed) this.observed[this.filled] = 1;
     }
     this.filled++;
   }
@@ -85,6 +93,6 @@ export class MatrixBuilder {
     const size = this.rows * this.width;
     // Keep the buffer when little of it is spare rather than copy it.
     const trim = <T extends Float64Array | Uint8Array>(a: T): T => (size >= a.length * 0.875 ? (a.subarray(0, size) as T) : (a.slice(0, size) as T));
-    return createMatrix(this.rows, this.width, trim(this.values), this.anyMissing ? trim(this.observed) : null);
+    return createMatrix(this.rows, this.width, trim(this.values), this.observed ? trim(this.observed) : null);
   }
 }
