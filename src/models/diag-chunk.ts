@@ -1,6 +1,6 @@
 import type { PreparedData } from './data';
 import { addWeightedRows, rowDots } from './kernels';
-import { exp } from './exp';
+import { shiftedExpSum } from './exp';
 import { chunkLayout, type ChunkLayout } from './spherical-chunk';
 
 /**
@@ -136,12 +136,7 @@ export function diagExpectationChunk(data: PreparedData, layout: ChunkLayout, b:
       logTerm[j] = f;
       if (f > max) max = f;
     }
-    let sum = 0;
-    for (let j = 0; j < k; j++) {
-      const e = exp(logTerm[j] - max);
-      logTerm[j] = e;
-      sum += e;
-    }
+    const sum = shiftedExpSum(logTerm, 0, k, max);
     const rowLogLikelihood = max + Math.log(sum);
     logLikelihood += rowLogLikelihood;
     if (b.rowLogLikelihood) b.rowLogLikelihood[u] = rowLogLikelihood;

@@ -24,3 +24,18 @@ export function exp(x: number): number {
   const p = 1 + r * (1 + r * (1 / 2 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720))))));
   return p * FRACTION[j] * POWER[m + 1024];
 }
+
+/**
+ * terms[o + j] ← e^(terms[o + j] − max) for j < k, in place; returns their sum, added
+ * in order. With max the largest term, this is the max-shifted log-sum-exp's inner
+ * sum: a row's log-likelihood is max + ln(sum) and its posteriors terms/sum.
+ */
+export function shiftedExpSum(terms: Float64Array, o: number, k: number, max: number): number {
+  let sum = 0;
+  for (let j = 0; j < k; j++) {
+    const e = exp(terms[o + j] - max);
+    terms[o + j] = e;
+    sum += e;
+  }
+  return sum;
+}

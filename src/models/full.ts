@@ -2,7 +2,7 @@ import { DataError } from '../core/errors';
 import type { FitState } from './family';
 import type { Mixture } from './mixture';
 import { shiftMeans, type PreparedData } from './data';
-import { exp } from './exp';
+import { shiftedExpSum } from './exp';
 import type { CovarianceOptions } from './diag';
 import { choleskyInPlace, solveBoth } from './linalg';
 
@@ -271,12 +271,7 @@ export class FullState implements FitState {
     const { k, terms, posterior } = this;
     let max = -Infinity;
     for (let j = 0; j < k; j++) if (terms[o + j] > max) max = terms[o + j];
-    let sum = 0;
-    for (let j = 0; j < k; j++) {
-      const e = exp(terms[o + j] - max);
-      terms[o + j] = e;
-      sum += e;
-    }
+    const sum = shiftedExpSum(terms, o, k, max);
     const logSum = max + Math.log(sum);
     const scale = 1 / sum;
     for (let j = 0; j < k; j++) posterior[u * k + j] = terms[o + j] * scale;

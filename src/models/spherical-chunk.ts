@@ -1,6 +1,6 @@
 import type { PreparedData } from './data';
 import { addWeightedRows, rowDots } from './kernels';
-import { exp } from './exp';
+import { shiftedExpSum } from './exp';
 
 /**
  * The spherical E-step on one chunk of rows, in TypeScript: the reference that
@@ -149,12 +149,7 @@ export function expectationChunk(data: PreparedData, layout: ChunkLayout, b: Sph
       if (f > max) max = f;
     }
     // Max-shifted log-sum-exp; each posterior is its shifted exponential over the sum.
-    let sum = 0;
-    for (let j = 0; j < k; j++) {
-      const e = exp(logTerm[j] - max);
-      logTerm[j] = e;
-      sum += e;
-    }
+    const sum = shiftedExpSum(logTerm, 0, k, max);
     const rowLogLikelihood = max + Math.log(sum);
     logLikelihood += rowLogLikelihood;
     if (b.rowLogLikelihood) b.rowLogLikelihood[u] = rowLogLikelihood;
