@@ -67,6 +67,42 @@ function expPair(x: v128, fraction: usize): v128 {
   return f64x2.mul(f64x2.mul(p, table), power);
 }
 
+/** The largest of the K terms, compared in order as the TypeScript kernels do (a NaN is passed over). */
+// @ts-ignore: decorator
+@inline
+function maxOf(terms: usize, k: i32): f64 {
+  let max: f64 = -Infinity;
+  for (let t = 0; t < k; t++) {
+    const f = load<f64>(terms + (<usize>t << 3));
+    if (f > max) max = f;
+  }
+  return max;
+}
+
+/** exp.ts shiftedExpSum: terms ← e^(terms − max) in place, two at a time; their sum, added in order. */
+// @ts-ignore: decorator
+@inline
+function shiftedExpSum(terms: usize, k: i32, max: f64, fraction: usize): f64 {
+  const maxV = f64x2.splat(max);
+  const pairs = k & ~1;
+  let sum: f64 = 0;
+  let j = 0;
+  for (; j < pairs; j += 2) {
+    const c = <usize>j << 3;
+    const e = expPair(f64x2.sub(v128.load(terms + c), maxV), fraction);
+    v128.store(terms + c, e);
+    sum += f64x2.extract_lane(e, 0);
+    sum += f64x2.extract_lane(e, 1);
+  }
+  if (j < k) {
+    const c = <usize>j << 3;
+    const e = expScalar(load<f64>(terms + c) - max, fraction);
+    store<f64>(terms + c, e);
+    sum += e;
+  }
+  return sum;
+}
+
 /** src/models/kernels.ts dotProduct: four accumulators, added as (s0 + s1) + (s2 + s3). */
 function dotProduct(a: usize, b: usize, len: i32): f64 {
   let s0: f64 = 0;
@@ -312,27 +348,8 @@ export function expectation(
       if (dist < 0) dist = 0;
       store<f64>(logTerm + c, load<f64>(logWeight + c) - observed * load<f64>(halfLogNorm + c) - dist * load<f64>(invTwoVar + c));
     }
-    let max: f64 = -Infinity;
-    for (let t = 0; t < k; t++) {
-      const f = load<f64>(logTerm + (<usize>t << 3));
-      if (f > max) max = f;
-    }
-    const maxV = f64x2.splat(max);
-    let sum: f64 = 0;
-    j = 0;
-    for (; j < pairs; j += 2) {
-      const c = <usize>j << 3;
-      const e = expPair(f64x2.sub(v128.load(logTerm + c), maxV), fraction);
-      v128.store(logTerm + c, e);
-      sum += f64x2.extract_lane(e, 0);
-      sum += f64x2.extract_lane(e, 1);
-    }
-    if (j < k) {
-      const c = <usize>j << 3;
-      const e = expScalar(load<f64>(logTerm + c) - max, fraction);
-      store<f64>(logTerm + c, e);
-      sum += e;
-    }
+    const max = maxOf(logTerm, k);
+    const sum = shiftedExpSum(logTerm, k, max, fraction);
     const rowLogLikelihood = max + mathLog(sum);
     logLikelihood += rowLogLikelihood;
     if (rowLL != 0) store<f64>(rowLL + (<usize>u << 3), rowLogLikelihood);
@@ -468,27 +485,8 @@ export function diagExpectation(
       if (distance < 0) distance = 0;
       store<f64>(logTerm + c, load<f64>(logWeight + c) - 0.5 * (load<f64>(logNormTerm + c) - load<f64>(missingLogNorm + c) + distance));
     }
-    let max: f64 = -Infinity;
-    for (let t = 0; t < k; t++) {
-      const f = load<f64>(logTerm + (<usize>t << 3));
-      if (f > max) max = f;
-    }
-    const maxV = f64x2.splat(max);
-    let sum: f64 = 0;
-    j = 0;
-    for (; j < pairs; j += 2) {
-      const c = <usize>j << 3;
-      const e = expPair(f64x2.sub(v128.load(logTerm + c), maxV), fraction);
-      v128.store(logTerm + c, e);
-      sum += f64x2.extract_lane(e, 0);
-      sum += f64x2.extract_lane(e, 1);
-    }
-    if (j < k) {
-      const c = <usize>j << 3;
-      const e = expScalar(load<f64>(logTerm + c) - max, fraction);
-      store<f64>(logTerm + c, e);
-      sum += e;
-    }
+    const max = maxOf(logTerm, k);
+    const sum = shiftedExpSum(logTerm, k, max, fraction);
     const rowLogLikelihood = max + mathLog(sum);
     logLikelihood += rowLogLikelihood;
     if (rowLL != 0) store<f64>(rowLL + (<usize>u << 3), rowLogLikelihood);
