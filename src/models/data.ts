@@ -90,17 +90,3 @@ export function shiftMeans(mu: Float64Array, k: number, data: PreparedData, sign
   for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) out[j * d + i] = mu[j * d + i] - sign * center[i];
   return out;
 }
-
-/**
- * One row's max-shifted log-sum-exp over its K weighted log-densities in `terms`:
- * writes the posteriors to out[o..o+K) and returns the row's log-likelihood.
- */
-export function normaliseRow(terms: Float64Array, k: number, out: Float64Array, o: number): number {
-  let max = -Infinity;
-  for (let j = 0; j < k; j++) if (terms[j] > max) max = terms[j];
-  let sum = 0;
-  for (let j = 0; j < k; j++) sum += Math.exp(terms[j] - max);
-  const logSum = max + Math.log(sum);
-  for (let j = 0; j < k; j++) out[o + j] = Math.exp(terms[j] - logSum);
-  return logSum;
-}
