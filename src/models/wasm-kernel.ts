@@ -27,17 +27,21 @@ interface WasmMemory {
 type WasmModule = object;
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => WasmModule;
+  Module: { new (bytes: Uint8Array): WasmModule; exports(module: WasmModule): Array<{ name: string; kind: string }> };
   Instance: new (module: WasmModule, imports: object) => { readonly exports: object };
 }
 const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 let compiled: WasmModule | null | undefined;
 
+/** What this wrapper calls; a module built from an older assembly/estep.ts may lack some. */
+const EXPORTS = ['memory', 'expectation', 'diagExpectation'];
+
 /**
  * The compiled module, or null where it cannot be had: not built (no
- * AssemblyScript at install) or no WebAssembly SIMD in this runtime.
- * Loaded with require, as a compiled module; from dist/ when running src/ under ts-jest.
+ * AssemblyScript at install), built from another version of assembly/estep.ts,
+ * or no WebAssembly SIMD in this runtime. Loaded with require, as a compiled
+ * module; from dist/ when running src/ under ts-jest.
  */
 function kernelModule(): WasmModule | null {
   if (compiled !== undefined) return compiled;
@@ -50,7 +54,11 @@ function kernelModule(): WasmModule | null {
     } catch {
       continue;
     }
-    if (wasm && wasm.validate(bytes)) compiled = new wasm.Module(bytes);
+    if (wasm && wasm.validate(bytes)) {
+      const module = new wasm.Module(bytes);
+      const names = new Set(wasm.Module.exports(module).map((e) => e.name));
+      if (EXPORTS.every((name) => names.has(name))) compiled = module;
+    }
     break;
   }
   return compiled;
