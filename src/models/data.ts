@@ -1,4 +1,5 @@
 import type { Matrix } from '../core/matrix';
+import { DataError } from '../core/errors';
 
 /**
  * A matrix laid out for the EM kernels, built once and shared by every fit of a sweep.
@@ -71,6 +72,9 @@ export function prepareData(m: Matrix, shared = false): PreparedData {
       x[c] = v;
       sq += v * v;
       count++;
+    }
+    if (!Number.isFinite(sq)) {
+      throw new DataError(`row ${u + 1} of the data has values too large for distances: the sum of their squares overflows a double (about 1.8e308); scale the data down`);
     }
     rowSquares[u] = sq;
     rowObserved[u] = count;

@@ -595,6 +595,15 @@ describe('--jobs and repeated --missing', () => {
 });
 
 describe('degenerate fits', () => {
+  test('values whose squares overflow a double: exit 1 and one line saying so, not a collapsed component', async () => {
+    // (1e300 − mean)² ≈ 1e600 overflows; the fit would otherwise see an infinite log-likelihood.
+    for (const args of [['--k', '2'], ['--k', '2', '--covariance', 'diag'], ['--k', '2', '--model', 'kmeans']]) {
+      const r = await runCli(['-', ...args], { stdin: '1e300 2\n-1e300 3\n5 1\n4 4\n' });
+      expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 1, stdout: '' });
+      expect(r.stderr).toBe('gmm-fit: error: row 1 of the data has values too large for distances: the sum of their squares overflows a double (about 1.8e308); scale the data down\n');
+    }
+  });
+
   test('when every fit fails: exit 1 and exactly one line, with the first reason', async () => {
     const r = await runCli(['-', '--k', '3', '--seeds', '0..2'], { stdin: '0 0\n0 0\n0 0\n5 5\n' });
     expect(r.code).toBe(1);
