@@ -6,7 +6,8 @@ import { CONTROL, type ChunkWorkerMessage, type RowSplitWorkerInput } from './ro
 /**
  * A row-split worker: for each fit it is handed the shared buffers, then it
  * waits on the control block and runs its share of the chunks (every
- * `threads`-th, starting at `index`) each time the generation moves on.
+ * `threads`-th, starting at `index`) each time the generation moves on, for
+ * the phase the control block names (full fits have two per iteration).
  */
 if (parentPort) {
   const { data, control, index, threads } = workerData as RowSplitWorkerInput & { data: PreparedData };
@@ -22,7 +23,8 @@ if (parentPort) {
         if (generation === seen) continue;
         seen = generation;
         if (Atomics.load(control, CONTROL.stop)) break;
-        for (let c = index; c < layout.chunks; c += threads) kernel.run(c);
+        const phase = Atomics.load(control, CONTROL.phase);
+        for (let c = index; c < layout.chunks; c += threads) kernel.run(c, phase);
         Atomics.add(control, CONTROL.done, 1);
         Atomics.notify(control, CONTROL.done);
       }

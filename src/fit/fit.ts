@@ -104,7 +104,7 @@ function stateFor(model: ModelName, data: PreparedData, start: Mixture, minVar: 
         case 'diag':
           return new DiagState(data, start, { minVar, regCovar, kernel: options.kernel }, options.runnerFor);
         case 'full':
-          return new FullState(data, start, { minVar, regCovar });
+          return new FullState(data, start, { minVar, regCovar }, options.runnerFor);
         default:
           return assertUnreachable(start.covariance);
       }

@@ -32,8 +32,8 @@ export const DEFAULT_MIN_ROW_SPLIT_WORK = 1e6;
 export async function sweepParallel(matrix: Matrix, options: ParallelOptions): Promise<SweepResult> {
   const count = options.ks.length * options.seeds.length;
   const work = matrix.rows * matrix.cols * options.ks.reduce((sum, k) => sum + k, 0) * options.seeds.length;
-  // Spherical and diag fits run their E-step in row chunks, which threads can share; full fits cannot (yet).
-  const chunked = options.model === 'gaussian' && (options.covariance ?? 'spherical') !== 'full';
+  // Gaussian fits run their per-row work in row chunks, which threads can share.
+  const chunked = options.model === 'gaussian';
   if (count === 1 && chunked && options.jobs > 1 && work >= (options.minRowSplitWork ?? DEFAULT_MIN_ROW_SPLIT_WORK)) {
     return fitRowSplit(matrix, options);
   }
@@ -90,7 +90,7 @@ export async function sweepParallel(matrix: Matrix, options: ParallelOptions): P
   return { fits, criterion: options.criterion, data, ...selectBest(fits, options.criterion) };
 }
 
-/** One spherical or diag fit with its rows split over `jobs` threads (this one included). */
+/** One Gaussian fit with its rows split over `jobs` threads (this one included). */
 async function fitRowSplit(matrix: Matrix, options: ParallelOptions): Promise<SweepResult> {
   const k = options.ks[0];
   const seed = options.seeds[0];

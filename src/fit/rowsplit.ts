@@ -6,7 +6,7 @@ import { chunkKernel, type ChunkJob, type KernelName, type RunnerFactory } from 
 import type { ChunkLayout } from '../models/spherical-chunk';
 
 /** Slots of the Int32 control block shared by the coordinator and the row-split workers. */
-export const CONTROL = { generation: 0, done: 1, ready: 2, stop: 3, failed: 4, size: 5 } as const;
+export const CONTROL = { generation: 0, done: 1, ready: 2, stop: 3, failed: 4, phase: 5, size: 6 } as const;
 
 export interface RowSplitWorkerInput {
   readonly data: PreparedData;
@@ -67,15 +67,16 @@ export class RowSplitPool {
       if (Atomics.load(control, CONTROL.failed)) throw new Error('a row-split worker failed');
     };
     return {
-      runAll: () => {
+      runAll: (phase = 0) => {
         if (!ready) {
           waitFor(CONTROL.ready, helpers);
           ready = true;
         }
         Atomics.store(control, CONTROL.done, 0);
+        Atomics.store(control, CONTROL.phase, phase);
         Atomics.add(control, CONTROL.generation, 1);
         Atomics.notify(control, CONTROL.generation);
-        for (let c = 0; c < layout.chunks; c += this.threads) kernel.run(c);
+        for (let c = 0; c < layout.chunks; c += this.threads) kernel.run(c, phase);
         waitFor(CONTROL.done, helpers);
       },
     };

@@ -1,21 +1,25 @@
 import type { PreparedData } from './data';
 import { chunkScratch, expectationChunk, type ChunkLayout, type ChunkRunner, type SphericalBuffers } from './spherical-chunk';
 import { diagExpectationChunk, diagScratch, type DiagBuffers } from './diag-chunk';
+import { FullChunkKernel, type FullBuffers, type FullRows } from './full-chunk';
 import { WasmChunkKernel, WasmDiagKernel, wasmKernelAvailable } from './wasm-kernel';
 
 /** The E-step kernels of the spherical and diag families: WebAssembly SIMD, or the TypeScript reference. Both give the same bits. */
 export type KernelName = 'wasm' | 'js';
 
 /** One fit's chunked E-step: its family and the buffers its kernel reads and writes. */
-export type ChunkJob = { readonly family: 'spherical'; readonly buffers: SphericalBuffers } | { readonly family: 'diag'; readonly buffers: DiagBuffers };
+export type ChunkJob =
+  | { readonly family: 'spherical'; readonly buffers: SphericalBuffers }
+  | { readonly family: 'diag'; readonly buffers: DiagBuffers }
+  | { readonly family: 'full'; readonly buffers: FullBuffers; readonly rows: FullRows };
 
 /** Makes the runner of one fit's chunks: in this thread, or spread over worker threads. */
 export type RunnerFactory = (layout: ChunkLayout, job: ChunkJob, kernel?: KernelName) => ChunkRunner;
 
-/** Runs the E-step on one chunk of a fit's rows, in the calling thread. */
+/** Runs the E-step on one chunk of a fit's rows, in the calling thread (full fits have two phases per iteration). */
 export interface ChunkKernel {
   readonly name: KernelName;
-  run(chunk: number): void;
+  run(chunk: number, phase: number): void;
 }
 
 /** The kernel asked for; by default 'wasm' where it is available, else 'js'. */
@@ -31,6 +35,10 @@ export function kernelName(requested?: KernelName): KernelName {
  * over: the numbers are the same.
  */
 export function chunkKernel(requested: KernelName | undefined, data: PreparedData, layout: ChunkLayout, job: ChunkJob): ChunkKernel {
+  if (job.family === 'full') {
+    const kernel = new FullChunkKernel(data, layout, job.rows, job.buffers);
+    return { name: 'js', run: (chunk, phase) => kernel.run(chunk, phase) };
+  }
   if (kernelName(requested) === 'wasm') {
     try {
       const kernel = job.family === 'diag' ? new WasmDiagKernel(data, layout, job.buffers) : new WasmChunkKernel(data, layout, job.buffers);
@@ -53,18 +61,18 @@ export function chunkKernel(requested: KernelName | undefined, data: PreparedDat
 export function localRunner(requested: KernelName | undefined, data: PreparedData, layout: ChunkLayout, job: ChunkJob): ChunkRunner {
   const kernel = chunkKernel(requested, data, layout, job);
   return {
-    runAll: () => {
-      for (let c = 0; c < layout.chunks; c++) kernel.run(c);
+    runAll: (phase = 0) => {
+      for (let c = 0; c < layout.chunks; c++) kernel.run(c, phase);
     },
   };
 }
 
-/** Adds the chunks' statistics in chunk order into `total`: the same sums whichever threads ran them. */
-export function addChunks(layout: ChunkLayout, stats: Float64Array, total: Float64Array): void {
+/** Adds the first `length` statistics of the chunks in chunk order into `total`: the same sums whichever threads ran them. */
+export function addChunks(layout: ChunkLayout, stats: Float64Array, total: Float64Array, length = layout.statsSize): void {
   const { statsSize, chunks } = layout;
-  total.fill(0);
+  total.fill(0, 0, length);
   for (let c = 0; c < chunks; c++) {
     const s = c * statsSize;
-    for (let t = 0; t < statsSize; t++) total[t] += stats[s + t];
+    for (let t = 0; t < length; t++) total[t] += stats[s + t];
   }
 }

@@ -176,6 +176,7 @@ export function expectationChunk(data: PreparedData, layout: ChunkLayout, b: Sph
 
 /** Runs the chunk kernel over every chunk: in this thread, or spread over workers. */
 export interface ChunkRunner {
-  runAll(): void;
+  /** Every chunk, for this phase of the iteration (full fits have two; the others one, phase 0). */
+  runAll(phase?: number): void;
 }
 

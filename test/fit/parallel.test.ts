@@ -51,6 +51,8 @@ describe('one fit with its rows split over threads gives bit-for-bit the result 
     ['the rating fixture with missing cells', ratings, 4, 'spherical'],
     ['toy data, diag', toy, 3, 'diag'],
     ['the rating fixture with missing cells, diag', ratings, 4, 'diag'],
+    ['toy data, full', toy, 3, 'full'],
+    ['the rating fixture with missing cells, full', ratings, 2, 'full'],
   ] as const)('%s', async (_name, matrix, k, covariance) => {
     const options = { model: 'gaussian' as const, covariance, ks: [k], seeds: [0], maxIter: 1000, criterion: 'bic' as const };
     const one = sweep(matrix, options);
@@ -65,7 +67,7 @@ describe('one fit with its rows split over threads gives bit-for-bit the result 
     const rows: number[][] = [];
     for (let u = 0; u < 600; u++) rows.push([Math.sin(u) * 3 + (u % 3) * 4, Math.cos(u * 1.7) * 2 - (u % 3) * 3]);
     const matrix = parseTable(rows.map((r) => r.join(' ')).join('\n'), 'rows.txt').matrix;
-    for (const covariance of ['spherical', 'diag'] as const) {
+    for (const covariance of ['spherical', 'diag', 'full'] as const) {
       const options = { model: 'gaussian' as const, covariance, ks: [3], seeds: [1], maxIter: 200, criterion: 'bic' as const };
       const one = sweep(matrix, options);
       const split = await sweepParallel(matrix, { ...options, jobs: 2, minRowSplitWork: 0 });
