@@ -69,7 +69,7 @@ export function commonOptions(): Option[] {
     new Option('--tol <x>', 'convergence tolerance: EM stops when ΔLL ≤ tol·|LL| (default 1e-6); k-means when Δcost ≤ tol (default 1e-4)').argParser(parsePositive),
     new Option('--max-iter <n>', 'at most this many E-steps per fit; a fit stopped by it reports converged: false').argParser(parseMaxIter).default(DEFAULT_MAX_ITER),
     new Option('--min-var <x>', 'floor on every variance (default: 0.25 with missing cells, none on complete data)').argParser(parseNonNegative),
-    new Option('-j, --jobs <n>', 'run the fits of a sweep on up to N worker threads, or split the rows of one large spherical or diag fit over N; same results for any N (default: the number of cores)').argParser(
+    new Option('-j, --jobs <n>', 'run the fits of a sweep on up to N worker threads, or split the rows of one large Gaussian fit over N; same results for any N (default: the number of cores)').argParser(
       parseJobs,
     ),
     new Option('--kernel <name>', 'E-step kernel of spherical and diag fits: wasm (WebAssembly SIMD) or js (the TypeScript reference); the same numbers, bit for bit (default: wasm where available)').choices([
