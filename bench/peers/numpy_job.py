@@ -157,12 +157,13 @@ def blas_info():
 JOBS = {"toy-fit": toy_fit, "toy-sweep": toy_sweep, "netflix": netflix, "synthetic": synthetic}
 
 
-def main(argv):
-    if len(argv) < 1 or argv[0] not in JOBS:
-        sys.stderr.write("usage: numpy_job.py toy-fit|toy-sweep|netflix|synthetic [paths...]\n")
+def run_job(jobs, argv, usage):
+    """Runs jobs[argv[0]] on argv[1:] and prints its result, with the process's peak RSS and the BLAS in use, as one JSON line."""
+    if len(argv) < 1 or argv[0] not in jobs:
+        sys.stderr.write(usage + "\n")
         return 2
     result = {"job": argv[0]}
-    result.update(JOBS[argv[0]](argv[1:]))
+    result.update(jobs[argv[0]](argv[1:]))
     result["maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     result["numpy"] = np.__version__
     result["scipy"] = scipy.__version__
@@ -170,6 +171,10 @@ def main(argv):
     result["openblas_env"] = {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS")}
     sys.stdout.write(json.dumps(result) + "\n")
     return 0
+
+
+def main(argv):
+    return run_job(JOBS, argv, "usage: numpy_job.py toy-fit|toy-sweep|netflix|synthetic [paths...]")
 
 
 if __name__ == "__main__":

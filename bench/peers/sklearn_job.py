@@ -37,20 +37,20 @@ the same quantity as gmm-fit's logLikelihood.
 Prints one JSON line on stdout (fields as numpy_job.py, plus "sklearn",
 "n_iter", "lower_bound", "converged", "warnings", ...).
 """
-import json
 import os
-import resource
 import sys
 import time
 import warnings
 
 import numpy as np
-import scipy
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "bench", "reference"))
 import course as c  # noqa: E402
+
+sys.path.insert(0, HERE)
+from numpy_job import run_job  # noqa: E402  (the shared JSON report)
 
 INIT_PARAMS = "random_from_data"
 
@@ -111,32 +111,11 @@ def synthetic(args):
     return result
 
 
-def blas_info():
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
-        return None
-    return [{k: v for k, v in lib.items() if k in
-             ("user_api", "internal_api", "version", "threading_layer", "architecture", "num_threads", "filepath")}
-            for lib in threadpool_info()]
-
-
 JOBS = {"synthetic": synthetic}
 
 
 def main(argv):
-    if len(argv) < 1 or argv[0] not in JOBS:
-        sys.stderr.write("usage: sklearn_job.py synthetic FILE [iterations]\n")
-        return 2
-    result = {"job": argv[0]}
-    result.update(JOBS[argv[0]](argv[1:]))
-    result["maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    result["numpy"] = np.__version__
-    result["scipy"] = scipy.__version__
-    result["blas"] = blas_info()
-    result["openblas_env"] = {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS")}
-    sys.stdout.write(json.dumps(result) + "\n")
-    return 0
+    return run_job(JOBS, argv, "usage: sklearn_job.py synthetic FILE [iterations]")
 
 
 if __name__ == "__main__":
