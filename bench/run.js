@@ -196,16 +196,21 @@ function sha256File(file) {
   return hash.digest('hex');
 }
 
+/** A timed run of a command whose last stdout line is one JSON document: { r, doc }, or { failure } to return as the run. */
+function timedJson(cmd, args, env) {
+  const r = timed(cmd, args, env);
+  if (r.error || r.status !== 0) return { failure: { ok: false, wall: r.wall, error: describeFailure(r), stderr: r.stderr.trim() } };
+  try {
+    return { r, doc: JSON.parse(r.stdout.trim().split('\n').pop()) };
+  } catch (e) {
+    return { failure: { ok: false, wall: r.wall, error: `stdout is not JSON: ${e.message}`, stderr: r.stderr.trim() } };
+  }
+}
+
 // ---- one numpy (or scikit-learn) peer run -------------------------------------
 function runPeer(job, args, env, script = PEER) {
-  const r = timed(PYTHON, [script, job, ...args], env);
-  if (r.error || r.status !== 0) return { ok: false, wall: r.wall, error: describeFailure(r), stderr: r.stderr.trim() };
-  let doc;
-  try {
-    doc = JSON.parse(r.stdout.trim().split('\n').pop());
-  } catch (e) {
-    return { ok: false, wall: r.wall, error: `stdout is not JSON: ${e.message}`, stderr: r.stderr.trim() };
-  }
+  const { r, doc, failure } = timedJson(PYTHON, [script, job, ...args], env);
+  if (failure) return failure;
   return {
     ok: true,
     wall: r.wall,
@@ -234,14 +239,12 @@ function variantLabel(variant) {
 function runInProcess(file, variant) {
   const jobs = variant.endsWith('-js') ? variant.slice(0, -3) : variant;
   const kernel = variant.endsWith('-js') ? ['--kernel', 'js'] : [];
-  const r = timed(process.execPath, [SYNTH_GMM, file, '--jobs', jobs, ...kernel, '--k', String(SYNTH.k), '--seed', String(SYNTH.seed), '--iterations', String(SYNTH.iterations)], process.env);
-  if (r.error || r.status !== 0) return { ok: false, wall: r.wall, error: describeFailure(r), stderr: r.stderr.trim() };
-  let doc;
-  try {
-    doc = JSON.parse(r.stdout.trim().split('\n').pop());
-  } catch (e) {
-    return { ok: false, wall: r.wall, error: `stdout is not JSON: ${e.message}`, stderr: r.stderr.trim() };
-  }
+  const { r, doc, failure } = timedJson(
+    process.execPath,
+    [SYNTH_GMM, file, '--jobs', jobs, ...kernel, '--k', String(SYNTH.k), '--seed', String(SYNTH.seed), '--iterations', String(SYNTH.iterations)],
+    process.env,
+  );
+  if (failure) return failure;
   return {
     ok: typeof doc.ll === 'number',
     error: typeof doc.ll === 'number' ? undefined : 'no log-likelihood in the JSON',
