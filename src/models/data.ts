@@ -28,9 +28,14 @@ export interface PreparedData {
   readonly missingIndex: Int32Array | null;
 }
 
+/** Zeroed Float64Arrays of a given length: in SharedArrayBuffers when `shared` (for worker threads to use in place), else plain. */
+export function float64Arrays(shared: boolean): (length: number) => Float64Array {
+  return (length) => (shared ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length));
+}
+
 /** `shared`: allocate in SharedArrayBuffers, for worker threads to read in place. */
 export function prepareData(m: Matrix, shared = false): PreparedData {
-  const f64 = (length: number) => (shared ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length));
+  const f64 = float64Arrays(shared);
   const i32 = (length: number) => (shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length));
   const n = m.rows;
   const d = m.cols;

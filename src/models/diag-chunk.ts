@@ -1,4 +1,4 @@
-import type { PreparedData } from './data';
+import { float64Arrays, type PreparedData } from './data';
 import { addWeightedRows, rowDots } from './kernels';
 import { shiftedExpSum } from './exp';
 import { chunkLayout, type ChunkLayout } from './spherical-chunk';
@@ -51,7 +51,7 @@ export interface DiagBuffers {
 }
 
 export function allocateDiagBuffers(layout: ChunkLayout, shared: boolean, keepPosterior: boolean): DiagBuffers {
-  const f64 = (length: number) => (shared ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length));
+  const f64 = float64Arrays(shared);
   const { n, d, k } = layout;
   return {
     mu: f64(k * d),

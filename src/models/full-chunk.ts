@@ -1,4 +1,4 @@
-import type { PreparedData } from './data';
+import { float64Arrays, type PreparedData } from './data';
 import { shiftedExpSum } from './exp';
 import { chunkLayout, type ChunkLayout } from './spherical-chunk';
 
@@ -65,7 +65,7 @@ export function fullLayout(data: PreparedData, k: number, patterns: number): Chu
 }
 
 export function allocateFullBuffers(layout: ChunkLayout, patterns: number, shared: boolean): FullBuffers {
-  const f64 = (length: number) => (shared ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length));
+  const f64 = float64Arrays(shared);
   const { n, d, k } = layout;
   const slots = patterns * k;
   return {

@@ -1,4 +1,4 @@
-import type { PreparedData } from './data';
+import { float64Arrays, type PreparedData } from './data';
 import { addWeightedRows, rowDots } from './kernels';
 import { shiftedExpSum } from './exp';
 
@@ -68,7 +68,7 @@ export interface SphericalBuffers {
 }
 
 export function allocateBuffers(layout: ChunkLayout, shared: boolean, keepPosterior: boolean): SphericalBuffers {
-  const f64 = (length: number) => (shared ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length));
+  const f64 = float64Arrays(shared);
   const { n, d, k } = layout;
   return {
     mu: f64(k * d),
