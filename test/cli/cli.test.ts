@@ -678,6 +678,7 @@ describe('every error case: its exit code, its message, and no --out file', () =
 });
 
 describe('covariance families and starts', () => {
+  const tmp = useTempDir();
   const json = async (args: string[]) => {
     const r = await runCli([TOY, '--k', '2', '--seed', '0', '--json', ...args]);
     expect(r.code).toBe(0);
@@ -728,7 +729,7 @@ describe('covariance families and starts', () => {
   });
 
   test('full completes the course fixture by conditional means', async () => {
-    const r = await runCli(['complete', INCOMPLETE, '--missing', '0', '--k', '2', '--covariance', 'full', '--truth', COMPLETE, '--out', '/dev/null', '--json']);
+    const r = await runCli(['complete', INCOMPLETE, '--missing', '0', '--k', '2', '--covariance', 'full', '--truth', COMPLETE, '--out', path.join(tmp(), 'filled.txt'), '--json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.fits[0].model).toBe('full');
@@ -753,7 +754,7 @@ describe('covariance families and starts', () => {
   });
 
   test('diag completes a matrix with missing cells', async () => {
-    const r = await runCli(['complete', INCOMPLETE, '--missing', '0', '--k', '2', '--covariance', 'diag', '--truth', COMPLETE, '--out', '/dev/null', '--json']);
+    const r = await runCli(['complete', INCOMPLETE, '--missing', '0', '--k', '2', '--covariance', 'diag', '--truth', COMPLETE, '--out', path.join(tmp(), 'filled.txt'), '--json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.fits[0].model).toBe('diag');
@@ -763,8 +764,10 @@ describe('covariance families and starts', () => {
 });
 
 test('diag with K=1 fills each missing cell with its column mean, as the column baseline does', async () => {
+  const dir = makeTempDir();
   // One component: every posterior is 1 and each mean coordinate is its column's observed mean.
-  const r = await runCli(['complete', INCOMPLETE, '--missing', '0', '--k', '1', '--covariance', 'diag', '--truth', COMPLETE, '--out', '/dev/null', '--json']);
+  const r = await runCli(['complete', INCOMPLETE, '--missing', '0', '--k', '1', '--covariance', 'diag', '--truth', COMPLETE, '--out', path.join(dir, 'filled.txt'), '--json']);
+  fs.rmSync(dir, { recursive: true, force: true });
   const { completion } = JSON.parse(r.stdout);
   expect(completion.rmse).toBeCloseTo(completion.baselines.column.rmse, 12);
   expect(completion.rmseMissing).toBeCloseTo(completion.baselines.column.rmseMissing, 12);
