@@ -10,7 +10,7 @@ import { loadModel } from '../io/model';
 import type { Mixture } from '../models/mixture';
 import type { InitMethod } from '../core/init';
 import { formatTable, type Table } from '../io/table';
-import { writeFileAtomic } from '../io/atomic';
+import { anyToStdout, checkOutputs, isStdout, writeOutput } from './output';
 import { BASELINES, fillBaseline, fillMatrix, scoreAgainstTruth, type Errors } from '../complete';
 import { modelDocument, sweepDocument } from './json';
 import { bestTable, completionTable, componentTable, fitSummary, iterationTable, sweepTable, type CompletionRow, type Style } from './report';
@@ -135,11 +135,14 @@ function humanReport(result: SweepResult, style: Style): string {
 
 /** `gmm-fit fit FILE`: fit, sweep, select; tables or JSON on stdout; --out writes the selected fit. */
 export async function fitCommand(file: string, options: CommandOptions, io: CliIO): Promise<number> {
+  const outputs = { '--out': options.out, '--plot': options.plot };
+  checkOutputs(outputs);
   const { table, result } = await loadAndSweep(file, options, io);
-  if (options.out) await writeFileAtomic(options.out, JSON.stringify(modelDocument(result.selected!, table, { ...options }), null, 2) + '\n');
-  if (options.plot) await writeFileAtomic(options.plot, sweepSvg(result, file));
-  const output = options.json ? JSON.stringify(sweepDocument(file, table, result)) + '\n' : humanReport(result, styleFor(options, io));
-  io.stdout.write(output);
+  if (options.out) await writeOutput(io, options.out, JSON.stringify(modelDocument(result.selected!, table, { ...options }), null, 2) + '\n');
+  if (options.plot) await writeOutput(io, options.plot, sweepSvg(result, file));
+  // A model or a plot on stdout moves the report to stderr, so stdout stays one document.
+  const report = anyToStdout(outputs) ? io.stderr : io.stdout;
+  report.write(options.json ? JSON.stringify(sweepDocument(file, table, result)) + '\n' : humanReport(result, styleFor(options, io)));
   return EXIT_OK;
 }
 
@@ -151,9 +154,12 @@ function sweepSvg(result: SweepResult, file: string): string {
 
 /** `gmm-fit plot-sweep FILE`: the sweep as an SVG (to --out, else stdout); on a terminal without --out, a text chart. */
 export async function plotSweepCommand(file: string, options: CommandOptions, io: CliIO): Promise<number> {
+  checkOutputs({ '--out': options.out });
   const { result } = await loadAndSweep(file, options, io);
-  if (options.out) {
-    await writeFileAtomic(options.out, sweepSvg(result, file));
+  if (options.out && isStdout(options.out)) {
+    await writeOutput(io, options.out, sweepSvg(result, file));
+  } else if (options.out) {
+    await writeOutput(io, options.out, sweepSvg(result, file));
     io.stdout.write(`sweep plot written to ${options.out}\n`);
   } else if (io.stdout.isTTY) {
     const { sweepTextChart } = require('../plot/text-chart') as typeof import('../plot/text-chart');
@@ -166,9 +172,12 @@ export async function plotSweepCommand(file: string, options: CommandOptions, io
 
 /** `gmm-fit complete FILE`: fit, fill the missing cells, and score against --truth with baselines. */
 export async function completeCommand(file: string, options: CommandOptions, io: CliIO): Promise<number> {
+  checkOutputs({ '--out': options.out });
   if (options.json && !options.out) {
-    throw new UsageError('complete --json prints the report on stdout, so the completed matrix needs --out FILE');
+    throw new UsageError('complete --json prints the report on stdout, so the completed matrix needs --out FILE (or --out - for stdout, the report then going to stderr)');
   }
+  // The matrix goes to stdout without --out or with --out -; the report then goes to stderr.
+  const matrixToStdout = !options.out || isStdout(options.out);
   // The truth is read and checked before the fit, so a wrong file fails at once.
   let truth: Matrix | null = null;
   const readTruth = async (table: Table) => {
@@ -200,7 +209,7 @@ export async function completeCommand(file: string, options: CommandOptions, io:
   }
 
   const text = formatTable(filled, input.rows, input.cols, table.delimiter, table.columns);
-  if (options.out) await writeFileAtomic(options.out, text);
+  if (!matrixToStdout) await writeOutput(io, options.out!, text);
 
   if (options.json) {
     const scores = (e: Errors) => ({ rmse: e.rmse, rmseMissing: e.rmseMissing });
@@ -215,18 +224,19 @@ export async function completeCommand(file: string, options: CommandOptions, io:
           }
         : {}),
     };
-    io.stdout.write(JSON.stringify({ ...sweepDocument(file, table, result), completion }) + '\n');
+    (matrixToStdout ? io.stderr : io.stdout).write(JSON.stringify({ ...sweepDocument(file, table, result), completion }) + '\n');
+    if (matrixToStdout) await writeOutput(io, '-', text);
     return EXIT_OK;
   }
 
   // Without --out the matrix is the result on stdout, and the report goes to stderr.
   const style = styleFor(options, io);
   const report = humanReport(result, style) + (rows ? completionTable(rows, style) + '\n' : '');
-  if (options.out) {
+  if (!matrixToStdout) {
     io.stdout.write(report + `completed matrix written to ${options.out}\n`);
   } else {
     io.stderr.write(report);
-    io.stdout.write(text);
+    await writeOutput(io, '-', text);
   }
   return result.fits.every(isSuccessful) || result.selected ? EXIT_OK : EXIT_FAILURE;
 }

@@ -1,6 +1,8 @@
 /** Where the CLI reads and writes: the process's streams, or buffers in tests. */
 export interface Output {
-  write(text: string): unknown;
+  /** false: the stream's buffer is full; wait for 'drain' (when `once` is there) before writing more. */
+  write(text: string): boolean;
+  once?(event: 'drain', listener: () => void): unknown;
   isTTY?: boolean;
 }
 

@@ -174,6 +174,21 @@ Exit codes: 0 success, 1 data or runtime error, 2 usage error.`,
   return program;
 }
 
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EIO: 'input/output error',
+  EPIPE: 'the reader closed it',
+  EBADF: 'it is closed',
+};
+
+/** A failed write to stdout (files are reported by their writer), as the reason to print; else null. */
+function writeFailure(err: unknown): string | null {
+  const e = err as NodeJS.ErrnoException | null;
+  if (!e || e.syscall !== 'write' || !e.code) return null;
+  return WRITE_FAILURES[e.code] ?? e.code;
+}
+
 /** The whole CLI: argv in, exit code out. Errors become one line on stderr. */
 export async function run(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   let code = EXIT_OK;
@@ -188,6 +203,11 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
       return EXIT_USAGE;
     }
     const debug = argv.includes('--debug');
+    const write = writeFailure(err);
+    if (write) {
+      io.stderr.write(`gmm-fit: error: cannot write to standard output (${write})\n`);
+      return EXIT_FAILURE;
+    }
     if (err instanceof UsageError || err instanceof DataError) {
       io.stderr.write(`gmm-fit: error: ${err.message}\n`);
       if (debug && err.stack) io.stderr.write(err.stack + '\n');

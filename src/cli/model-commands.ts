@@ -8,7 +8,7 @@ import { expectationOf } from '../fit/fit';
 import { aic, bic } from '../fit/criteria';
 import { sampleMixture } from '../sample';
 import { EXIT_OK, type CliIO } from './io';
-import { writeFileAtomic } from '../io/atomic';
+import { checkOutputs, writeOutput } from './output';
 
 /** Options of the commands that apply a saved model. */
 export interface ModelCommandOptions {
@@ -100,6 +100,7 @@ export async function sampleCommand(options: ModelCommandOptions, io: CliIO): Pr
 
 /** `gmm-fit plot`: the data and a saved model as an SVG (to --out, or stdout). */
 export async function plotCommand(file: string, options: ModelCommandOptions, io: CliIO): Promise<number> {
+  checkOutputs({ '--out': options.out });
   const { table, mixture, posterior } = await dataAndModel(file, options, io);
   const d = table.matrix.cols;
   const dims = options.dims ?? [0, Math.min(1, d - 1)];
@@ -109,7 +110,6 @@ export async function plotCommand(file: string, options: ModelCommandOptions, io
   const { fitPlotSvg } = await import('../plot/fit-plot');
   const title = `${file === '-' ? '<stdin>' : file}: ${mixture.covariance} Gaussian mixture, K = ${mixture.k}`;
   const svg = fitPlotSvg(table.matrix, mixture, posterior, { dims: [dims[0], dims[1]], title, columns: table.columns });
-  if (options.out) await writeFileAtomic(options.out, svg);
-  else io.stdout.write(svg);
+  await writeOutput(io, options.out ?? '-', svg);
   return EXIT_OK;
 }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseTable } from '../../src/io/table';
-import { makeTempDir, repoPath, runCli, useTempDir, writeFile, type CliResult } from '../helpers/cli';
+import { makeTempDir, removeTempDir, repoPath, runCli, useTempDir, writeFile, type CliResult } from '../helpers/cli';
 
 const TOY = repoPath('data', 'toy.txt');
 const INCOMPLETE = repoPath('test', 'fixtures', 'test_incomplete.txt');
@@ -742,15 +742,10 @@ describe('covariance families and starts', () => {
     // 97 + ⌊u/100⌋): 300 patterns × K=8 × 100² × 3 = 7.2·10⁷ > 5·10⁷.
     const missing = (u: number, i: number) => i === u % 100 || i === 97 + Math.floor(u / 100);
     const lines = Array.from({ length: 300 }, (_, u) => Array.from({ length: 100 }, (_, i) => (missing(u, i) ? 'NA' : String(((u * 7 + i * 3) % 11) + (u % 5)))).join(' '));
-    const file = path.join(os.tmpdir(), `gmm-fit-wide-${process.pid}.txt`);
-    fs.writeFileSync(file, lines.join('\n') + '\n');
-    try {
-      const r = await runCli([file, '--k', '8', '--covariance', 'full']);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/--covariance full would factor \d+ patterns of missing cells × K=8 covariances of 100×100 each iteration; use --covariance diag/);
-    } finally {
-      fs.rmSync(file, { force: true });
-    }
+    const file = writeFile(tmp(), 'wide.txt', lines.join('\n') + '\n');
+    const r = await runCli([file, '--k', '8', '--covariance', 'full']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--covariance full would factor \d+ patterns of missing cells × K=8 covariances of 100×100 each iteration; use --covariance diag/);
   });
 
   test('diag completes a matrix with missing cells', async () => {
@@ -767,7 +762,7 @@ test('diag with K=1 fills each missing cell with its column mean, as the column 
   const dir = makeTempDir();
   // One component: every posterior is 1 and each mean coordinate is its column's observed mean.
   const r = await runCli(['complete', INCOMPLETE, '--missing', '0', '--k', '1', '--covariance', 'diag', '--truth', COMPLETE, '--out', path.join(dir, 'filled.txt'), '--json']);
-  fs.rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
   const { completion } = JSON.parse(r.stdout);
   expect(completion.rmse).toBeCloseTo(completion.baselines.column.rmse, 12);
   expect(completion.rmseMissing).toBeCloseTo(completion.baselines.column.rmseMissing, 12);

@@ -28,17 +28,6 @@ describe('as a process', () => {
     expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
   });
 
-  test('Ctrl-C during a write leaves no file behind and exits 130', () => {
-    const dir = tmp();
-    const script = `
-      const { writeFileAtomic } = require(${JSON.stringify(repoPath('dist', 'io', 'atomic.js'))});
-      writeFileAtomic(${JSON.stringify(path.join(dir, 'out.txt'))}, 'x'.repeat(300 * 1024 * 1024));
-      setTimeout(() => process.kill(process.pid, 'SIGINT'), 5);`;
-    const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-    expect(result.status).toBe(130);
-    expect(fs.readdirSync(dir)).toEqual([]);
-  });
-
   test('the shim sets the exit code: 2 for a usage error, 1 for a data error, 0 for success', () => {
     expect(spawnSync(process.execPath, [BIN, repoPath('data', 'toy.txt'), '--k', '0']).status).toBe(2);
     expect(spawnSync(process.execPath, [BIN, path.join(tmp(), 'nope.txt')]).status).toBe(1);

@@ -37,8 +37,34 @@ export function stdinFrom(content: string | Buffer = ''): NodeJS.ReadableStream 
   return Readable.from(bytes.length > 0 ? [bytes] : []);
 }
 
+/** The temporary folders of the tests running now: the only places a test may have the tool write. */
+const liveTempDirs = new Set<string>();
+
+/** The flags whose value is a path the tool writes. */
+const OUTPUT_FLAGS = new Set(['-o', '--out', '--plot', '--labels', '--stats']);
+
+/**
+ * Throws unless every path the arguments ask the tool to write is `-` (stdout) or lies
+ * inside a temporary folder made by makeTempDir or useTempDir: tests run as root in CI,
+ * where a write to /dev/null or a home file would change the machine.
+ */
+export function checkOutputPaths(args: readonly string[]): void {
+  for (let a = 0; a < args.length; a++) {
+    const arg = args[a];
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!OUTPUT_FLAGS.has(flag)) continue;
+    const target = eq > 0 ? arg.slice(eq + 1) : args[a + 1];
+    if (target === undefined || target === '-' || target === '') continue;
+    const resolved = path.resolve(target);
+    const inside = [...liveTempDirs].some((dir) => resolved.startsWith(dir + path.sep));
+    if (!inside) throw new Error(`test writes outside its temporary folder: ${flag} ${target} (use useTempDir() or makeTempDir())`);
+  }
+}
+
 /** `gmm-fit ARGS…` in-process: its exit code and everything it wrote. */
 export async function runCli(args: readonly string[], options: CliRunOptions = {}): Promise<CliResult> {
+  checkOutputPaths(args);
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
@@ -64,7 +90,15 @@ export async function runCli(args: readonly string[], options: CliRunOptions = {
 
 /** A fresh temporary folder. */
 export function makeTempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'gmm-fit-test-'));
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'gmm-fit-test-')));
+  liveTempDirs.add(dir);
+  return dir;
+}
+
+/** Removes a folder made by makeTempDir; the tool may no longer write there. */
+export function removeTempDir(dir: string): void {
+  liveTempDirs.delete(dir);
+  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /**
@@ -77,7 +111,7 @@ export function useTempDir(): () => string {
     dir = makeTempDir();
   });
   afterEach(() => {
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    if (dir) removeTempDir(dir);
     dir = null;
   });
   return () => {
