@@ -77,8 +77,8 @@ export function fillBaseline(matrix: Matrix, baseline: BaselineName): Float64Arr
 export interface Errors {
   /** Over all n·d cells, the truth's missing cells counting as 0: the course's figure. */
   readonly rmse: number;
-  /** Over the cells missing from the input and known in the truth: the honest figure (0 if there are none). */
-  readonly rmseMissing: number;
+  /** Over the cells missing from the input and known in the truth: the honest figure; null when the truth knows none of them. */
+  readonly rmseMissing: number | null;
   /** How many cells rmseMissing is taken over. */
   readonly missingCells: number;
 }
@@ -100,7 +100,7 @@ export function scoreAgainstTruth(filled: Float64Array, input: Matrix, truth: Ma
   }
   return {
     rmse: Math.sqrt(all / filled.length),
-    rmseMissing: missingCount > 0 ? Math.sqrt(missing / missingCount) : 0,
+    rmseMissing: missingCount > 0 ? Math.sqrt(missing / missingCount) : null,
     missingCells: missingCount,
   };
 }

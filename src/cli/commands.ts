@@ -4,7 +4,7 @@ import { missingCount, type Matrix } from '../core/matrix';
 import { availableParallelism } from 'os';
 import type { SweepResult } from '../fit/sweep';
 import { sweepParallel } from '../fit/parallel';
-import { isSuccessful, type FailedFit } from '../fit/fit';
+import { isSuccessful, MISSING_DATA_MIN_VAR, type FailedFit } from '../fit/fit';
 import { readTable } from '../io/read';
 import { loadModel } from '../io/model';
 import type { Mixture } from '../models/mixture';
@@ -48,6 +48,9 @@ async function loadAndSweep(
   quiet = options.quiet === true;
   const table = await readTable(file, readOptions(options), io.stdin);
   const { matrix } = table;
+  if (matrix.observed && missingCount(matrix) === matrix.rows * matrix.cols) {
+    throw new DataError(`${file === '-' ? '<stdin>' : file}: every cell is missing, so there is nothing to fit`);
+  }
   const ks = options.k ?? parseKList(DEFAULT_K).filter((k) => k <= matrix.rows);
   const tooMany = ks.find((k) => k > matrix.rows);
   const source = file === '-' ? '<stdin>' : file;
@@ -63,42 +66,82 @@ async function loadAndSweep(
   if (options.model === 'kmeans' && matrix.observed) {
     throw new UsageError(`--model kmeans needs complete data, but ${source} has ${missingCount(matrix)} missing cells; use --model gaussian`);
   }
+  if (options.init === 'kmeans' && matrix.observed) {
+    throw new UsageError(`--init kmeans runs k-means, which needs complete data, but ${source} has ${missingCount(matrix)} missing cells; use --init random or kmeans++`);
+  }
   await beforeFit(table);
   const { start, ks: chosenKs } = await warmStart(options, matrix.cols, ks, io.stdin);
   if (start && start.k > matrix.rows) throw new UsageError(`${options.init} has K=${start.k}, more components than ${source} has rows (${matrix.rows})`);
   const seeds = options.seed ?? options.seeds ?? [0];
+  const minVar = options.minVar ?? defaultMinVar(options);
+  const cores = io.cores ?? availableParallelism();
+  if (options.jobs !== undefined && options.jobs > cores) warn(io, `--jobs ${options.jobs} is more than the ${cores} cores here; using ${cores}`);
+  const jobs = Math.min(options.jobs ?? cores, cores);
   const progress = sweepProgress(io, options);
   const result = await sweepParallel(matrix, {
     onFit: progress.onFit,
     onIteration: options.verbose
       ? (k, seed, iteration, value) => io.stderr.write(`gmm-fit: K=${k} seed=${seed} iteration ${iteration}: ${options.model === 'kmeans' ? 'cost' : 'log-likelihood'} ${value}\n`)
       : undefined,
-    jobs: options.jobs ?? availableParallelism(),
+    jobs,
     kernel: options.kernel,
     model: options.model,
     ks: chosenKs,
     seeds: start ? seeds.slice(0, 1) : seeds, // a warm start is one fit: seeds would only repeat it
     tol: options.tol,
     maxIter: options.maxIter,
-    minVar: options.minVar,
+    minVar,
     covariance: start?.covariance ?? options.covariance,
     regCovar: options.regCovar,
     init: options.init as InitMethod | 'kmeans',
     start,
     criterion: options.criterion,
-  });
-  progress.stop();
+  }).finally(() => progress.stop());
   if (!result.selected) {
     // Every fit failed: one error line, with the first reason.
     const first = result.fits[0] as FailedFit;
     const n = result.fits.length;
     throw new DataError(`${n === 1 ? 'the fit' : `all ${n} fits`} failed; K=${first.k} seed=${first.seed}: ${first.error}`);
   }
+  const wentBack: string[] = [];
   for (const fit of result.fits) {
     if (!isSuccessful(fit)) warn(io, `K=${fit.k} seed=${fit.seed} failed: ${fit.error}`);
-    else if (!fit.converged) warn(io, `K=${fit.k} seed=${fit.seed} stopped at --max-iter ${options.maxIter} before converging`);
+    else if (fit.stop === 'decrease') wentBack.push(`K=${fit.k} seed=${fit.seed}`);
+    else if (fit.stop === 'max-iter' && options.tol !== 0) warn(io, `K=${fit.k} seed=${fit.seed} stopped at --max-iter ${options.maxIter} before converging`);
+  }
+  if (wentBack.length > 0) {
+    const what = options.model === 'kmeans' ? 'cost rose' : 'log-likelihood fell';
+    warn(
+      io,
+      `${listed(wentBack)} stopped because the ${what} by more than rounding, so ${wentBack.length === 1 ? 'it is' : 'they are'} not converged: ` +
+        'EM with a variance floor, --reg-covar or the course\'s mean rule is not always monotone (--tol 0 --max-iter N runs on past it)',
+    );
+  }
+  const floored = result.fits.filter((f) => isSuccessful(f) && f.flooredVariances > 0).length;
+  if (floored > 0 && minVar !== undefined) {
+    const chosen = result.selected.flooredVariances;
+    warn(
+      io,
+      `the variance floor ${minVar} (--min-var${options.minVar === undefined ? ", the course's default for --missing 0 ratings" : ''}) held up variances in ${floored} of ${result.fits.length} fits` +
+        (chosen > 0 ? `, ${chosen} of them in the selected fit` : ''),
+    );
   }
   return { table, result };
+}
+
+/** At most a few items, then how many more. */
+function listed(items: string[], most = 5): string {
+  return items.length <= most ? items.join(', ') : `${items.slice(0, most).join(', ')} and ${items.length - most} more fits`;
+}
+
+/**
+ * The course's floor of 0.25 applies to its ratings convention only: cells written 0
+ * mean "not rated" (`--missing 0`), on a 1–5 scale. Any other data has no floor unless
+ * --min-var is given: a fixed 0.25 would clamp every variance of data on a small scale.
+ */
+function defaultMinVar(options: CommandOptions): number | undefined {
+  const zeroMarksMissing = (options.missing ?? []).some((marker) => /^[+-]?0*(\.0*)?$/.test(marker.trim()) && /0/.test(marker));
+  return zeroMarksMissing ? MISSING_DATA_MIN_VAR : undefined;
 }
 
 const INIT_NAMES = ['random', 'kmeans++', 'kmeans'];
@@ -206,6 +249,9 @@ export async function completeCommand(file: string, options: CommandOptions, io:
       { name: `mixture (K=${selected.k}, seed ${selected.seed})`, errors: scoreAgainstTruth(filled, input, known) },
       ...BASELINES.map((b) => ({ name: `${b} mean`, errors: scoreAgainstTruth(fillBaseline(input, b), input, known) })),
     ];
+    if (rows[0].errors.rmseMissing === null) {
+      warn(io, `${options.truth} knows none of the ${missingCount(input)} cells missing from ${file}: the missing-cells RMSE is n/a, and no prediction is marked best`);
+    }
   }
 
   const text = formatTable(filled, input.rows, input.cols, table.delimiter, table.columns);

@@ -11,6 +11,8 @@ export interface CliIO {
   readonly stderr: Output;
   readonly stdin: NodeJS.ReadableStream;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** How many cores the machine has (--jobs is capped at it); default: what the OS says. */
+  readonly cores?: number;
 }
 
 export const EXIT_OK = 0;

@@ -1,3 +1,4 @@
+import { existsSync } from 'fs';
 import { Command, CommanderError, Option } from 'commander';
 import { DataError, UsageError } from '../core/errors';
 import { commonOptions, type CommandOptions } from './options';
@@ -34,19 +35,38 @@ function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
-/** Commander suggests only for longer flags; this covers the short long ones such as --k. */
-function suggestFlag(program: Command, message: string): string {
-  const unknown = /unknown option '(--[^']+)'/.exec(message)?.[1];
-  if (!unknown || /Did you mean/.test(message)) return '';
-  const flags = new Set<string>();
-  for (const c of [program, ...program.commands]) for (const o of c.options) if (o.long) flags.add(o.long);
+/** The command that `args` (argv without node and the script) run: the first argument if it names one, else fit. */
+function commandOf(program: Command, args: readonly string[]): Command {
+  const named = program.commands.find((c) => c.name() === args[0]);
+  return named ?? program.commands.find((c) => c.name() === 'fit')!;
+}
+
+/** The closest of `candidates` within an edit distance of 2, or ''. */
+function closest(word: string, candidates: Iterable<string>): string {
   let best = '';
   let bestDistance = 3;
-  for (const flag of flags) {
-    const distance = editDistance(unknown, flag);
-    if (distance < bestDistance) [best, bestDistance] = [flag, distance];
+  for (const candidate of candidates) {
+    const distance = editDistance(word, candidate);
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
-  return best ? ` (Did you mean ${best}?)` : '';
+  return best;
+}
+
+/**
+ * An unknown flag: the closest flag of the command being run (commander suggests only
+ * for longer flags; this covers short long ones such as --k), or, when the flag belongs
+ * to another command, which one.
+ */
+function unknownFlagMessage(program: Command, message: string, args: readonly string[]): string {
+  const unknown = /unknown option '(--[^'=]+)/.exec(message)?.[1];
+  if (!unknown) return oneLine(message);
+  const command = commandOf(program, args);
+  const own = new Set([...command.options, ...program.options].map((o) => o.long).filter((f): f is string => !!f));
+  const owners = program.commands.filter((c) => c !== command && c.options.some((o) => o.long === unknown)).map((c) => c.name());
+  const base = oneLine(message).replace(/ \(Did you mean [^)]*\)$/, '');
+  if (owners.length > 0) return `${base} for ${command.name()}: ${unknown} belongs to ${owners.length > 1 ? `${owners.slice(0, -1).join(', ')} and ${owners[owners.length - 1]}` : owners[0]}`;
+  const best = closest(unknown, own);
+  return best ? `${base} (Did you mean ${best}?)` : base;
 }
 
 type Action = (file: string, options: CommandOptions, io: CliIO) => Promise<number>;
@@ -174,6 +194,17 @@ Exit codes: 0 success, 1 data or runtime error, 2 usage error.`,
   return program;
 }
 
+/**
+ * `fit` is the default command, so a first argument that is not a command is a file.
+ * One that names no file but is close to a command's name is a mistyped command.
+ */
+function checkCommandName(program: Command, first: string): void {
+  if (first.startsWith('-') || program.commands.some((c) => c.name() === first) || first === 'help') return;
+  if (/[/\\.]/.test(first) || existsSync(first)) return;
+  const best = closest(first, program.commands.map((c) => c.name()));
+  if (best) throw new UsageError(`unknown command '${first}' (Did you mean ${best}?)`);
+}
+
 const WRITE_FAILURES: Record<string, string> = {
   ENOSPC: 'no space left on device',
   EDQUOT: 'disk quota exceeded',
@@ -193,13 +224,21 @@ function writeFailure(err: unknown): string | null {
 export async function run(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   let code = EXIT_OK;
   const program = buildProgram(io, (c) => (code = c));
+  const args = argv.slice(2);
   try {
+    if (args.length === 0) {
+      // Bare `gmm-fit`: the usage, as an error (there is nothing to do).
+      io.stderr.write(program.helpInformation());
+      return EXIT_USAGE;
+    }
+    checkCommandName(program, args[0]);
     await program.parseAsync([...argv]);
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return EXIT_OK;
-      io.stderr.write(`gmm-fit: error: ${oneLine(err.message)}${suggestFlag(program, err.message)}\n`);
+      const message = err.code === 'commander.unknownOption' ? unknownFlagMessage(program, err.message, args) : oneLine(err.message);
+      io.stderr.write(`gmm-fit: error: ${message}\n`);
       return EXIT_USAGE;
     }
     const debug = argv.includes('--debug');

@@ -11,7 +11,6 @@ import {
   parseKList,
   parseMaxIter,
   parseNonNegative,
-  parsePositive,
   parsePrecision,
   parseSeedList,
 } from './parsers';
@@ -66,7 +65,7 @@ export function commonOptions(): Option[] {
       '--init <method>',
       'the start: random (numpy-identical rows), kmeans++ (D² sampling), kmeans (a k-means run from the random rows), or FILE.json (a model written by --out; - for stdin)',
     ).default('random'),
-    new Option('--tol <x>', 'convergence tolerance: EM stops when ΔLL ≤ tol·|LL| (default 1e-6); k-means when Δcost ≤ tol (default 1e-4)').argParser(parsePositive),
+    new Option('--tol <x>', 'convergence tolerance: EM stops when ΔLL ≤ tol·|LL| (default 1e-6; 0 runs exactly --max-iter iterations); k-means when Δcost ≤ tol (default 1e-4)').argParser(parseNonNegative),
     new Option('--max-iter <n>', 'at most this many E-steps per fit; a fit stopped by it reports converged: false').argParser(parseMaxIter).default(DEFAULT_MAX_ITER),
     new Option('--min-var <x>', 'floor on every variance (default: 0.25 with missing cells, none on complete data)').argParser(parseNonNegative),
     new Option('-j, --jobs <n>', 'run the fits of a sweep on up to N worker threads, or split the rows of one large Gaussian fit over N; same results for any N (default: the number of cores)').argParser(

@@ -1,5 +1,9 @@
 import type { Fit } from '../fit/fit';
 import type { CliIO } from './io';
+import { onInterrupt } from './signals';
+
+/** What cli-progress changes on the terminal (cursor hidden, line wrap off), put back. */
+const RESTORE_TERMINAL = '\x1b[?25h\x1b[?7h';
 
 /** A sweep shows a bar only once it has run this long. */
 const SHOW_AFTER_MS = 1000;
@@ -14,6 +18,8 @@ export function sweepProgress(io: CliIO, options: { quiet?: boolean; json?: bool
   if (!stream.isTTY || options.quiet || options.json) return { onFit: undefined, stop: () => {} };
   const started = now();
   let bar: import('cli-progress').SingleBar | null = null;
+  // While the bar shows, an interruption (Ctrl-C) puts the terminal back before the process ends.
+  let release = () => {};
   return {
     onFit: (fit: Fit, done: number, total: number) => {
       if (!bar) {
@@ -24,10 +30,17 @@ export function sweepProgress(io: CliIO, options: { quiet?: boolean; json?: bool
           { stream, format: 'fits {bar} {value}/{total} | last K={k} seed={seed} | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true },
           Presets.shades_classic,
         );
+        release = onInterrupt(() => stream.write(RESTORE_TERMINAL));
         bar.start(total, done, { k: fit.k, seed: fit.seed });
       }
       bar.update(done, { k: fit.k, seed: fit.seed });
     },
-    stop: () => bar?.stop(),
+    /** Removes the bar and puts the terminal back; call it on every way out, errors included. */
+    stop: () => {
+      if (!bar) return;
+      bar.stop();
+      bar = null;
+      release();
+    },
   };
 }

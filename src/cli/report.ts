@@ -22,7 +22,8 @@ function table(style: Style, head: string[], align?: Array<'left' | 'right'>): T
   });
 }
 
-const fixed = (v: number, style: Style) => v.toFixed(style.precision);
+/** A number with the style's decimals; a value that is not finite (never expected) prints as n/a, never NaN. */
+const fixed = (v: number, style: Style) => (Number.isFinite(v) ? v.toFixed(style.precision) : 'n/a');
 
 /** At most this many coordinates of a mean are printed; --json has them all. */
 const MAX_SHOWN_COORDINATES = 8;
@@ -41,7 +42,8 @@ export function iterationTable(fit: Fit, style: Style): string {
     if (index === 0) t.push([1, fixed(value, style), '', '']);
     else {
       const change = value - fit.trace[index - 1];
-      t.push([index + 1, fixed(value, style), fixed(change, style), (change / Math.abs(value)).toExponential(2)]);
+      const relative = change === 0 ? 0 : change / Math.abs(value);
+      t.push([index + 1, fixed(value, style), fixed(change, style), Number.isFinite(relative) ? relative.toExponential(2) : 'n/a']);
     }
   });
   return t.toString();
@@ -134,10 +136,14 @@ export interface CompletionRow {
 /** RMSE of the mixture and of the baselines; the lowest RMSE over missing cells marked. */
 export function completionTable(rows: readonly CompletionRow[], style: Style): string {
   const t = table(style, ['prediction', 'RMSE (all cells)', 'RMSE (missing cells)', 'best'], ['left', 'right', 'right', 'left']);
-  let best = rows[0];
-  for (const row of rows) if (row.errors.rmseMissing < best.errors.rmseMissing) best = row;
+  // Without a known missing cell there is nothing to judge by: no line is best.
+  let best: CompletionRow | null = null;
   for (const row of rows) {
-    const cells = [row.name, fixed(row.errors.rmse, style), fixed(row.errors.rmseMissing, style), row === best ? '*' : ''];
+    const e = row.errors.rmseMissing;
+    if (e !== null && (best === null || e < best.errors.rmseMissing!)) best = row;
+  }
+  for (const row of rows) {
+    const cells = [row.name, fixed(row.errors.rmse, style), row.errors.rmseMissing === null ? 'n/a' : fixed(row.errors.rmseMissing, style), row === best ? '*' : ''];
     t.push(row === best ? cells.map((c) => style.chalk.green.bold(c)) : cells);
   }
   return t.toString();

@@ -50,6 +50,10 @@ function kmeansPlusPlusRows(m: Matrix, k: number, random: NumpyRandomState): Int
   const chosen = new Int32Array(k);
   const nearest = new Float64Array(n).fill(Infinity);
   chosen[0] = random.interval(n - 1);
+  // Which rows are chosen, and the first that is not: O(n) in all, however often it is asked.
+  const taken = new Uint8Array(n);
+  taken[chosen[0]] = 1;
+  let firstFree = 0;
   for (let c = 1; c <= k; c++) {
     const last = chosen[c - 1];
     let total = 0;
@@ -72,15 +76,14 @@ function kmeansPlusPlusRows(m: Matrix, k: number, random: NumpyRandomState): Int
       }
     }
     // Fewer distinct rows than K (or rounding at the end): the first row not yet chosen.
-    if (next < 0) next = firstUnchosen(chosen, c, n);
+    if (next < 0) {
+      while (taken[firstFree]) firstFree++;
+      next = firstFree;
+    }
     chosen[c] = next;
+    taken[next] = 1;
   }
   return chosen;
-}
-
-function firstUnchosen(chosen: Int32Array, count: number, n: number): number {
-  for (let u = 0; u < n; u++) if (!chosen.subarray(0, count).includes(u)) return u;
-  return 0;
 }
 
 /** Each component's spread around its mean over all rows, by family, plus `reg` on the diagonal. */

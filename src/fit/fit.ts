@@ -9,10 +9,14 @@ import { FullState } from '../models/full';
 import { SphericalState } from '../models/spherical';
 import type { KernelName, RunnerFactory } from '../models/chunk-kernel';
 import { KMeansState } from '../models/kmeans';
-import { runLoop } from './em';
+import { runLoop, type StopReason } from './em';
 import { aic, bic } from './criteria';
 
-/** Variance floor used on data with missing cells when none is given (the course's). */
+/**
+ * The course's variance floor, for ratings on a 1–5 scale whose missing cells are
+ * written as 0 (`--missing 0`). It is not applied by default to other data: see the
+ * CLI's defaults.
+ */
 export const MISSING_DATA_MIN_VAR = 0.25;
 
 export interface FitOptions {
@@ -22,7 +26,7 @@ export interface FitOptions {
   /** Undefined: the family's default (EM 1e-6 relative, k-means 1e-4 absolute). */
   readonly tol?: number;
   readonly maxIter: number;
-  /** Undefined: 0.25 with missing cells, none on complete data. */
+  /** Floor on every variance (full: every eigenvalue); undefined: none. */
   readonly minVar?: number;
   /** The Gaussian family; default spherical (the course's model). */
   readonly covariance?: Covariance;
@@ -57,6 +61,10 @@ export interface SuccessfulFit extends FitCommon {
   readonly cost?: number;
   readonly iterations: number;
   readonly converged: boolean;
+  /** Why it stopped: the tolerance was met, a decrease of the objective larger than rounding, or --max-iter. */
+  readonly stop: StopReason;
+  /** How many variances (full: eigenvalues) the floor held up at the last M-step. */
+  readonly flooredVariances: number;
   readonly bic: number;
   readonly aic: number;
   readonly mixture: Mixture;
@@ -83,9 +91,6 @@ function objectiveOf(model: ModelName): Objective {
   }
 }
 
-function minVarFor(data: PreparedData, options: FitOptions): number {
-  return options.minVar ?? (data.missingIndex ? MISSING_DATA_MIN_VAR : 0);
-}
 
 /** scikit-learn's reg_covar for diag and full; none for spherical, whose course model has none. */
 export const DEFAULT_REG_COVAR = 1e-6;
@@ -163,7 +168,7 @@ export function fitFrom(data: PreparedData, init: Initialisation, options: FitOp
   const objective = objectiveOf(model);
   const trace: number[] = [];
   try {
-    const state = stateFor(model, data, init.mixture, minVarFor(data, options), options);
+    const state = stateFor(model, data, init.mixture, options.minVar ?? 0, options);
     const loop = runLoop(state, objective, {
       tol: options.tol ?? objective.defaultTol,
       maxIter: options.maxIter,
@@ -194,6 +199,8 @@ export function fitFrom(data: PreparedData, init: Initialisation, options: FitOp
       ...(model === 'kmeans' ? { cost: loop.objective } : {}),
       iterations: loop.iterations,
       converged: loop.converged,
+      stop: loop.stop,
+      flooredVariances: state.flooredVariances,
       bic: bic(logLikelihood, k, data.d, n, init.mixture.covariance),
       aic: aic(logLikelihood, k, data.d, init.mixture.covariance),
       mixture,

@@ -4,8 +4,8 @@ import { Worker } from 'worker_threads';
 import type { Matrix } from '../core/matrix';
 import { prepareData } from '../models/data';
 import { fitFrom, startFor, type Fit } from './fit';
-import { compiledScript, RowSplitPool } from './rowsplit';
-import { selectBest, sweep, type SweepOptions, type SweepResult } from './sweep';
+import { compiledScript, RowSplitPool, workerError } from './rowsplit';
+import { checkSweepSize, selectBest, sweepYielding, type SweepOptions, type SweepResult } from './sweep';
 import type { FitTask, WorkerInput } from './worker';
 
 export interface ParallelOptions extends SweepOptions {
@@ -30,6 +30,7 @@ export const DEFAULT_MIN_ROW_SPLIT_WORK = 1e6;
  * bit-for-bit those of one thread, in the same order.
  */
 export async function sweepParallel(matrix: Matrix, options: ParallelOptions): Promise<SweepResult> {
+  checkSweepSize(matrix, options);
   const count = options.ks.length * options.seeds.length;
   const work = matrix.rows * matrix.cols * options.ks.reduce((sum, k) => sum + k, 0) * options.seeds.length;
   // Gaussian fits run their per-row work in row chunks, which threads can share.
@@ -39,13 +40,19 @@ export async function sweepParallel(matrix: Matrix, options: ParallelOptions): P
   }
   const workers = Math.min(options.jobs, count);
   if (workers <= 1 || work < (options.minParallelWork ?? DEFAULT_MIN_PARALLEL_WORK) || options.onIteration) {
-    return sweep(matrix, options);
+    return sweepYielding(matrix, options);
   }
 
-  // The starts are drawn here; the workers need only the prepared data, in shared memory.
+  // The starts are drawn here, one as each task is handed out (so no more are held than
+  // there are workers); the workers need only the prepared data, in shared memory.
   const data = prepareData(matrix, true);
-  const tasks: FitTask[] = [];
-  for (const k of options.ks) for (const seed of options.seeds) tasks.push({ index: tasks.length, k, seed, init: startFor(matrix, data, { ...options, onIteration: undefined, k, seed }) });
+  const pairs: Array<{ k: number; seed: number }> = [];
+  for (const k of options.ks) for (const seed of options.seeds) pairs.push({ k, seed });
+  const task = (index: number): FitTask => {
+    const { k, seed } = pairs[index];
+    return { index, k, seed, init: startFor(matrix, data, { ...options, onIteration: undefined, k, seed }) };
+  };
+  const tasks = pairs;
   const input: WorkerInput = {
     data,
     options: {
@@ -65,7 +72,12 @@ export async function sweepParallel(matrix: Matrix, options: ParallelOptions): P
   try {
     await new Promise<void>((resolve, reject) => {
       const feed = (worker: Worker) => {
-        if (next < tasks.length) worker.postMessage(tasks[next++]);
+        if (next >= tasks.length) return;
+        try {
+          worker.postMessage(task(next++));
+        } catch (err) {
+          reject(err);
+        }
       };
       for (let w = 0; w < workers; w++) {
         const worker = new Worker(compiledScript('worker'), { workerData: input });
@@ -77,7 +89,7 @@ export async function sweepParallel(matrix: Matrix, options: ParallelOptions): P
           if (done === tasks.length) resolve();
           else feed(worker);
         });
-        worker.on('error', reject);
+        worker.on('error', (err) => reject(workerError(err as NodeJS.ErrnoException)));
         worker.on('exit', (code) => {
           if (done < tasks.length) reject(new Error(`a sweep worker stopped (exit code ${code}) before the sweep ended`));
         });
@@ -98,6 +110,7 @@ async function fitRowSplit(matrix: Matrix, options: ParallelOptions): Promise<Sw
   const pool = new RowSplitPool(data, options.jobs);
   let fit: Fit;
   try {
+    await pool.ready();
     fit = fitFrom(data, startFor(matrix, data, { ...options, onIteration: undefined, k, seed }), {
       ...options,
       k,

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Worker } from 'worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'worker_threads';
+import { DataError } from '../core/errors';
 import type { PreparedData } from '../models/data';
 import { chunkKernel, type ChunkJob, type KernelName, type RunnerFactory } from '../models/chunk-kernel';
 import type { ChunkLayout } from '../models/spherical-chunk';
@@ -38,15 +39,55 @@ export function compiledScript(name: string): string {
 export class RowSplitPool {
   private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL.size * 4));
   private readonly workers: Worker[] = [];
+  /** Where each worker reports a failure; read synchronously, since this thread waits on the control block. */
+  private readonly errors: MessagePort[] = [];
+  /** A worker that ended or failed outside its own handler (seen once this thread is back on the event loop). */
+  private lost: Error | null = null;
 
+  /** `script`: the worker's code (the compiled chunk-worker by default; tests hand in others). */
   constructor(
     private readonly data: PreparedData,
     readonly threads: number,
+    script: string = compiledScript('chunk-worker'),
   ) {
     for (let index = 1; index < threads; index++) {
-      const input: RowSplitWorkerInput = { data, control: this.control, index, threads };
-      this.workers.push(new Worker(compiledScript('chunk-worker'), { workerData: input }));
+      const { port1, port2 } = new MessageChannel();
+      const input = { data, control: this.control, index, threads, errors: port2 };
+      const worker = new Worker(script, { workerData: input, transferList: [port2] });
+      worker.on('error', (err) => (this.lost ??= err));
+      worker.on('exit', (code) => {
+        if (!Atomics.load(this.control, CONTROL.stop)) this.lost ??= new Error(`a row-split worker stopped (exit code ${code})`);
+      });
+      this.workers.push(worker);
+      this.errors.push(port1);
     }
+  }
+
+  /**
+   * Resolves once every worker has loaded and is listening, or rejects with the first
+   * failure: a worker that cannot start (its script fails to load, memory runs out) is
+   * seen here, on the event loop, before this thread starts waiting on the control block.
+   */
+  ready(): Promise<void> {
+    return Promise.all(
+      this.workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            worker.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(`unexpected message from a worker: ${String(m)}`))));
+            worker.once('error', (err) => reject(workerError(err as NodeJS.ErrnoException)));
+            worker.once('exit', (code) => reject(workerError({ message: `a row-split worker stopped before it started (exit code ${code})` })));
+          }),
+      ),
+    ).then(() => undefined);
+  }
+
+  /** The first failure a worker reported, as the error this thread throws. */
+  private failure(): Error {
+    for (const port of this.errors) {
+      const report = receiveMessageOnPort(port)?.message as { name: string; message: string; code?: string } | undefined;
+      if (report) return workerError(report);
+    }
+    return this.lost ? workerError(this.lost) : new Error('a row-split worker failed');
   }
 
   /** A runner for one fit's buffers (which must be in shared memory). Use it for one fit only. */
@@ -58,13 +99,15 @@ export class RowSplitPool {
     for (const worker of this.workers) worker.postMessage(message);
     const helpers = this.threads - 1;
     let ready = false;
+    if (this.lost) throw workerError(this.lost);
     const waitFor = (slot: number, count: number) => {
       for (let seen = Atomics.load(control, slot); seen < count; seen = Atomics.load(control, slot)) {
+        if (Atomics.load(control, CONTROL.failed)) throw this.failure();
         if (Atomics.wait(control, slot, seen, 30_000) === 'timed-out' && Atomics.load(control, slot) === seen) {
-          throw new Error('a row-split worker did not answer within 30 s');
+          throw new DataError('a row-split worker thread did not answer within 30 s (it may have run out of memory); try --jobs 1');
         }
       }
-      if (Atomics.load(control, CONTROL.failed)) throw new Error('a row-split worker failed');
+      if (Atomics.load(control, CONTROL.failed)) throw this.failure();
     };
     return {
       runAll: (phase = 0) => {
@@ -87,5 +130,22 @@ export class RowSplitPool {
     Atomics.add(this.control, CONTROL.generation, 1);
     Atomics.notify(this.control, CONTROL.generation);
     await Promise.all(this.workers.map((w) => w.terminate()));
+    for (const port of this.errors) port.close();
   }
+}
+
+/** Failures that mean memory ran out, in whatever words V8 or Node put them. */
+const OUT_OF_MEMORY = /allocation failed|invalid array length|invalid typed array length|out of memory|cannot allocate|ERR_WORKER_OUT_OF_MEMORY|memory could not be grown/i;
+
+/**
+ * A worker thread's failure as the error to report: running out of memory is a
+ * data error (exit 1) with advice, anything else an internal error with its message.
+ */
+export function workerError(err: { name?: string; message?: string; code?: string }): Error {
+  const text = `${err.code ?? ''} ${err.message ?? ''}`;
+  if (err.name === 'DataError') return new DataError(err.message ?? 'a worker failed');
+  if (OUT_OF_MEMORY.test(text)) {
+    return new DataError(`a worker thread ran out of memory (${(err.message ?? '').trim() || err.code}); try --jobs 1, fewer components, or a smaller input`);
+  }
+  return new Error(`a worker thread failed: ${err.message ?? err.code ?? 'unknown error'}`);
 }

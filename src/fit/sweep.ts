@@ -1,4 +1,6 @@
 import type { Matrix } from '../core/matrix';
+import { UsageError } from '../core/errors';
+import { checkFullSize, missingPatterns } from '../models/full';
 import { prepareData, type PreparedData } from '../models/data';
 import { COST, LOG_LIKELIHOOD } from '../models/family';
 import type { Criterion } from './criteria';
@@ -47,8 +49,46 @@ export function selectBest(fits: readonly Fit[], criterion: Criterion): Pick<Swe
   return { best, selected };
 }
 
+/** At most this many fits in one sweep (K values × seeds). */
+export const MAX_FITS = 10_000;
+
+/**
+ * Checks, before anything is allocated, that the sweep is of a size that can run:
+ * at most MAX_FITS fits, and full covariances that fit in memory for every K.
+ */
+export function checkSweepSize(matrix: Matrix, options: Pick<SweepOptions, 'ks' | 'seeds' | 'covariance' | 'model' | 'start'>): void {
+  const fits = options.ks.length * options.seeds.length;
+  if (fits > MAX_FITS) {
+    throw new UsageError(`the sweep would run ${fits} fits (${options.ks.length} values of K × ${options.seeds.length} seeds); at most ${MAX_FITS} are allowed`);
+  }
+  const covariance = options.start?.covariance ?? options.covariance;
+  if (options.model !== 'kmeans' && covariance === 'full') {
+    const patterns = missingPatterns(matrix.observed, matrix.rows, matrix.cols);
+    checkFullSize(Math.max(...options.ks), matrix.cols, patterns);
+  }
+}
+
 /** Fit every (K, seed) pair and select K. A fit that fails is kept with its reason and the sweep goes on. */
 export function sweep(matrix: Matrix, options: SweepOptions): SweepResult {
+  const steps = sweepSteps(matrix, options);
+  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+}
+
+/**
+ * The same sweep in this thread, handing control back to the event loop after each fit,
+ * so that a signal (Ctrl-C) is handled between fits and a progress bar can redraw.
+ */
+export async function sweepYielding(matrix: Matrix, options: SweepOptions): Promise<SweepResult> {
+  const steps = sweepSteps(matrix, options);
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The sweep one fit at a time: each step yields the fit just made; the return value is the result. */
+function* sweepSteps(matrix: Matrix, options: SweepOptions): Generator<Fit, SweepResult> {
+  checkSweepSize(matrix, options);
   const data = prepareData(matrix);
   const fits: Fit[] = [];
   const total = options.ks.length * options.seeds.length;
@@ -62,6 +102,7 @@ export function sweep(matrix: Matrix, options: SweepOptions): SweepResult {
       });
       fits.push(fit);
       options.onFit?.(fit, fits.length, total);
+      yield fit;
     }
   }
   return { fits, criterion: options.criterion, data, ...selectBest(fits, options.criterion) };

@@ -2,6 +2,8 @@ import { readFile } from 'fs/promises';
 import { DataError } from '../core/errors';
 import { decodeUtf8, readStream } from './read';
 import { COVARIANCES, varianceSize, type Covariance, type Mixture } from '../models/mixture';
+import { isUsableVariance } from '../models/data';
+import { choleskyInPlace } from '../models/linalg';
 
 /** The version of the model documents `fit --out` writes and every model-reading command reads. */
 export const MODEL_FORMAT = 'gmm-fit/1';
@@ -59,7 +61,27 @@ function mixtureFromJson(doc: unknown, source: string, d: number): Mixture {
   if (variances.length !== k * size) fail(`${covariance} needs ${k * size} variance numbers for K=${k}, d=${d}; the file has ${variances.length}`);
   const diagonal = covariance === 'full' ? variances.filter((_, t) => Math.floor((t % size) / d) === (t % size) % d) : variances;
   if (diagonal.some((v) => !(v > 0))) fail('every variance must be > 0');
-  return { k, d, covariance, mu: Float64Array.from(means), var: Float64Array.from(variances), p: Float64Array.from(weights) };
+  const tiny = diagonal.find((v) => !isUsableVariance(v));
+  if (tiny !== undefined) fail(`the variance ${tiny} is too small to use (its square or its reciprocal is not an ordinary double)`);
+  const var_ = Float64Array.from(variances);
+  if (covariance === 'full') {
+    const factor = new Float64Array(d * d);
+    for (let j = 0; j < k; j++) {
+      // Symmetric up to rounding (a file written by hand or by another tool), then made exactly so.
+      for (let a = 0; a < d; a++) {
+        for (let b = 0; b < a; b++) {
+          const lower = var_[j * size + a * d + b];
+          const upper = var_[j * size + b * d + a];
+          const scale = Math.sqrt(var_[j * size + a * d + a] * var_[j * size + b * d + b]);
+          if (Math.abs(lower - upper) > 1e-10 * scale) fail(`the covariance of component ${j + 1} is not symmetric (row ${a + 1}, column ${b + 1})`);
+          var_[j * size + b * d + a] = lower;
+        }
+      }
+      factor.set(var_.subarray(j * size, (j + 1) * size));
+      if (!choleskyInPlace(factor, 0, d)) fail(`the covariance of component ${j + 1} is not positive definite`);
+    }
+  }
+  return { k, d, covariance, mu: Float64Array.from(means), var: var_, p: Float64Array.from(weights) };
 }
 
 /** A model document from a file, or from `stdin` when the path is `-`, read and checked. */

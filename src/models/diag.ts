@@ -1,6 +1,6 @@
 import type { FitState } from './family';
 import type { Mixture } from './mixture';
-import { shiftMeans, type PreparedData } from './data';
+import { COLLAPSE_RELATIVE, constantColumns, isUsableVariance, shiftMeans, varianceScale, type PreparedData } from './data';
 import { addChunks, localRunner, type KernelName, type RunnerFactory } from './chunk-kernel';
 import type { ChunkLayout, ChunkRunner } from './spherical-chunk';
 import { allocateDiagBuffers, diagLayout, diagNHat, diagObservedWeight, diagSumX, diagSumXX, DIAG_STAT_LL, type DiagBuffers } from './diag-chunk';
@@ -45,6 +45,7 @@ export class DiagState implements FitState {
   readonly buffers: DiagBuffers;
   private readonly runner: ChunkRunner;
   private readonly total: Float64Array;
+  flooredVariances = 0;
 
   /** `runnerFor` lets a caller spread the chunks over threads; by default they run here. */
   constructor(
@@ -108,6 +109,7 @@ export class DiagState implements FitState {
     const sumXX = diagSumXX(k, d);
     const observedWeightAt = observed ? diagObservedWeight(k, d) : -1;
     const minWeight = observed ? 1 : Number.MIN_VALUE;
+    this.flooredVariances = 0;
     for (let j = 0; j < k; j++) {
       const nj = total[nHat + j];
       weight[j] = nj / n;
@@ -120,9 +122,29 @@ export class DiagState implements FitState {
         const m = mu[c];
         let v = (total[sumXX + c] - 2 * m * sx + m * m * cells) / cells;
         if (v < 0) v = 0;
-        variance[c] = Math.max(v + this.options.regCovar, this.options.minVar);
+        v += this.options.regCovar;
+        if (v < this.options.minVar) {
+          v = this.options.minVar;
+          this.flooredVariances++;
+        }
+        variance[c] = v;
       }
     }
+  }
+
+  /** A variance at the rounding level of its column's scale: the component sits on one value of that column. */
+  degeneracy(): string | null {
+    const { d } = this.data;
+    const { k } = this.layout;
+    const { mu, variance } = this.buffers;
+    for (let j = 0; j < k; j++) {
+      for (let i = 0; i < d; i++) {
+        const v = variance[j * d + i];
+        if (v > COLLAPSE_RELATIVE * varianceScale(this.data, i, mu[j * d + i]) && isUsableVariance(v)) continue;
+        return collapseReason(this.data, `component ${j + 1} collapsed in column ${i + 1} (variance ${v}): it holds a single value there`);
+      }
+    }
+    return null;
   }
 
   mixture(): Mixture {
@@ -130,4 +152,15 @@ export class DiagState implements FitState {
     const { d } = this.data;
     return { k, d, covariance: 'diag', mu: shiftMeans(this.buffers.mu, k, this.data, -1), var: this.buffers.variance.slice(), p: this.buffers.weight.slice() };
   }
+}
+
+/**
+ * Why a diag or full fit failed: a constant column when there is one (any variance of
+ * it is 0, so --reg-covar must be > 0 or the column dropped), else `otherwise`.
+ */
+export function collapseReason(data: PreparedData, otherwise: string): string {
+  const constant = constantColumns(data);
+  if (constant.length === 0) return `${otherwise}; raise --reg-covar, use fewer components, or scale the data`;
+  const names = constant.slice(0, 5).map((i) => `${i + 1}`).join(', ') + (constant.length > 5 ? `, … (${constant.length} in all)` : '');
+  return `${constant.length === 1 ? 'column' : 'columns'} ${names} ${constant.length === 1 ? 'is' : 'are'} constant, so ${constant.length === 1 ? 'its' : 'their'} variance is 0 in every component; drop ${constant.length === 1 ? 'it' : 'them'} or give --reg-covar > 0`;
 }

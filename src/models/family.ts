@@ -12,6 +12,14 @@ export interface FitState {
   maximization(): void;
   /** A copy of the current parameters, in the data's own coordinates. */
   mixture(): Mixture;
+  /**
+   * Why the current parameters are not a usable fit, or null: a component collapsed
+   * onto repeated points (a variance, or a Cholesky pivot, at the rounding level of the
+   * data's scale), a covariance that is not positive definite, a constant column.
+   */
+  degeneracy(): string | null;
+  /** How many variances (full: eigenvalues) the last M-step raised to the floor (--min-var). */
+  readonly flooredVariances: number;
 }
 
 export type ModelName = 'gaussian' | 'kmeans';
@@ -22,23 +30,34 @@ export interface Objective {
   readonly name: 'logLikelihood' | 'cost';
   /** Whether the loop should stop after going from `previous` to `current`. */
   hasConverged(previous: number, current: number, tol: number): boolean;
+  /** Whether going from `previous` to `current` is a step backwards by more than rounding (1e-12 relative). */
+  wentBack(previous: number, current: number): boolean;
   /** Whether `a` is a better final objective than `b`. */
   isBetter(a: number, b: number): boolean;
   readonly defaultTol: number;
 }
 
-/** EM: stop when new LL − old LL ≤ tol·|new LL| (the course's rule). */
+/** Steps backwards smaller than this, relative, are rounding. */
+const ROUNDING = 1e-12;
+
+/**
+ * EM: stop when new LL − old LL ≤ tol·|new LL| (the course's rule; it also stops on a
+ * decrease, which the loop then reports). tol = 0 never stops: exactly --max-iter
+ * iterations, as scikit-learn's tol=0.
+ */
 export const LOG_LIKELIHOOD: Objective = {
   name: 'logLikelihood',
-  hasConverged: (previous, current, tol) => current - previous <= tol * Math.abs(current),
+  hasConverged: (previous, current, tol) => tol > 0 && current - previous <= tol * Math.abs(current),
+  wentBack: (previous, current) => current < previous - ROUNDING * Math.abs(current),
   isBetter: (a, b) => a > b,
   defaultTol: 1e-6,
 };
 
-/** k-means: stop when previous cost − cost ≤ tol (absolute, the course's rule). */
+/** k-means: stop when previous cost − cost ≤ tol (absolute, the course's rule); tol = 0 stops once the cost no longer falls (the assignments are fixed: scikit-learn's strict convergence). */
 export const COST: Objective = {
   name: 'cost',
   hasConverged: (previous, current, tol) => previous - current <= tol,
+  wentBack: (previous, current) => current > previous + ROUNDING * Math.abs(current),
   isBetter: (a, b) => a < b,
   defaultTol: 1e-4,
 };

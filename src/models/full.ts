@@ -1,9 +1,9 @@
 import { DataError } from '../core/errors';
 import type { FitState } from './family';
 import type { Mixture } from './mixture';
-import { shiftMeans, type PreparedData } from './data';
-import type { CovarianceOptions } from './diag';
-import { choleskyInPlace, solveBoth } from './linalg';
+import { COLLAPSE_RELATIVE, shiftMeans, varianceScale, type PreparedData } from './data';
+import { collapseReason, type CovarianceOptions } from './diag';
+import { choleskyInPlace, floorEigenvalues, solveBoth } from './linalg';
 import { addChunks, localRunner, type RunnerFactory } from './chunk-kernel';
 import type { ChunkLayout, ChunkRunner } from './spherical-chunk';
 import {
@@ -23,6 +23,32 @@ import {
 const WEIGHT_EPSILON = 1e-16;
 /** Past this many cached numbers (patterns × K × d²) the family is refused: use diag. */
 const MAX_CACHE = 5e7;
+
+/** The number of distinct patterns of missing cells among the rows (1 for complete data): one pass, before any fit. */
+export function missingPatterns(observed: Uint8Array | null, n: number, d: number): number {
+  if (!observed) return 1;
+  const seen = new Set<string>();
+  for (let u = 0; u < n; u++) seen.add(observed.subarray(u * d, (u + 1) * d).join(''));
+  return seen.size;
+}
+
+/**
+ * Refuses a full-covariance fit whose covariances and factors would not fit in memory,
+ * before anything is allocated: patterns × K factors of d×d, three numbers each (the
+ * factor, the regression and the conditional covariance), at most 5·10⁷ (400 MB).
+ */
+export function checkFullSize(k: number, d: number, patterns: number): void {
+  if (patterns * k * d * d * 3 <= MAX_CACHE) return;
+  if (patterns > 1) {
+    throw new DataError(
+      `--covariance full would factor ${patterns} patterns of missing cells × K=${k} covariances of ${d}×${d} each iteration; use --covariance diag`,
+    );
+  }
+  const gigabytes = (k * d * d * 3 * 8) / 1e9;
+  throw new DataError(
+    `--covariance full with K=${k} and ${d} columns needs ${k} covariances of ${d}×${d} (about ${gigabytes.toFixed(1)} GB with their factors); use fewer components, --covariance diag, or fewer columns`,
+  );
+}
 
 /**
  * EM for Gaussians with full covariances (mclust's VVV). The rows are grouped
@@ -56,6 +82,9 @@ export class FullState implements FitState {
   private readonly sums: Float64Array;
   private readonly scatter: Float64Array;
   private readonly runner: ChunkRunner;
+  /** Scratch for the eigenvalue floor and the degeneracy check (2·d² + d). */
+  private readonly eigenWork: Float64Array;
+  flooredVariances = 0;
 
   /** `runnerFor` lets a caller spread the chunks over threads; by default they run here. */
   constructor(
@@ -68,7 +97,9 @@ export class FullState implements FitState {
     const k = start.k;
     this.k = k;
     this.cov = start.var.slice();
-    for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) this.cov[j * d * d + i * d + i] = Math.max(this.cov[j * d * d + i * d + i], options.minVar);
+    this.eigenWork = new Float64Array(2 * d * d + d);
+    // The floor holds from the start, on the eigenvalues as in every M-step.
+    if (options.minVar > 0) for (let j = 0; j < k; j++) floorEigenvalues(this.cov, j * d * d, d, options.minVar, this.eigenWork);
     this.weight = start.p.slice();
 
     const shared = runnerFor !== undefined;
@@ -88,11 +119,7 @@ export class FullState implements FitState {
       rowPattern[u] = id;
     }
     const slots = patterns.length * k;
-    if (slots * d * d * 3 > MAX_CACHE) {
-      throw new DataError(
-        `--covariance full would factor ${patterns.length} patterns of missing cells × K=${k} covariances of ${d}×${d} each iteration; use --covariance diag`,
-      );
-    }
+    checkFullSize(k, d, patterns.length);
     this.rows = { patterns, rowPattern };
     this.layout = fullLayout(data, k, patterns.length);
     this.buffers = allocateFullBuffers(this.layout, patterns.length, shared);
@@ -124,9 +151,7 @@ export class FullState implements FitState {
         const c = j * d * d;
         for (let a = 0; a < no; a++) for (let b = 0; b < no; b++) factor[f + a * no + b] = cov[c + o[a] * d + o[b]];
         if (!choleskyInPlace(factor, f, no)) {
-          throw new DataError(
-            `the covariance of component ${j + 1} is not positive definite; raise --reg-covar, use fewer components, or scale the data`,
-          );
+          throw new DataError(collapseReason(this.data, `the covariance of component ${j + 1} is not positive definite`));
         }
         let s = 0;
         for (let a = 0; a < no; a++) {
@@ -174,6 +199,7 @@ export class FullState implements FitState {
     const nHat = fullNHat;
     const patternWeight = fullPatternWeight(k);
     const meanSum = fullMeanSum(k, patterns.length);
+    this.flooredVariances = 0;
     for (let c = 0; c < k * d; c++) newMean[c] = sums[meanSum + c] / sums[nHat + Math.floor(c / d)];
     // Phase 1: the scatter around the new means, with the rows completed under the old parameters.
     this.runner.runAll(1);
@@ -201,9 +227,35 @@ export class FullState implements FitState {
           cov[c + a * d + b] = v;
           cov[c + b * d + a] = v;
         }
-        cov[c + a * d + a] = Math.max(cov[c + a * d + a] + this.options.regCovar, this.options.minVar);
+        cov[c + a * d + a] += this.options.regCovar;
+      }
+      // The floor bounds the eigenvalues (the exact constrained M-step), so EM stays monotone.
+      if (this.options.minVar > 0) this.flooredVariances += floorEigenvalues(cov, c, d, this.options.minVar, this.eigenWork);
+    }
+  }
+
+  /**
+   * A covariance that is not positive definite, or whose Cholesky pivot in some column
+   * is at the rounding level of that column's scale: the component lies on a lower-
+   * dimensional set (a constant column, collinear columns, repeated points).
+   */
+  degeneracy(): string | null {
+    const { d } = this.data;
+    const { k, cov } = this;
+    const { mu } = this.buffers;
+    const work = this.eigenWork;
+    for (let j = 0; j < k; j++) {
+      const c = j * d * d;
+      for (let t = 0; t < d * d; t++) work[t] = cov[c + t];
+      if (!choleskyInPlace(work, 0, d)) return collapseReason(this.data, `the covariance of component ${j + 1} is not positive definite`);
+      for (let i = 0; i < d; i++) {
+        const pivot = work[i * d + i] * work[i * d + i];
+        if (pivot <= COLLAPSE_RELATIVE * varianceScale(this.data, i, mu[j * d + i]) || !(pivot * pivot > 0)) {
+          return collapseReason(this.data, `the covariance of component ${j + 1} is singular (its variance in column ${i + 1} given the columns before is ${pivot})`);
+        }
       }
     }
+    return null;
   }
 
   /**

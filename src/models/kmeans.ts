@@ -34,6 +34,14 @@ export class KMeansState implements FitState {
     this.deviation = new Float64Array(k);
   }
 
+  /** k-means has no floor. */
+  readonly flooredVariances = 0;
+
+  /** A cluster with one distinct point is a valid k-means fit; its Gaussian reading is checked by the fit. */
+  degeneracy(): string | null {
+    return null;
+  }
+
   expectation(): number {
     const { n, d, x } = this.data;
     const { k, mu, label } = this;

@@ -46,3 +46,91 @@ export function solveBoth(l: Float64Array, o: number, n: number, v: Float64Array
     v[i] = s / l[o + i * n + i];
   }
 }
+
+/**
+ * Eigen-decomposition of the symmetric d×d matrix at a[o..] by cyclic Jacobi rotations:
+ * on return values[0..d) holds the eigenvalues and vectors (d×d, row-major, column t
+ * the eigenvector of values[t]); `a` is left diagonalised. Accurate to a few units in
+ * the last place of the largest eigenvalue; no allocation.
+ */
+export function symmetricEigen(a: Float64Array, o: number, d: number, values: Float64Array, vectors: Float64Array): void {
+  vectors.fill(0, 0, d * d);
+  for (let i = 0; i < d; i++) vectors[i * d + i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    let total = 0;
+    for (let p = 0; p < d; p++) {
+      for (let q = 0; q < d; q++) {
+        const v = a[o + p * d + q] * a[o + p * d + q];
+        total += v;
+        if (p !== q) off += v;
+      }
+    }
+    if (off <= 1e-30 * total || off === 0) break;
+    for (let p = 0; p < d - 1; p++) {
+      for (let q = p + 1; q < d; q++) {
+        const apq = a[o + p * d + q];
+        if (apq === 0) continue;
+        const app = a[o + p * d + p];
+        const aqq = a[o + q * d + q];
+        const theta = (aqq - app) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let r = 0; r < d; r++) {
+          const arp = a[o + r * d + p];
+          const arq = a[o + r * d + q];
+          a[o + r * d + p] = c * arp - s * arq;
+          a[o + r * d + q] = s * arp + c * arq;
+        }
+        for (let r = 0; r < d; r++) {
+          const apr = a[o + p * d + r];
+          const aqr = a[o + q * d + r];
+          a[o + p * d + r] = c * apr - s * aqr;
+          a[o + q * d + r] = s * apr + c * aqr;
+        }
+        for (let r = 0; r < d; r++) {
+          const vrp = vectors[r * d + p];
+          const vrq = vectors[r * d + q];
+          vectors[r * d + p] = c * vrp - s * vrq;
+          vectors[r * d + q] = s * vrp + c * vrq;
+        }
+      }
+    }
+  }
+  for (let i = 0; i < d; i++) values[i] = a[o + i * d + i];
+}
+
+/**
+ * Raises every eigenvalue of the symmetric d×d matrix at a[o..] below `floor` to it:
+ * the nearest matrix (in Frobenius norm, and the exact constrained M-step of a Gaussian
+ * covariance) whose eigenvalues are all ≥ floor. Returns how many were raised; when
+ * none is below the floor (a Cholesky factor of a − floor·I exists) the matrix is left
+ * untouched, bit for bit. `work` needs 2·d² + d numbers.
+ */
+export function floorEigenvalues(a: Float64Array, o: number, d: number, floor: number, work: Float64Array): number {
+  const copy = work.subarray(0, d * d);
+  const vectors = work.subarray(d * d, 2 * d * d);
+  const values = work.subarray(2 * d * d, 2 * d * d + d);
+  for (let t = 0; t < d * d; t++) copy[t] = a[o + t];
+  for (let i = 0; i < d; i++) copy[i * d + i] -= floor;
+  if (choleskyInPlace(copy, 0, d)) return 0;
+  for (let t = 0; t < d * d; t++) copy[t] = a[o + t];
+  symmetricEigen(copy, 0, d, values, vectors);
+  let raised = 0;
+  for (let t = 0; t < d; t++) {
+    if (values[t] < floor) {
+      values[t] = floor;
+      raised++;
+    }
+  }
+  for (let r = 0; r < d; r++) {
+    for (let c = 0; c <= r; c++) {
+      let v = 0;
+      for (let t = 0; t < d; t++) v += vectors[r * d + t] * values[t] * vectors[c * d + t];
+      a[o + r * d + c] = v;
+      a[o + c * d + r] = v;
+    }
+  }
+  return raised;
+}

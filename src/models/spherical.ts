@@ -1,6 +1,6 @@
 import type { FitState } from './family';
 import type { Mixture } from './mixture';
-import { shiftMeans, type PreparedData } from './data';
+import { COLLAPSE_RELATIVE, isUsableVariance, shiftMeans, type PreparedData } from './data';
 import { addChunks, localRunner, type KernelName, type RunnerFactory } from './chunk-kernel';
 import {
   allocateBuffers,
@@ -48,6 +48,9 @@ export class SphericalState implements FitState {
   private readonly runner: ChunkRunner;
   // Chunk statistics added up
   private readonly total: Float64Array;
+  /** The data's scale per observed cell: the mean of the column variances weighted by their observed cells. */
+  private readonly cellScale: number;
+  flooredVariances = 0;
 
   /** `runnerFor` lets a caller spread the chunks over threads; by default they run here. */
   constructor(
@@ -69,6 +72,13 @@ export class SphericalState implements FitState {
     weight.set(start.p);
     this.posterior = this.buffers.posterior;
     this.total = new Float64Array(this.layout.statsSize);
+    let squares = 0;
+    let cells = 0;
+    for (let u = 0; u < data.n; u++) {
+      squares += data.rowSquares[u];
+      cells += data.rowObserved[u];
+    }
+    this.cellScale = cells > 0 ? squares / cells : 0;
     const job = { family: 'spherical', buffers: this.buffers } as const;
     this.runner = (runnerFor ?? ((layout, job, kernel) => localRunner(kernel, data, layout, job)))(this.layout, job, options.kernel);
   }
@@ -109,6 +119,7 @@ export class SphericalState implements FitState {
     // row's worth of weight (the course's rule); on complete data, wherever the
     // component has any weight. Elsewhere the previous value stays.
     const minWeight = observedWeightAt >= 0 ? 1 : Number.MIN_VALUE;
+    this.flooredVariances = 0;
     for (let j = 0; j < k; j++) {
       const nj = total[nHat + j];
       weight[j] = nj / n;
@@ -128,8 +139,33 @@ export class SphericalState implements FitState {
       if (!(cells > 0)) continue; // a starved component keeps its variance
       let v = (total[rowSq + j] - 2 * cross + square) / cells;
       if (v < 0) v = 0;
-      variance[j] = Math.max(v + (this.options.regCovar ?? 0), this.options.minVar);
+      v += this.options.regCovar ?? 0;
+      if (v < this.options.minVar) {
+        v = this.options.minVar;
+        this.flooredVariances++;
+      }
+      variance[j] = v;
     }
+  }
+
+  /**
+   * A component whose variance is at the rounding level of the data's scale sits on
+   * repeated points: its likelihood is unbounded (the expanded distances leave a few
+   * units in the last place, 6.8e-15 where the exact value is 0).
+   */
+  degeneracy(): string | null {
+    const { d } = this.data;
+    const { k } = this.layout;
+    const { mu, variance } = this.buffers;
+    for (let j = 0; j < k; j++) {
+      let norm = 0;
+      for (let i = 0; i < d; i++) norm += mu[j * d + i] * mu[j * d + i];
+      const v = variance[j];
+      if (v > COLLAPSE_RELATIVE * (this.cellScale + norm / d) && isUsableVariance(v)) continue;
+      const floor = (this.cellScale > 0 ? 1e-6 * this.cellScale : 1e-6).toExponential(0);
+      return `component ${j + 1} collapsed onto repeated points (variance ${v}, at the rounding level of the data's scale ${this.cellScale.toPrecision(3)}); try fewer components, or a variance floor such as --min-var ${floor}`;
+    }
+    return null;
   }
 
   mixture(): Mixture {

@@ -12,9 +12,17 @@ export function colourOf(j: number): string {
   return PALETTE[((j % PALETTE.length) + PALETTE.length) % PALETTE.length];
 }
 
-/** Escape text for XML content and attribute values (&, <, >, both quotes). */
+/**
+ * Characters that XML 1.0 does not allow anywhere, even escaped: the C0 controls but tab,
+ * line feed and carriage return, U+FFFE, U+FFFF, and halves of surrogate pairs on their own.
+ */
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Escape text for XML content and attribute values (&, <, >, both quotes); characters XML cannot hold become U+FFFD. */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
+  return text
+    .replace(NOT_XML, '\uFFFD')
+    .replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
 }
 
 /** A number with a fixed number of decimals; non-finite values print as 0, and there is never a "-0". */

@@ -3,6 +3,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { parseTable } from '../../src/io/table';
 import { sweep } from '../../src/fit/sweep';
+import { MISSING_DATA_MIN_VAR } from '../../src/fit/fit';
 import { fillMatrix, scoreAgainstTruth } from '../../src/complete';
 
 // The course's 1200×1200 Netflix matrix (0 = not rated), gzipped copies of
@@ -19,7 +20,7 @@ const reference = JSON.parse(fs.readFileSync(path.join(fixtures, 'reference', 'n
 
 const input = load('netflix_incomplete.txt.gz');
 const truth = load('netflix_complete.txt.gz');
-const result = sweep(input, { model: 'gaussian', ks: [1, 12], seeds: [0, 1, 2, 3, 4], maxIter: 1000, criterion: 'bic' });
+const result = sweep(input, { model: 'gaussian', ks: [1, 12], seeds: [0, 1, 2, 3, 4], maxIter: 1000, criterion: 'bic', minVar: MISSING_DATA_MIN_VAR });
 
 test('the matrix is 1200×1200 with 77% of its cells observed', () => {
   expect([input.rows, input.cols]).toEqual([1200, 1200]);

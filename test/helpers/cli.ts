@@ -21,6 +21,8 @@ export interface CliRunOptions {
   readonly env?: Record<string, string | undefined>;
   /** Pretend stdout is a terminal (default false). */
   readonly isTTY?: boolean;
+  /** How many cores the tool is told the machine has (default: the real count). */
+  readonly cores?: number;
 }
 
 /** The repository root, so tests do not depend on jest's working folder. */
@@ -83,6 +85,7 @@ export async function runCli(args: readonly string[], options: CliRunOptions = {
     },
     stdin: stdinFrom(options.stdin ?? ''),
     env: options.env ?? {},
+    ...(options.cores !== undefined ? { cores: options.cores } : {}),
   };
   const code = await run(['node', 'gmm-fit', ...args], io);
   return { code, stdout, stderr };

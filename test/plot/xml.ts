@@ -24,11 +24,27 @@ function decode(raw: string, where: number): string {
     if (body in ENTITIES) return ENTITIES[body];
     const num = /^#(?:x([0-9a-fA-F]+)|([0-9]+))$/.exec(body);
     if (!num) throw new Error(`unknown entity &${body}; at ${where + offset}`);
-    return String.fromCodePoint(num[1] ? parseInt(num[1], 16) : parseInt(num[2], 10));
+    const code = num[1] ? parseInt(num[1], 16) : parseInt(num[2], 10);
+    if (!isXmlChar(code)) throw new Error(`character reference &${body}; at ${where + offset} is not an XML character`);
+    return String.fromCodePoint(code);
   });
 }
 
+/** XML 1.0's Char production: anything else makes a document not well-formed, even as a character reference. */
+function isXmlChar(code: number): boolean {
+  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+}
+
+function checkChars(text: string, what: string): void {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.codePointAt(i)!;
+    if (!isXmlChar(code)) throw new Error(`${what}: character U+${code.toString(16).toUpperCase().padStart(4, '0')} at ${i} is not allowed in XML`);
+    if (code > 0xffff) i++;
+  }
+}
+
 export function parseXml(source: string): XmlElement {
+  checkChars(source, 'document');
   let i = 0;
   let root: XmlElement | null = null;
   const stack: XmlElement[] = [];
