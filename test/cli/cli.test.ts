@@ -299,7 +299,6 @@ describe('usage errors: exit 2, one line, nothing on stdout', () => {
       new RegExp(`--model kmeans needs complete data, but ${escapeRegExp(INCOMPLETE)} has 19 missing cells; use --model gaussian`),
     ],
     ['complete --json without --out', ['complete', INCOMPLETE, '--missing', '0', '--k', '4', '--json'], /complete --json prints the report on stdout, so the completed matrix needs --out FILE/],
-    ['no file argument', [], /missing required argument 'file'/],
     ['no file argument to fit', ['fit', '--k', '3'], /missing required argument 'file'/],
     ['no file argument to complete', ['complete'], /missing required argument 'file'/],
     ['--truth given to fit', ['fit', TOY, '--truth', COMPLETE], /unknown option '--truth'/],
