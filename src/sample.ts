@@ -2,13 +2,24 @@ import { NumpyRandomState } from './core/random';
 import type { Mixture } from './models/mixture';
 import { choleskyInPlace } from './models/linalg';
 
+/** One block of drawn rows: `count` rows (row-major in `rows`) and their components (0-based). */
+export interface SampleBlock {
+  readonly count: number;
+  readonly rows: Float64Array;
+  readonly components: Int32Array;
+}
+
+/** Rows per block: memory stays bounded (about 64 K rows) however many are drawn. */
+const BLOCK_ROWS = 65536;
+
 /**
  * n rows drawn from the mixture, deterministic from the seed: for each row a
  * component by its weight, then mu_j + A_j·z with z standard normal (Box–Muller
  * on the generator's 53-bit uniforms) and A_j = √var_j·I, diag(√var_j) or the
- * Cholesky factor of Σ_j. Returns the rows (n×d, row-major) and their components.
+ * Cholesky factor of Σ_j. Yields them in blocks (the same draws whatever the
+ * block size); the buffers of a block are reused by the next one.
  */
-export function sampleMixture(mixture: Mixture, n: number, seed: number): { rows: Float64Array; components: Int32Array } {
+export function* sampleBlocks(mixture: Mixture, n: number, seed: number, blockRows = BLOCK_ROWS): Generator<SampleBlock> {
   const { k, d, mu, p } = mixture;
   const random = new NumpyRandomState(seed);
   const factor = new Float64Array(mixture.covariance === 'full' ? k * d * d : 0);
@@ -29,22 +40,40 @@ export function sampleMixture(mixture: Mixture, n: number, seed: number): { rows
     spare = r * Math.sin(2 * Math.PI * u2);
     return r * Math.cos(2 * Math.PI * u2);
   };
-  const rows = new Float64Array(n * d);
-  const components = new Int32Array(n);
+  const size = Math.max(1, Math.min(blockRows, n));
+  const rows = new Float64Array(size * d);
+  const components = new Int32Array(size);
   const z = new Float64Array(d);
-  for (let u = 0; u < n; u++) {
-    let target = random.randomSample();
-    let j = 0;
-    while (j < k - 1 && target >= p[j]) target -= p[j++];
-    components[u] = j;
-    for (let i = 0; i < d; i++) z[i] = normal();
-    for (let i = 0; i < d; i++) {
-      let v = mu[j * d + i];
-      if (mixture.covariance === 'spherical') v += Math.sqrt(mixture.var[j]) * z[i];
-      else if (mixture.covariance === 'diag') v += Math.sqrt(mixture.var[j * d + i]) * z[i];
-      else for (let t = 0; t <= i; t++) v += factor[j * d * d + i * d + t] * z[t];
-      rows[u * d + i] = v;
+  for (let done = 0; done < n; ) {
+    const count = Math.min(size, n - done);
+    for (let r = 0; r < count; r++) {
+      let target = random.randomSample();
+      let j = 0;
+      while (j < k - 1 && target >= p[j]) target -= p[j++];
+      components[r] = j;
+      for (let i = 0; i < d; i++) z[i] = normal();
+      for (let i = 0; i < d; i++) {
+        let v = mu[j * d + i];
+        if (mixture.covariance === 'spherical') v += Math.sqrt(mixture.var[j]) * z[i];
+        else if (mixture.covariance === 'diag') v += Math.sqrt(mixture.var[j * d + i]) * z[i];
+        else for (let t = 0; t <= i; t++) v += factor[j * d * d + i * d + t] * z[t];
+        rows[r * d + i] = v;
+      }
     }
+    done += count;
+    yield { count, rows: count === size ? rows : rows.subarray(0, count * d), components: count === size ? components : components.subarray(0, count) };
+  }
+}
+
+/** All n rows at once (for tests and small draws): the blocks of sampleBlocks joined. */
+export function sampleMixture(mixture: Mixture, n: number, seed: number): { rows: Float64Array; components: Int32Array } {
+  const rows = new Float64Array(n * mixture.d);
+  const components = new Int32Array(n);
+  let at = 0;
+  for (const block of sampleBlocks(mixture, n, seed)) {
+    rows.set(block.rows, at * mixture.d);
+    components.set(block.components, at);
+    at += block.count;
   }
   return { rows, components };
 }

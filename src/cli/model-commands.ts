@@ -6,9 +6,9 @@ import { prepareData } from '../models/data';
 import { freeParameters } from '../models/mixture';
 import { expectationOf } from '../fit/fit';
 import { aic, bic } from '../fit/criteria';
-import { sampleMixture } from '../sample';
+import { sampleBlocks } from '../sample';
 import { EXIT_OK, type CliIO } from './io';
-import { checkOutputs, writeOutput } from './output';
+import { checkOutputs, writeChunks, writeOutput } from './output';
 
 /** Options of the commands that apply a saved model. */
 export interface ModelCommandOptions {
@@ -33,8 +33,33 @@ async function dataAndModel(file: string, options: ModelCommandOptions, io: CliI
   return { table, mixture, ...expectationOf(data, mixture) };
 }
 
-function writeRows(io: CliIO, head: string[], rows: number, cols: number, values: ArrayLike<number>, format: 'csv' | 'tsv'): void {
-  io.stdout.write(formatTable(values, rows, cols, format === 'csv' ? ',' : '\t', head));
+/** Rows per piece of text: output is written piece by piece, never built as one string. */
+const ROWS_PER_PIECE = 16384;
+
+/** A rows × cols table (row-major `values`) with its header, as pieces of CSV or TSV text. */
+function* tablePieces(head: string[], rows: number, cols: number, values: Float64Array, format: 'csv' | 'tsv'): Generator<string> {
+  const delimiter = format === 'csv' ? ',' : '\t';
+  for (let from = 0; from < rows || from === 0; from += ROWS_PER_PIECE) {
+    const to = Math.min(rows, from + ROWS_PER_PIECE);
+    yield formatTable(values.subarray(from * cols, to * cols), to - from, cols, delimiter, from === 0 ? head : null);
+    if (to >= rows) break;
+  }
+}
+
+/** A JSON array of `count` items, as pieces of text. */
+function* jsonArrayPieces(count: number, item: (i: number) => string): Generator<string> {
+  yield '[';
+  for (let from = 0; from < count; from += ROWS_PER_PIECE) {
+    const to = Math.min(count, from + ROWS_PER_PIECE);
+    const parts: string[] = [];
+    for (let i = from; i < to; i++) parts.push(item(i));
+    yield (from > 0 ? ',' : '') + parts.join(',');
+  }
+  yield ']';
+}
+
+function writeRows(io: CliIO, head: string[], rows: number, cols: number, values: Float64Array, format: 'csv' | 'tsv'): Promise<void> {
+  return writeChunks(io.stdout, tablePieces(head, rows, cols, values, format));
 }
 
 /** `gmm-fit predict`: the most probable component of each row (1..K), with --proba the posteriors. */
@@ -49,13 +74,21 @@ export async function predictCommand(file: string, options: ModelCommandOptions,
     labels[u] = best + 1;
   }
   if (options.format === 'json') {
-    const doc: Record<string, unknown> = { labels: Array.from(labels) };
-    if (options.proba) doc.posterior = Array.from({ length: n }, (_, u) => Array.from(posterior.subarray(u * k, (u + 1) * k)));
-    io.stdout.write(JSON.stringify(doc) + '\n');
+    // {"labels": […], "posterior": [[…], …]}, written piece by piece.
+    const pieces = function* () {
+      yield '{"labels":';
+      yield* jsonArrayPieces(n, (u) => String(labels[u]));
+      if (options.proba) {
+        yield ',"posterior":';
+        yield* jsonArrayPieces(n, (u) => JSON.stringify(Array.from(posterior.subarray(u * k, (u + 1) * k))));
+      }
+      yield '}\n';
+    };
+    await writeChunks(io.stdout, pieces());
     return EXIT_OK;
   }
   if (!options.proba) {
-    writeRows(io, ['label'], n, 1, labels, options.format);
+    await writeRows(io, ['label'], n, 1, labels, options.format);
     return EXIT_OK;
   }
   const out = new Float64Array(n * (k + 1));
@@ -63,7 +96,7 @@ export async function predictCommand(file: string, options: ModelCommandOptions,
     out[u * (k + 1)] = labels[u];
     out.set(posterior.subarray(u * k, (u + 1) * k), u * (k + 1) + 1);
   }
-  writeRows(io, ['label', ...Array.from({ length: k }, (_, j) => `p${j + 1}`)], n, k + 1, out, options.format);
+  await writeRows(io, ['label', ...Array.from({ length: k }, (_, j) => `p${j + 1}`)], n, k + 1, out, options.format);
   return EXIT_OK;
 }
 
@@ -79,10 +112,15 @@ export async function scoreCommand(file: string, options: ModelCommandOptions, i
     parameters: freeParameters(mixture.k, mixture.d, mixture.covariance),
   };
   if (options.format === 'json') {
-    io.stdout.write(JSON.stringify({ ...summary, rows: Array.from(rowLogLikelihood) }) + '\n');
+    const pieces = function* () {
+      yield JSON.stringify(summary).slice(0, -1) + ',"rows":';
+      yield* jsonArrayPieces(n, (u) => String(rowLogLikelihood[u]));
+      yield '}\n';
+    };
+    await writeChunks(io.stdout, pieces());
     return EXIT_OK;
   }
-  writeRows(io, ['log_likelihood'], n, 1, rowLogLikelihood, options.format);
+  await writeRows(io, ['log_likelihood'], n, 1, rowLogLikelihood, options.format);
   io.stderr.write(`n ${n}, log-likelihood ${logLikelihood}, BIC ${summary.bic}, AIC ${summary.aic} (${summary.parameters} free parameters)\n`);
   return EXIT_OK;
 }
@@ -93,8 +131,15 @@ export async function sampleCommand(options: ModelCommandOptions, io: CliIO): Pr
   const seeds = options.seed ?? [0];
   if (seeds.length !== 1) throw new UsageError('sample takes one --seed');
   const n = options.n ?? 1000;
-  const { rows } = sampleMixture(mixture, n, seeds[0]);
-  io.stdout.write(formatTable(rows, n, mixture.d, ',', columns));
+  // Drawn and written block by block: memory stays bounded however large n is.
+  const pieces = function* () {
+    let first = true;
+    for (const block of sampleBlocks(mixture, n, seeds[0])) {
+      yield formatTable(block.rows, block.count, mixture.d, ',', first ? columns : null);
+      first = false;
+    }
+  };
+  await writeChunks(io.stdout, pieces());
   return EXIT_OK;
 }
 

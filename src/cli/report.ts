@@ -1,4 +1,4 @@
-import Table from 'cli-table3';
+import { renderTable, type Align } from './text-table';
 import type { Chalk } from 'chalk';
 import { isSuccessful, type Fit, type SuccessfulFit } from '../fit/fit';
 import type { SweepResult } from '../fit/sweep';
@@ -10,16 +10,24 @@ export interface Style {
   readonly chalk: Chalk;
 }
 
-/** Borders around the table and under its head only, so long traces stay readable. */
-const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+/** Rows gathered, then drawn once with the head in bold: see renderTable. */
+class TextTable {
+  private readonly rows: string[][] = [];
+  constructor(
+    private readonly style: Style,
+    private readonly head: string[],
+    private readonly aligns: Align[] = [],
+  ) {}
+  push(cells: Array<string | number>): void {
+    this.rows.push(cells.map(String));
+  }
+  toString(): string {
+    return renderTable(this.head.map((h) => this.style.chalk.bold(h)), this.rows, this.aligns);
+  }
+}
 
-function table(style: Style, head: string[], align?: Array<'left' | 'right'>): Table.Table {
-  return new Table({
-    head: head.map((h) => style.chalk.bold(h)),
-    chars: COMPACT,
-    style: { head: [], border: [] },
-    colAligns: align ?? head.map(() => 'right'),
-  });
+function table(style: Style, head: string[], align?: Align[]): TextTable {
+  return new TextTable(style, head, align);
 }
 
 /** A number with the style's decimals; a value that is not finite (never expected) prints as n/a, never NaN. */
