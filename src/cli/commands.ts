@@ -78,7 +78,8 @@ async function loadAndSweep(
   if (options.jobs !== undefined && options.jobs > cores) warn(io, `--jobs ${options.jobs} is more than the ${cores} cores here; using ${cores}`);
   const jobs = Math.min(options.jobs ?? cores, cores);
   const progress = sweepProgress(io, options);
-  const result = await sweepParallel(matrix, {
+  // The columns' names travel with the data, so that messages can name a column.
+  const result = await sweepParallel({ ...matrix, columns: table.columns }, {
     onFit: progress.onFit,
     onIteration: options.verbose
       ? (k, seed, iteration, value) => io.stderr.write(`gmm-fit: K=${k} seed=${seed} iteration ${iteration}: ${options.model === 'kmeans' ? 'cost' : 'log-likelihood'} ${value}\n`)

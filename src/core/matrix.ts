@@ -7,6 +7,8 @@ export interface Matrix {
   readonly cols: number;
   readonly data: Float64Array;
   readonly observed: Uint8Array | null;
+  /** The columns' names, when the input had a header (for messages that name a column). */
+  readonly columns?: readonly string[] | null;
 }
 
 export function createMatrix(rows: number, cols: number, data: Float64Array, observed: Uint8Array | null = null): Matrix {

@@ -28,6 +28,14 @@ export interface PreparedData {
   readonly missingIndex: Int32Array | null;
   /** Each column's variance over its observed cells (the mean of the centred squares): the data's scale, per column. */
   readonly columnVariance: Float64Array;
+  /** The columns' names, when the input had a header. */
+  readonly columns: readonly string[] | null;
+}
+
+/** Column i (0-based) as a message names it: `column 3`, or `column 3 (petal_width)` with a header. */
+export function columnLabel(data: Pick<PreparedData, 'columns'>, i: number): string {
+  const name = data.columns?.[i];
+  return name ? `column ${i + 1} (${name})` : `column ${i + 1}`;
 }
 
 /**
@@ -119,7 +127,7 @@ export function prepareData(m: Matrix, shared = false): PreparedData {
     observed = shared ? new Uint8Array(new SharedArrayBuffer(mask.length)) : new Uint8Array(mask.length);
     observed.set(mask);
   }
-  return { n, d, x, center, rowSquares, rowObserved, observed, missingStart, missingIndex, columnVariance };
+  return { n, d, x, center, rowSquares, rowObserved, observed, missingStart, missingIndex, columnVariance, columns: m.columns && m.columns.length === d ? m.columns : null };
 }
 
 /** Means (K×d, row-major) moved into the data's centred coordinates, or back out (sign −1). */

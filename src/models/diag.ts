@@ -1,6 +1,6 @@
 import type { FitState } from './family';
 import type { Mixture } from './mixture';
-import { COLLAPSE_RELATIVE, constantColumns, isUsableVariance, shiftMeans, varianceScale, type PreparedData } from './data';
+import { COLLAPSE_RELATIVE, columnLabel, constantColumns, isUsableVariance, shiftMeans, varianceScale, type PreparedData } from './data';
 import { addChunks, localRunner, type KernelName, type RunnerFactory } from './chunk-kernel';
 import type { ChunkLayout, ChunkRunner } from './spherical-chunk';
 import { allocateDiagBuffers, diagLayout, diagNHat, diagObservedWeight, diagSumX, diagSumXX, DIAG_STAT_LL, type DiagBuffers } from './diag-chunk';
@@ -141,7 +141,7 @@ export class DiagState implements FitState {
       for (let i = 0; i < d; i++) {
         const v = variance[j * d + i];
         if (v > COLLAPSE_RELATIVE * varianceScale(this.data, i, mu[j * d + i]) && isUsableVariance(v)) continue;
-        return collapseReason(this.data, `component ${j + 1} collapsed in column ${i + 1} (variance ${v}): it holds a single value there`);
+        return collapseReason(this.data, `component ${j + 1} collapsed in ${columnLabel(this.data, i)} (variance ${v}): it holds a single value there`);
       }
     }
     return null;
@@ -161,6 +161,7 @@ export class DiagState implements FitState {
 export function collapseReason(data: PreparedData, otherwise: string): string {
   const constant = constantColumns(data);
   if (constant.length === 0) return `${otherwise}; raise --reg-covar, use fewer components, or scale the data`;
-  const names = constant.slice(0, 5).map((i) => `${i + 1}`).join(', ') + (constant.length > 5 ? `, … (${constant.length} in all)` : '');
-  return `${constant.length === 1 ? 'column' : 'columns'} ${names} ${constant.length === 1 ? 'is' : 'are'} constant, so ${constant.length === 1 ? 'its' : 'their'} variance is 0 in every component; drop ${constant.length === 1 ? 'it' : 'them'} or give --reg-covar > 0`;
+  const one = constant.length === 1;
+  const names = constant.slice(0, 5).map((i) => columnLabel(data, i).replace(/^column /, '')).join(', ') + (constant.length > 5 ? `, … (${constant.length} in all)` : '');
+  return `${one ? 'column' : 'columns'} ${names} ${one ? 'is' : 'are'} constant, so ${one ? 'its' : 'their'} variance is 0 in every component; drop ${one ? 'it' : 'them'} or give --reg-covar > 0`;
 }

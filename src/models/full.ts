@@ -1,7 +1,7 @@
 import { DataError } from '../core/errors';
 import type { FitState } from './family';
 import type { Mixture } from './mixture';
-import { COLLAPSE_RELATIVE, shiftMeans, varianceScale, type PreparedData } from './data';
+import { COLLAPSE_RELATIVE, columnLabel, shiftMeans, varianceScale, type PreparedData } from './data';
 import { collapseReason, type CovarianceOptions } from './diag';
 import { choleskyInPlace, floorEigenvalues, solveBoth } from './linalg';
 import { addChunks, localRunner, type RunnerFactory } from './chunk-kernel';
@@ -251,7 +251,7 @@ export class FullState implements FitState {
       for (let i = 0; i < d; i++) {
         const pivot = work[i * d + i] * work[i * d + i];
         if (pivot <= COLLAPSE_RELATIVE * varianceScale(this.data, i, mu[j * d + i]) || !(pivot * pivot > 0)) {
-          return collapseReason(this.data, `the covariance of component ${j + 1} is singular (its variance in column ${i + 1} given the columns before is ${pivot})`);
+          return collapseReason(this.data, `the covariance of component ${j + 1} is singular (its variance in ${columnLabel(this.data, i)} given the columns before is ${pivot})`);
         }
       }
     }

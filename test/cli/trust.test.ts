@@ -86,6 +86,12 @@ describe('failed fits are reported failed, never converged', () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
+  test('with a header, the constant column is named', async () => {
+    const rows = Array.from({ length: 20 }, (_, u) => `${(u * 0.37) % 3},4.5,${(u * 0.71) % 2}`);
+    const file = writeFile(tmp(), 'named.csv', 'width,flat,height\n' + rows.join('\n') + '\n');
+    expectError(await runCli([file, '--k', '2', '--covariance', 'diag', '--reg-covar', '0']), 1, /column 2 \(flat\) is constant/);
+  });
+
   test('full with --reg-covar 0 on collinear columns: a singular covariance fails with its reason', async () => {
     const r = lcg(5);
     const rows = Array.from({ length: 40 }, () => {
