@@ -1,16 +1,29 @@
 // The spherical and diag E-steps for one chunk of rows, in WebAssembly SIMD (f64x2).
 //
-// `expectation` computes exactly what src/models/spherical-chunk.ts
-// expectationChunk computes, and `diagExpectation` what src/models/diag-chunk.ts
-// diagExpectationChunk computes,
+// `sphericalExpectation` computes exactly what src/models/kernels/spherical.ts
+// sphericalChunk computes, and `diagExpectation` what src/models/kernels/diag.ts
+// diagChunk computes,
 // operation for operation, so the two give the same bits: every sum keeps the
 // TypeScript kernel's order (lanes run over components or columns, never
 // over the terms of one sum), there is no fused multiply-add, and e^x is the
-// same table-driven exp as src/models/exp.ts (its 2^(j/64) table is copied in
-// by the caller). test/models/wasm-kernel.test.ts checks the equality.
+// same table-driven exp as src/models/kernels/exp.ts (its 2^(j/64) table is
+// copied in by the caller). test/models/wasm-kernel.test.ts checks the equality.
 //
-// All arguments are byte addresses in this module's memory, laid out by
-// src/models/wasm-kernel.ts; nothing here allocates.
+// Each export takes the address of an argument block (one u32 per argument,
+// named in src/models/kernels/wasm-abi.ts, whose indices scripts/build-wasm.js
+// writes into ./abi.ts): sizes, byte addresses in this module's memory laid out
+// by src/models/kernels/wasm.ts, and the statistics offsets of the family's
+// layout. Nothing here allocates.
+
+import * as S from './abi/spherical';
+import * as D from './abi/diag';
+
+/** Argument `index` of the block at `args`. */
+// @ts-ignore: decorator
+@inline
+function arg(args: usize, index: i32): usize {
+  return <usize>load<u32>(args + (<usize>index << 2));
+}
 
 @external("env", "log")
 declare function mathLog(x: f64): f64;
@@ -262,49 +275,46 @@ function addWeightedRows(x: usize, w: usize, rows: i32, d: i32, k: i32, out: usi
 }
 
 /**
- * The E-step of spherical.ts expectationChunk on `rows` rows, with the sums the
- * M-step needs. Parameters (K each unless said): logWeight, halfLogNorm,
+ * The E-step of kernels/spherical.ts sphericalChunk on `rows` rows, with the sums
+ * the M-step needs. Parameters (K each unless said): logWeight, halfLogNorm,
  * invTwoVar, muNorm; mu (K×d) and muT (d×K). Data: x (rows×d), sq and obs
- * (rows). Missing cells (missStart = 0 when there are none): missStart (rows+1
- * i32, relative to missIndex), missIndex (i32 columns), muSqT (d×K), mask
- * (rows×d bytes) and maskF64 (rows×d scratch). Out: post (rows×K), rowLL (rows,
- * or 0 for none), stats (laid out as spherical.ts ChunkLayout says). Scratch:
- * logTerm and missingNorm (K each). fraction: the 64-entry table of exp.ts.
+ * (rows). Missing cells (when hasMissing): missStart (rows+1 i32, relative to
+ * missIndex), missIndex (i32 columns), muSqT (d×K), mask (rows×d bytes) and
+ * maskF64 (rows×d scratch). Out: post (rows×K), rowLL (rows, or 0 for none),
+ * stats (statsSize numbers, each sum at the offset its stat… argument gives).
+ * Scratch: logTerm and missingNorm (K each). fraction: the 64-entry table of exp.ts.
  */
-export function expectation(
-  rows: i32,
-  d: i32,
-  k: i32,
-  x: usize,
-  sq: usize,
-  obs: usize,
-  mu: usize,
-  muT: usize,
-  logWeight: usize,
-  halfLogNorm: usize,
-  invTwoVar: usize,
-  muNorm: usize,
-  missStart: usize,
-  missIndex: usize,
-  muSqT: usize,
-  mask: usize,
-  maskF64: usize,
-  post: usize,
-  rowLL: usize,
-  stats: usize,
-  logTerm: usize,
-  missingNorm: usize,
-  fraction: usize,
-): f64 {
-  const hasMissing = missStart != 0;
-  const kd = <usize>k * <usize>d;
-  const statsSize: usize = <usize>1 + <usize>3 * <usize>k + kd + (hasMissing ? kd : <usize>0);
-  memory.fill(stats, 0, statsSize << 3);
-  const nHat = stats + 8;
-  const rowSq = nHat + (<usize>k << 3);
-  const observedSum = rowSq + (<usize>k << 3);
-  const sumX = observedSum + (<usize>k << 3);
-  const observedWeight = sumX + (kd << 3);
+export function sphericalExpectation(args: usize): f64 {
+  const rows = <i32>arg(args, S.rows);
+  const d = <i32>arg(args, S.d);
+  const k = <i32>arg(args, S.k);
+  const x = arg(args, S.x);
+  const sq = arg(args, S.sq);
+  const obs = arg(args, S.obs);
+  const mu = arg(args, S.mu);
+  const muT = arg(args, S.muT);
+  const logWeight = arg(args, S.logWeight);
+  const halfLogNorm = arg(args, S.halfLogNorm);
+  const invTwoVar = arg(args, S.invTwoVar);
+  const muNorm = arg(args, S.muNorm);
+  const hasMissing = arg(args, S.hasMissing) != 0;
+  const missStart = arg(args, S.missStart);
+  const missIndex = arg(args, S.missIndex);
+  const muSqT = arg(args, S.muSqT);
+  const mask = arg(args, S.mask);
+  const maskF64 = arg(args, S.maskF64);
+  const post = arg(args, S.post);
+  const rowLL = arg(args, S.rowLL);
+  const stats = arg(args, S.stats);
+  const logTerm = arg(args, S.logTerm);
+  const missingNorm = arg(args, S.missingNorm);
+  const fraction = arg(args, S.fraction);
+  memory.fill(stats, 0, arg(args, S.statsSize) << 3);
+  const nHat = stats + (arg(args, S.statNHat) << 3);
+  const rowSq = stats + (arg(args, S.statRowSq) << 3);
+  const observedSum = stats + (arg(args, S.statObserved) << 3);
+  const sumX = stats + (arg(args, S.statSumX) << 3);
+  const observedWeight = stats + (arg(args, S.statObservedWeight) << 3);
   const kBytes = <usize>k << 3;
   const pairs = k & ~1;
 
@@ -384,52 +394,49 @@ export function expectation(
 }
 
 /**
- * The E-step of diag-chunk.ts diagExpectationChunk on `rows` rows, with the
- * sums its M-step needs. Parameters: scaledMu = mu/var and precision = 1/var
- * (K×d, and transposed d×K), logWeight, muTerm = Σ_i mu²/var and logNormTerm =
+ * The E-step of kernels/diag.ts diagChunk on `rows` rows, with the sums its
+ * M-step needs. Parameters: scaledMu = mu/var and precision = 1/var (K×d, and
+ * transposed d×K), logWeight, muTerm = Σ_i mu²/var and logNormTerm =
  * Σ_i ln(2π·var) (K each). Data: x (rows×d); squares (rows×d scratch) gets x².
- * Missing cells (missStart = 0 when there are none): missStart, missIndex, and
- * muTermT, logNormT (d×K), mask and maskF64 as for `expectation`. Out: post and
- * products (rows×K), rowLL (rows, or 0), stats as diag-chunk.ts diagLayout says.
+ * Missing cells (when hasMissing): missStart, missIndex, and muTermT, logNormT
+ * (d×K), mask and maskF64 as for sphericalExpectation. Out: post and products
+ * (rows×K), rowLL (rows, or 0), stats at the offsets its stat… arguments give.
  * Scratch: logTerm, missingMu, missingLogNorm (K each).
  */
-export function diagExpectation(
-  rows: i32,
-  d: i32,
-  k: i32,
-  x: usize,
-  squares: usize,
-  scaledMu: usize,
-  scaledMuT: usize,
-  precision: usize,
-  precisionT: usize,
-  logWeight: usize,
-  muTerm: usize,
-  logNormTerm: usize,
-  missStart: usize,
-  missIndex: usize,
-  muTermT: usize,
-  logNormT: usize,
-  mask: usize,
-  maskF64: usize,
-  post: usize,
-  products: usize,
-  rowLL: usize,
-  stats: usize,
-  logTerm: usize,
-  missingMu: usize,
-  missingLogNorm: usize,
-  fraction: usize,
-): f64 {
-  const hasMissing = missStart != 0;
-  const kd = <usize>k * <usize>d;
-  const statsSize: usize = <usize>1 + <usize>k + <usize>2 * kd + (hasMissing ? kd : <usize>0);
-  memory.fill(stats, 0, statsSize << 3);
+export function diagExpectation(args: usize): f64 {
+  const rows = <i32>arg(args, D.rows);
+  const d = <i32>arg(args, D.d);
+  const k = <i32>arg(args, D.k);
+  const x = arg(args, D.x);
+  const squares = arg(args, D.squares);
+  const scaledMu = arg(args, D.scaledMu);
+  const scaledMuT = arg(args, D.scaledMuT);
+  const precision = arg(args, D.precision);
+  const precisionT = arg(args, D.precisionT);
+  const logWeight = arg(args, D.logWeight);
+  const muTerm = arg(args, D.muTerm);
+  const logNormTerm = arg(args, D.logNormTerm);
+  const hasMissing = arg(args, D.hasMissing) != 0;
+  const missStart = arg(args, D.missStart);
+  const missIndex = arg(args, D.missIndex);
+  const muTermT = arg(args, D.muTermT);
+  const logNormT = arg(args, D.logNormT);
+  const mask = arg(args, D.mask);
+  const maskF64 = arg(args, D.maskF64);
+  const post = arg(args, D.post);
+  const products = arg(args, D.products);
+  const rowLL = arg(args, D.rowLL);
+  const stats = arg(args, D.stats);
+  const logTerm = arg(args, D.logTerm);
+  const missingMu = arg(args, D.missingMu);
+  const missingLogNorm = arg(args, D.missingLogNorm);
+  const fraction = arg(args, D.fraction);
+  memory.fill(stats, 0, arg(args, D.statsSize) << 3);
   const kBytes = <usize>k << 3;
-  const nHat = stats + 8;
-  const sumX = nHat + kBytes;
-  const sumXX = sumX + (kd << 3);
-  const observedWeight = sumXX + (kd << 3);
+  const nHat = stats + (arg(args, D.statNHat) << 3);
+  const sumX = stats + (arg(args, D.statSumX) << 3);
+  const sumXX = stats + (arg(args, D.statSumXX) << 3);
+  const observedWeight = stats + (arg(args, D.statObservedWeight) << 3);
   const pairs = k & ~1;
 
   const cells = <usize>rows * <usize>d;

@@ -1,15 +1,38 @@
 import { existsSync } from 'fs';
-import { Command, CommanderError, Option } from 'commander';
-import { DataError, UsageError } from '../core/errors';
-import { commonOptions, type CommandOptions } from './options';
-import { parseCount, parseIntegerList, parseSeedList } from './parsers';
+import { Command, CommanderError } from 'commander';
+import { assertUnreachable, DataError, UsageError } from '../core/errors';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIO } from './io';
+import { buildProgram } from './program';
+import type { CommandRequest } from './validate';
+import { reporter, type Reporter } from './commands/reporter';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const VERSION: string = require('../../package.json').version;
 
 function processIO(): CliIO {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}
+
+/** Runs a validated command; its module is loaded only then, so --help starts fast. */
+function dispatch(request: CommandRequest, io: CliIO, warnings: Reporter): Promise<number> {
+  switch (request.command) {
+    case 'fit':
+    case 'complete':
+    case 'plot-sweep': {
+      const sweep = require('./commands/sweep') as typeof import('./commands/sweep');
+      const command = { fit: sweep.fitCommand, complete: sweep.completeCommand, 'plot-sweep': sweep.plotSweepCommand }[request.command];
+      return command(request, io, warnings);
+    }
+    case 'predict':
+    case 'score':
+    case 'plot': {
+      const apply = require('./commands/apply') as typeof import('./commands/apply');
+      const command = { predict: apply.predictCommand, score: apply.scoreCommand, plot: apply.plotCommand }[request.command];
+      return command(request, io);
+    }
+    case 'sample':
+      return (require('./commands/apply') as typeof import('./commands/apply')).sampleCommand(request, io);
+    default:
+      return assertUnreachable(request);
+  }
 }
 
 function oneLine(text: string): string {
@@ -69,131 +92,6 @@ function unknownFlagMessage(program: Command, message: string, args: readonly st
   return best ? `${base} (Did you mean ${best}?)` : base;
 }
 
-type Action = (file: string, options: CommandOptions, io: CliIO) => Promise<number>;
-
-function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
-  const program = new Command('gmm-fit');
-  program
-    .description('Fit Gaussian mixtures and k-means to numeric tables; complete rating matrices with missing entries.')
-    .version(VERSION, '-V, --version')
-    .exitOverride()
-    .showSuggestionAfterError(true)
-    .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
-      outputError: () => {}, // reported once, as one line, by run()
-    });
-
-  // Commands load their modules only when they run, so --help starts fast.
-  const command = (name: string, description: string, extra: (c: Command) => void, load: () => Action, isDefault = false) => {
-    const c = program.command(name, { isDefault }).description(description).argument('<file>', 'table of numbers (CSV, TSV or whitespace); - for stdin');
-    for (const option of commonOptions()) c.addOption(option);
-    extra(c);
-    c.exitOverride()
-      .showSuggestionAfterError(true)
-      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: () => {} })
-      .action(async (file: string, options: CommandOptions) => setCode(await load()(file, options, io)));
-  };
-
-  command(
-    'fit',
-    'fit a mixture (or k-means) for each K and seed, keep the best run per K, select K (the default command)',
-    (c) =>
-      c
-        .option('-o, --out <file>', 'also write the selected fit as a model (JSON) to FILE, for predict, score, sample, plot and --init')
-        .option('--plot <file>', 'also write LL, BIC and AIC against K as an SVG to FILE'),
-    () => require('./commands').fitCommand,
-    true,
-  );
-  command(
-    'complete',
-    'fit a mixture to a matrix with missing cells and fill them with their expected values',
-    (c) =>
-      c
-        .option('-o, --out <file>', 'write the completed matrix to FILE, in the input\'s format (default: stdout)')
-        .option('-t, --truth <file>', 'the full matrix: report RMSE, and that of the global, row and column means'),
-    () => require('./commands').completeCommand,
-  );
-  command(
-    'plot-sweep',
-    'sweep K and seeds as fit does, then plot LL, BIC and AIC against K with the selected K marked',
-    (c) => c.option('-o, --out <file>', 'write the SVG to FILE (default: stdout; on a terminal, a text chart instead)'),
-    () => require('./commands').plotSweepCommand,
-  );
-  // Commands that apply a saved model (written by fit --out).
-  const modelFile = () => new Option('-m, --model-file <file>', 'the model, as written by fit --out; - for stdin').makeOptionMandatory();
-  const format = () => new Option('-f, --format <format>', 'output format').choices(['csv', 'tsv', 'json']).default('csv');
-  // The table-reading options, as fit declares them.
-  const READING = ['--missing', '--delimiter', '--header', '--no-header'];
-  const reading = (c: Command) => {
-    for (const option of commonOptions()) if (option.long && READING.includes(option.long)) c.addOption(option);
-    return c;
-  };
-  const modelCommand = (name: string, description: string, build: (c: Command) => void, action: (args: unknown[]) => Promise<number>) => {
-    const c = program.command(name).description(description);
-    build(c);
-    c.option('--debug', 'print stack traces for errors')
-      .exitOverride()
-      .showSuggestionAfterError(true)
-      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: () => {} })
-      .action(async (...args: unknown[]) => setCode(await action(args)));
-  };
-  modelCommand(
-    'predict',
-    'the most probable component (1..K) of each row under a saved model; --proba adds the posteriors',
-    (c) => reading(c.argument('<file>', 'table of numbers; - for stdin').addOption(modelFile()).option('--proba', 'add each component\'s posterior').addOption(format())),
-    ([file, options]) => require('./model-commands').predictCommand(file, options, io),
-  );
-  modelCommand(
-    'score',
-    'the log-likelihood of each row under a saved model, and the total with BIC and AIC (on stderr, or in --format json)',
-    (c) => reading(c.argument('<file>', 'table of numbers; - for stdin').addOption(modelFile()).addOption(format())),
-    ([file, options]) => require('./model-commands').scoreCommand(file, options, io),
-  );
-  modelCommand(
-    'plot',
-    'an SVG of the data coloured by posterior, with each component at 1 and 2 standard deviations',
-    (c) =>
-      reading(
-        c
-          .argument('<file>', 'table of numbers; - for stdin')
-          .addOption(modelFile())
-          .option('-o, --out <file>', 'write the SVG to FILE (default: stdout)')
-          .addOption(new Option('--dims <i,j>', 'the two columns to plot, from 0 (default: 0,1)').argParser((v) => parseIntegerList(v, 0, 1_000_000))),
-      ),
-    ([file, options]) => require('./model-commands').plotCommand(file, options, io),
-  );
-  modelCommand(
-    'sample',
-    'draw rows from a saved model, as CSV on stdout, deterministic from --seed',
-    (c) =>
-      c
-        .addOption(modelFile())
-        .addOption(new Option('-n, --n <count>', 'how many rows').argParser(parseCount).default(1000))
-        .addOption(new Option('-s, --seed <seed>', 'random seed, 0..4294967295').argParser(parseSeedList).default([0], '0')),
-    ([options]) => require('./model-commands').sampleCommand(options, io),
-  );
-  program.addHelpText(
-    'after',
-    `
-Examples:
-  gmm-fit data/toy.txt --k 3 --seed 0             one EM fit: iteration table and components
-  gmm-fit data/toy.txt --k 1..4 --seeds 0..4      sweep K and seeds, select K by BIC
-  gmm-fit data/toy.txt --k 3 --model kmeans       k-means
-  gmm-fit data.csv --k 2 --json | jq .selected    one JSON document for pipelines
-  gmm-fit complete ratings.txt --missing 0 --k 12 --seeds 0..4 --truth full.txt --out filled.txt
-  gmm-fit data/toy.txt --k 3 --out model.json     save the selected fit as a model
-  gmm-fit predict --model-file model.json data/toy.txt --proba
-  gmm-fit score --model-file model.json data/toy.txt --format json
-  gmm-fit sample --model-file model.json -n 1000 --seed 0
-  gmm-fit plot --model-file model.json data/toy.txt --out fit.svg
-  gmm-fit plot-sweep data/toy.txt --k 1..6 --seeds 0..4 --out sweep.svg
-
-Exit codes: 0 success, 1 data or runtime error, 2 usage error.`,
-  );
-  return program;
-}
-
 /**
  * `fit` is the default command, so a first argument that is not a command is a file.
  * One that names no file but is close to a command's name is a mistyped command.
@@ -223,7 +121,12 @@ function writeFailure(err: unknown): string | null {
 /** The whole CLI: argv in, exit code out. Errors become one line on stderr. */
 export async function run(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   let code = EXIT_OK;
-  const program = buildProgram(io, (c) => (code = c));
+  // The command modules load only when a command runs, so --help starts fast.
+  const program = buildProgram(io, async (command, file, options) => {
+    const { validate } = require('./validate') as typeof import('./validate');
+    const request = validate(command, file, options);
+    code = await dispatch(request, io, reporter(io, options.quiet === true));
+  });
   const args = argv.slice(2);
   try {
     if (args.length === 0) {

@@ -83,3 +83,6 @@ export function parseDelimiter(text: string): ',' | '\t' | 'whitespace' {
   if (!d) throw new InvalidArgumentError(`expected comma, tab or whitespace, got "${text}"`);
   return d;
 }
+
+/** One seed, 0..4294967295 (sample's --seed: a draw has one seed, not a list). */
+export const parseSeed = numberParser('an integer from 0 to 4294967295', (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff);

@@ -1,4 +1,4 @@
-import type { FitState, Objective } from '../models/family';
+import type { FitState, Objective } from '../models/fit-state';
 import { DataError } from '../core/errors';
 
 export interface LoopOptions {

@@ -1,39 +1,39 @@
-import type { Matrix } from '../core/matrix';
-import { randomInit, type InitMethod, type Initialisation } from '../core/init';
-import { DataError, assertUnreachable } from '../core/errors';
+import { DataError } from '../core/errors';
 import type { PreparedData } from '../models/data';
-import { COST, LOG_LIKELIHOOD, type FitState, type ModelName, type Objective } from '../models/family';
-import type { Covariance, Mixture } from '../models/mixture';
-import { DiagState } from '../models/diag';
-import { FullState } from '../models/full';
-import { SphericalState } from '../models/spherical';
-import type { KernelName, RunnerFactory } from '../models/chunk-kernel';
+import { COST, LOG_LIKELIHOOD, type ModelName, type Objective } from '../models/fit-state';
+import type { Mixture } from '../models/mixture';
+import { DEFAULT_COVARIANCE, expectationOf, family, familyOf, KMEANS_COVARIANCE, type Covariance } from '../models/families';
+import type { KernelName, RunnerFactory } from '../models/kernels/layout';
+import type { Initialisation, InitMethod } from '../models/start';
 import { KMeansState } from '../models/kmeans';
 import { runLoop, type StopReason } from './em';
 import { aic, bic } from './criteria';
 
 /**
  * The course's variance floor, for ratings on a 1–5 scale whose missing cells are
- * written as 0 (`--missing 0`). It is not applied by default to other data: see the
- * CLI's defaults.
+ * written as 0 (`--missing 0`). It is not applied by default to other data: the
+ * application's defaults decide (see app/defaults.ts).
  */
 export const MISSING_DATA_MIN_VAR = 0.25;
+
+/** How a start is drawn: random rows (numpy's), k-means++ rows, or a k-means run from the random rows. */
+export type StartMethod = InitMethod | 'kmeans';
 
 export interface FitOptions {
   readonly model: ModelName;
   readonly k: number;
   readonly seed: number;
-  /** Undefined: the family's default (EM 1e-6 relative, k-means 1e-4 absolute). */
+  /** Undefined: the objective's default (EM 1e-6 relative, k-means 1e-4 absolute). */
   readonly tol?: number;
   readonly maxIter: number;
   /** Floor on every variance (full: every eigenvalue); undefined: none. */
   readonly minVar?: number;
   /** The Gaussian family; default spherical (the course's model). */
   readonly covariance?: Covariance;
-  /** Added to the variances (the diagonal) after each M-step; default 0 for spherical, 1e-6 otherwise (scikit-learn's). */
+  /** Added to the variances (the diagonal) after each M-step; undefined: the family's default. */
   readonly regCovar?: number;
-  /** How the start is drawn: random rows (default), k-means++ rows, or a k-means run from the random rows. */
-  readonly init?: InitMethod | 'kmeans';
+  /** How the start is drawn (default random). */
+  readonly init?: StartMethod;
   /** A given start (a warm start from a saved model); overrides `init`. */
   readonly start?: Mixture;
   readonly onIteration?: (iteration: number, objective: number) => void;
@@ -81,94 +81,37 @@ export function isSuccessful(fit: Fit): fit is SuccessfulFit {
 }
 
 function objectiveOf(model: ModelName): Objective {
-  switch (model) {
-    case 'gaussian':
-      return LOG_LIKELIHOOD;
-    case 'kmeans':
-      return COST;
-    default:
-      return assertUnreachable(model);
-  }
+  return model === 'kmeans' ? COST : LOG_LIKELIHOOD;
 }
 
-
-/** scikit-learn's reg_covar for diag and full; none for spherical, whose course model has none. */
-export const DEFAULT_REG_COVAR = 1e-6;
-
+/** The --reg-covar in force: the one given, else the family's default (0 for spherical, scikit-learn's 1e-6 for diag and full). */
 export function regCovarFor(options: Pick<FitOptions, 'covariance' | 'regCovar'>): number {
-  return options.regCovar ?? ((options.covariance ?? 'spherical') === 'spherical' ? 0 : DEFAULT_REG_COVAR);
+  return options.regCovar ?? family(options.covariance ?? DEFAULT_COVARIANCE).defaultRegCovar;
 }
 
-function stateFor(model: ModelName, data: PreparedData, start: Mixture, minVar: number, options: FitOptions): FitState {
-  const regCovar = regCovarFor(options);
-  switch (model) {
-    case 'gaussian':
-      switch (start.covariance) {
-        case 'spherical':
-          return new SphericalState(data, start, { minVar, regCovar, kernel: options.kernel }, options.runnerFor);
-        case 'diag':
-          return new DiagState(data, start, { minVar, regCovar, kernel: options.kernel }, options.runnerFor);
-        case 'full':
-          return new FullState(data, start, { minVar, regCovar }, options.runnerFor);
-        default:
-          return assertUnreachable(start.covariance);
-      }
-    case 'kmeans':
-      return new KMeansState(data, start);
-    default:
-      return assertUnreachable(model);
-  }
+/** The family a fit's start and state come from: a warm start's, else the one asked for; k-means reads its clusters as spherical. */
+export function covarianceOf(options: Pick<FitOptions, 'model' | 'covariance' | 'start'>): Covariance {
+  if (options.start) return options.start.covariance.family;
+  return options.model === 'kmeans' ? KMEANS_COVARIANCE : options.covariance ?? DEFAULT_COVARIANCE;
 }
 
-/** Log-likelihood of `mixture` on the data: one E-step of its family, with no floor. */
+/** The log-likelihood of `mixture` on the data: one E-step of its family, with no floor. */
 export function logLikelihoodOf(data: PreparedData, mixture: Mixture): number {
-  return stateFor('gaussian', data, mixture, 0, { model: 'gaussian', k: mixture.k, seed: 0, maxIter: 1, regCovar: 0 }).expectation();
+  return expectationOf(data, mixture).logLikelihood;
 }
 
-/** One E-step with `mixture`, of its own family: the n×K posterior and each row's log-likelihood. */
-export function expectationOf(data: PreparedData, mixture: Mixture): { posterior: Float64Array; rowLogLikelihood: Float64Array; logLikelihood: number } {
-  if (mixture.covariance === 'spherical') {
-    const state = new SphericalState(data, mixture, { minVar: 0, keepPosterior: true });
-    const logLikelihood = state.expectation();
-    return { posterior: state.posterior!, rowLogLikelihood: state.buffers.rowLogLikelihood!, logLikelihood };
-  }
-  if (mixture.covariance === 'diag') {
-    const state = new DiagState(data, mixture, { minVar: 0, regCovar: 0, keepPosterior: true });
-    const logLikelihood = state.expectation();
-    return { posterior: state.posterior!, rowLogLikelihood: state.rowLogLikelihood!, logLikelihood };
-  }
-  const state = new FullState(data, mixture, { minVar: 0, regCovar: 0 });
-  const logLikelihood = state.expectation();
-  return { posterior: state.posterior, rowLogLikelihood: state.rowLogLikelihood, logLikelihood };
-}
-
-/** One fit from the numpy-parity random start. Failures come back as a FailedFit, never thrown. */
-export function fitOne(matrix: Matrix, data: PreparedData, options: FitOptions): Fit {
-  return fitFrom(data, startFor(matrix, data, options), options);
-}
-
-/** The starting mixture the options ask for. */
-export function startFor(matrix: Matrix, data: PreparedData, options: FitOptions): Initialisation {
-  if (options.start) return { mixture: options.start, rows: new Int32Array(0) };
-  const covariance = options.model === 'kmeans' ? 'spherical' : options.covariance ?? 'spherical';
-  const regCovar = regCovarFor({ ...options, covariance });
-  const method = options.init === 'kmeans++' ? 'kmeans++' : 'random';
-  const start = randomInit(matrix, options.k, options.seed, { covariance, regCovar, method });
-  if (options.init !== 'kmeans' || options.model === 'kmeans') return start;
-  // k-means from the random rows, then each component from its cluster.
-  const kmeans = new KMeansState(data, randomInit(matrix, options.k, options.seed).mixture);
-  runLoop(kmeans, COST, { tol: COST.defaultTol, maxIter: options.maxIter });
-  return { rows: start.rows, mixture: kmeans.clusterMixture(covariance, regCovar, start.mixture) };
-}
-
-/** One fit from a given start (`options.k` must match it; `options.seed` is recorded). */
+/** One fit from a given start (`options.k` must match it; `options.seed` is recorded). Failures come back as a FailedFit, never thrown. */
 export function fitFrom(data: PreparedData, init: Initialisation, options: FitOptions): Fit {
   const { model, k, seed } = options;
+  const covariance = init.mixture.covariance.family;
   const initialRows = Array.from(init.rows);
   const objective = objectiveOf(model);
   const trace: number[] = [];
   try {
-    const state = stateFor(model, data, init.mixture, options.minVar ?? 0, options);
+    const state =
+      model === 'kmeans'
+        ? new KMeansState(data, init.mixture)
+        : family(covariance).state(data, init.mixture, { minVar: options.minVar ?? 0, regCovar: regCovarFor({ ...options, covariance }), kernel: options.kernel }, options.runnerFor);
     const loop = runLoop(state, objective, {
       tol: options.tol ?? objective.defaultTol,
       maxIter: options.maxIter,
@@ -180,17 +123,16 @@ export function fitFrom(data: PreparedData, init: Initialisation, options: FitOp
     const mixture = state.mixture();
     const logLikelihood = model === 'gaussian' ? loop.objective : logLikelihoodOf(data, mixture);
     if (!Number.isFinite(logLikelihood)) {
-      const zero = Array.from(mixture.var).findIndex((v) => v === 0);
+      const zero = Array.from(familyOf(mixture.covariance).variancesOf(mixture.covariance, mixture.k, mixture.d)).findIndex((v) => v === 0);
       throw new DataError(
         zero >= 0
           ? `cluster ${zero + 1} has zero variance (it holds a single distinct point), so its Gaussian log-likelihood is unbounded`
           : `the log-likelihood of the fitted mixture is ${logLikelihood}`,
       );
     }
-    const n = data.n;
     return {
       model,
-      covariance: init.mixture.covariance,
+      covariance,
       k,
       seed,
       initialRows,
@@ -201,12 +143,12 @@ export function fitFrom(data: PreparedData, init: Initialisation, options: FitOp
       converged: loop.converged,
       stop: loop.stop,
       flooredVariances: state.flooredVariances,
-      bic: bic(logLikelihood, k, data.d, n, init.mixture.covariance),
-      aic: aic(logLikelihood, k, data.d, init.mixture.covariance),
+      bic: bic(logLikelihood, k, data.d, data.n, covariance),
+      aic: aic(logLikelihood, k, data.d, covariance),
       mixture,
     };
   } catch (err) {
     if (!(err instanceof DataError)) throw err;
-    return { model, covariance: init.mixture.covariance, k, seed, initialRows, trace, error: err.message };
+    return { model, covariance, k, seed, initialRows, trace, error: err.message };
   }
 }

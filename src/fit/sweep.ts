@@ -1,16 +1,18 @@
 import type { Matrix } from '../core/matrix';
 import { UsageError } from '../core/errors';
-import { checkFullSize, missingPatterns } from '../models/full';
-import { prepareData, type PreparedData } from '../models/data';
-import { COST, LOG_LIKELIHOOD } from '../models/family';
+import type { PreparedData } from '../models/data';
+import { COST, LOG_LIKELIHOOD } from '../models/fit-state';
+import { family } from '../models/families';
 import type { Criterion } from './criteria';
-import { fitOne, isSuccessful, type Fit, type FitOptions, type SuccessfulFit } from './fit';
+import { covarianceOf, isSuccessful, type Fit, type FitOptions, type SuccessfulFit } from './fit';
+import type { Plan } from './plan';
 
-export interface SweepOptions extends Omit<FitOptions, 'k' | 'seed' | 'onIteration'> {
+/** A sweep: every (K, seed) pair fitted with the same options, then the best per K and the selected K. */
+export interface SweepOptions extends Omit<FitOptions, 'k' | 'seed' | 'onIteration' | 'runnerFor'> {
   readonly ks: readonly number[];
   readonly seeds: readonly number[];
   readonly criterion: Criterion;
-  /** Called after each E-step of each fit. */
+  /** Called after each E-step of each fit (the fits then run one at a time, in this thread). */
   readonly onIteration?: (k: number, seed: number, iteration: number, objective: number) => void;
   /** Called when each fit ends. */
   readonly onFit?: (fit: Fit, done: number, total: number) => void;
@@ -25,6 +27,33 @@ export interface SweepResult {
   readonly selected: SuccessfulFit | null;
   readonly criterion: Criterion;
   readonly data: PreparedData;
+  /** How the fits were run. */
+  readonly plan: Plan;
+}
+
+/** One (K, seed) fit of a sweep, numbered in the sweep's order. */
+export interface SweepTask {
+  readonly index: number;
+  readonly k: number;
+  readonly seed: number;
+}
+
+/** The sweep's fits, K-major. */
+export function sweepTasks(options: Pick<SweepOptions, 'ks' | 'seeds'>): SweepTask[] {
+  const tasks: SweepTask[] = [];
+  for (const k of options.ks) for (const seed of options.seeds) tasks.push({ index: tasks.length, k, seed });
+  return tasks;
+}
+
+/** The options of one task's fit: the sweep's, with its K and seed, and its iterations reported as the sweep's. */
+export function fitOptionsFor(options: SweepOptions, task: SweepTask): FitOptions {
+  const { ks: _ks, seeds: _seeds, criterion: _criterion, onFit: _onFit, onIteration, ...rest } = options;
+  return {
+    ...rest,
+    k: task.k,
+    seed: task.seed,
+    onIteration: onIteration ? (iteration, value) => onIteration(task.k, task.seed, iteration, value) : undefined,
+  };
 }
 
 function score(fit: SuccessfulFit, criterion: Criterion): number {
@@ -49,61 +78,22 @@ export function selectBest(fits: readonly Fit[], criterion: Criterion): Pick<Swe
   return { best, selected };
 }
 
+/** The sweep's result from its fits: built here only, whichever executor ran them. */
+export function sweepResult(fits: Fit[], options: Pick<SweepOptions, 'criterion'>, data: PreparedData, plan: Plan): SweepResult {
+  return { fits, criterion: options.criterion, data, plan, ...selectBest(fits, options.criterion) };
+}
+
 /** At most this many fits in one sweep (K values × seeds). */
 export const MAX_FITS = 10_000;
 
 /**
  * Checks, before anything is allocated, that the sweep is of a size that can run:
- * at most MAX_FITS fits, and full covariances that fit in memory for every K.
+ * at most MAX_FITS fits, and a family whose parameters fit in memory for every K.
  */
 export function checkSweepSize(matrix: Matrix, options: Pick<SweepOptions, 'ks' | 'seeds' | 'covariance' | 'model' | 'start'>): void {
   const fits = options.ks.length * options.seeds.length;
   if (fits > MAX_FITS) {
     throw new UsageError(`the sweep would run ${fits} fits (${options.ks.length} values of K × ${options.seeds.length} seeds); at most ${MAX_FITS} are allowed`);
   }
-  const covariance = options.start?.covariance ?? options.covariance;
-  if (options.model !== 'kmeans' && covariance === 'full') {
-    const patterns = missingPatterns(matrix.observed, matrix.rows, matrix.cols);
-    checkFullSize(Math.max(...options.ks), matrix.cols, patterns);
-  }
-}
-
-/** Fit every (K, seed) pair and select K. A fit that fails is kept with its reason and the sweep goes on. */
-export function sweep(matrix: Matrix, options: SweepOptions): SweepResult {
-  const steps = sweepSteps(matrix, options);
-  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
-}
-
-/**
- * The same sweep in this thread, handing control back to the event loop after each fit,
- * so that a signal (Ctrl-C) is handled between fits and a progress bar can redraw.
- */
-export async function sweepYielding(matrix: Matrix, options: SweepOptions): Promise<SweepResult> {
-  const steps = sweepSteps(matrix, options);
-  for (let step = steps.next(); ; step = steps.next()) {
-    if (step.done) return step.value;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
-/** The sweep one fit at a time: each step yields the fit just made; the return value is the result. */
-function* sweepSteps(matrix: Matrix, options: SweepOptions): Generator<Fit, SweepResult> {
-  checkSweepSize(matrix, options);
-  const data = prepareData(matrix);
-  const fits: Fit[] = [];
-  const total = options.ks.length * options.seeds.length;
-  for (const k of options.ks) {
-    for (const seed of options.seeds) {
-      const fit = fitOne(matrix, data, {
-        ...options,
-        k,
-        seed,
-        onIteration: options.onIteration ? (iteration, value) => options.onIteration?.(k, seed, iteration, value) : undefined,
-      });
-      fits.push(fit);
-      options.onFit?.(fit, fits.length, total);
-      yield fit;
-    }
-  }
-  return { fits, criterion: options.criterion, data, ...selectBest(fits, options.criterion) };
+  if (options.model !== 'kmeans') family(covarianceOf(options)).checkSize(matrix, Math.max(...options.ks));
 }

@@ -1,9 +1,10 @@
-import type { FitState } from './family';
-import { varianceSize, type Covariance, type Mixture } from './mixture';
+import type { FitState } from './fit-state';
+import type { Mixture } from './mixture';
 import { shiftMeans, type PreparedData } from './data';
+import { KMEANS_COVARIANCE, type Family, type SphericalCovariance } from './families';
 
 /**
- * k-means as the course writes it: hard-assign each row to its nearest mean
+ * k-means as the course writes it (its own model, read as a spherical mixture): hard-assign each row to its nearest mean
  * (ties to the lower index), cost = Σ squared distance to the assigned mean;
  * then each mean becomes its cluster's average. The mixture it reports also
  * carries p_j = n_j/n and var_j = Σ‖x − mu_j‖² / (d·n_j) over the cluster.
@@ -26,7 +27,7 @@ export class KMeansState implements FitState {
     const k = start.k;
     this.k = k;
     this.mu = shiftMeans(start.mu, k, data, 1);
-    this.variance = start.var.slice();
+    this.variance = (start.covariance as SphericalCovariance).variances.slice();
     this.weight = start.p.slice();
     this.label = new Int32Array(n);
     this.count = new Float64Array(k);
@@ -98,38 +99,18 @@ export class KMeansState implements FitState {
    * own spread in the family's shape plus `reg`. A cluster too small to have a
    * spread (fewer than two distinct rows) keeps `fallback`'s covariance.
    */
-  clusterMixture(covariance: Covariance, reg: number, fallback: Mixture): Mixture {
-    const { n, d, x } = this.data;
+  clusterMixture(family: Family, reg: number, fallback: Mixture): Mixture {
+    const { n } = this.data;
     const { k, mu, label } = this;
-    const size = varianceSize(covariance, d);
-    const spread = new Float64Array(k * size);
     const count = new Float64Array(k);
-    for (let u = 0; u < n; u++) {
-      const j = label[u];
-      count[j]++;
-      for (let a = 0; a < d; a++) {
-        const da = x[u * d + a] - mu[j * d + a];
-        if (covariance === 'spherical') spread[j] += da * da;
-        else if (covariance === 'diag') spread[j * d + a] += da * da;
-        else for (let b = 0; b < d; b++) spread[j * d * d + a * d + b] += da * (x[u * d + b] - mu[j * d + b]);
-      }
-    }
-    for (let j = 0; j < k; j++) {
-      let zero = true;
-      for (let t = 0; t < size; t++) {
-        spread[j * size + t] /= count[j] * (covariance === 'spherical' ? d : 1);
-        if (spread[j * size + t] > 0) zero = false;
-      }
-      if (count[j] < 2 || zero) spread.set(fallback.var.subarray(j * size, (j + 1) * size), j * size);
-      else if (covariance === 'full') for (let a = 0; a < d; a++) spread[j * size + a * d + a] += reg;
-      else for (let t = 0; t < size; t++) spread[j * size + t] += reg;
-    }
-    return { k, d, covariance, mu: shiftMeans(mu, k, this.data, -1), var: spread, p: Float64Array.from(count, (c) => c / n) };
+    for (let u = 0; u < n; u++) count[label[u]]++;
+    const covariance = family.clusterCovariances(this.data, label, mu, k, reg, fallback.covariance);
+    return { k, d: this.data.d, mu: shiftMeans(mu, k, this.data, -1), p: Float64Array.from(count, (c) => c / n), covariance };
   }
 
   mixture(): Mixture {
     const { k } = this;
     const { d } = this.data;
-    return { k, d, covariance: 'spherical', mu: shiftMeans(this.mu, k, this.data, -1), var: this.variance.slice(), p: this.weight.slice() };
+    return { k, d, mu: shiftMeans(this.mu, k, this.data, -1), p: this.weight.slice(), covariance: { family: KMEANS_COVARIANCE, variances: this.variance.slice() } as SphericalCovariance };
   }
 }

@@ -1,5 +1,6 @@
 import type { Matrix } from '../core/matrix';
 import type { Mixture } from '../models/mixture';
+import { familyOf } from '../models/families';
 import {
   blend,
   colourOf,
@@ -53,24 +54,10 @@ function finite(v: number): number {
   return Number.isFinite(v) ? v : 0;
 }
 
-/** Component j's covariance restricted to columns i and l: [sxx, sxy, syy]. */
+/** Component j's covariance restricted to columns i and l: [sxx, sxy, syy]; non-finite values count as 0. */
 export function subCovariance(mixture: Mixture, j: number, i: number, l: number): [number, number, number] {
-  const { d } = mixture;
-  switch (mixture.covariance) {
-    case 'spherical': {
-      const v = finite(mixture.var[j]);
-      return [v, 0, v];
-    }
-    case 'diag':
-      return [finite(mixture.var[j * d + i]), 0, finite(mixture.var[j * d + l])];
-    case 'full': {
-      const base = j * d * d;
-      const V = mixture.var;
-      return [finite(V[base + i * d + i]), finite((V[base + i * d + l] + V[base + l * d + i]) / 2), finite(V[base + l * d + l])];
-    }
-    default:
-      return [0, 0, 0];
-  }
+  const [sxx, sxy, syy] = familyOf(mixture.covariance).marginal(mixture.covariance, j, i, l, mixture.d);
+  return [finite(sxx), finite(sxy), finite(syy)];
 }
 
 const sqrt0 = (v: number) => Math.sqrt(Math.max(0, finite(v)));
@@ -271,7 +258,7 @@ export function fitPlotSvg(matrix: Matrix, mixture: Mixture, posterior: Float64A
       const cross = `M ${fmt(cx - 6)} ${fmt(cy - 6)} L ${fmt(cx + 6)} ${fmt(cy + 6)} M ${fmt(cx - 6)} ${fmt(cy + 6)} L ${fmt(cx + 6)} ${fmt(cy - 6)}`;
       parts.push(el('path', { class: 'mean-halo', d: cross, stroke: '#ffffff', 'stroke-width': 5, 'stroke-linecap': 'round' }));
       parts.push(el('path', { class: 'mean', d: cross, stroke: '#000000', 'stroke-width': 2, 'stroke-linecap': 'round' }));
-      const sd = mixture.covariance === 'spherical' ? fmtStat(sx) : `(${fmtStat(sx)}, ${fmtStat(sy)})`;
+      const sd = typeof familyOf(mixture.covariance).componentVariances(mixture.covariance, c.j, d) === 'number' ? fmtStat(sx) : `(${fmtStat(sx)}, ${fmtStat(sy)})`;
       label = [`${c.j + 1}: μ = (${fmtStat(c.mx)}, ${fmtStat(c.my)})`, `σ = ${sd}, p = ${fmtStat(c.p)}`];
       const w = labelWidth(label);
       const h = LABEL_HEIGHT;
@@ -328,7 +315,7 @@ export function fitPlotSvg(matrix: Matrix, mixture: Mixture, posterior: Float64A
     ]),
   );
 
-  const title = options.title ?? `Gaussian mixture, K = ${k} (${mixture.covariance})`;
+  const title = options.title ?? `Gaussian mixture, K = ${k} (${mixture.covariance.family})`;
   return svgDocument(
     width,
     height,

@@ -1,17 +1,11 @@
 import { repoPath, runCli } from '../helpers/cli';
-import { kernelName } from '../../src/models/chunk-kernel';
+import { kernelName } from '../../src/models/kernels/wasm';
 
 // A machine where the WebAssembly kernel cannot be had (installed without
 // AssemblyScript, or a Node without WebAssembly SIMD): gmm-fit falls back to
 // the TypeScript kernel by itself, and only an explicit --kernel wasm is an error.
-jest.mock('../../src/models/wasm-kernel', () => ({
-  wasmKernelAvailable: () => false,
-  WasmChunkKernel: class {
-    constructor() {
-      throw new Error('the WebAssembly kernel must not be used when it is not available');
-    }
-  },
-}));
+// The built module is replaced by bytes that are not WebAssembly, as a failed build would leave.
+jest.mock('../../dist/wasm/estep.js', () => Buffer.from('not a WebAssembly module'));
 
 const TOY = repoPath('data', 'toy.txt');
 

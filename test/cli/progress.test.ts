@@ -1,4 +1,4 @@
-import { sweepProgress } from '../../src/cli/progress';
+import { sweepProgress } from '../../src/cli/render/progress';
 import type { CliIO } from '../../src/cli/io';
 import type { Fit } from '../../src/fit/fit';
 

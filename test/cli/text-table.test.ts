@@ -1,4 +1,4 @@
-import { displayWidth, renderTable } from '../../src/cli/text-table';
+import { displayWidth, renderTable } from '../../src/cli/render/text-table';
 
 describe('text tables', () => {
   test('borders above and below, one blank of padding, columns as wide as their widest cell, aligned', () => {

@@ -324,7 +324,7 @@ describe('commands and usage', () => {
 describe('Ctrl-C while the progress bar shows', () => {
   test('the cursor and line wrap are restored, and the exit code is 130', () => {
     const script = `
-      const { sweepProgress } = require(${JSON.stringify(repoPath('dist', 'cli', 'progress.js'))});
+      const { sweepProgress } = require(${JSON.stringify(repoPath('dist', 'cli', 'render', 'progress.js'))});
       const stream = { isTTY: true, columns: 80, write: (s) => process.stdout.write(JSON.stringify(s) + '\\n'), cursorTo: () => true, clearLine: () => true, moveCursor: () => true, on: () => stream, removeListener: () => stream };
       let clock = 0;
       const bar = sweepProgress({ stderr: stream, stdout: stream, stdin: process.stdin, env: {} }, {}, () => clock);

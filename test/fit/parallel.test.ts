@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseTable } from '../../src/io/table';
-import { sweep } from '../../src/fit/sweep';
-import { sweepParallel } from '../../src/fit/parallel';
+import { sweep } from '../../src/fit/run';
+import { runSweep } from '../../src/fit/run';
 
 // Worker threads run the compiled dist/fit/worker.js: `npm test` builds it first.
 const read = (file: string, missing: string[] = []) => parseTable(fs.readFileSync(file, 'utf8'), file, { missing }).matrix;
@@ -18,7 +18,7 @@ describe.each([
 
   test('same fits, same order, same selection', async () => {
     const one = sweep(matrix, options);
-    const many = await sweepParallel(matrix, { ...options, jobs: 3, minParallelWork: 0 });
+    const many = await runSweep(matrix, { ...options, jobs: 3, minParallelWork: 0 });
     expect(many.fits).toHaveLength(20);
     // toEqual compares every number exactly (typed arrays element by element).
     expect(many.fits).toEqual(one.fits);
@@ -29,7 +29,7 @@ describe.each([
 
 test('onFit reports every fit once, with a running count', async () => {
   const seen: number[] = [];
-  await sweepParallel(toy, {
+  await runSweep(toy, {
     model: 'gaussian',
     ks: [2, 3],
     seeds: [0, 1, 2],
@@ -57,7 +57,7 @@ describe('one fit with its rows split over threads gives bit-for-bit the result 
     const options = { model: 'gaussian' as const, covariance, ks: [k], seeds: [0], maxIter: 1000, criterion: 'bic' as const };
     const one = sweep(matrix, options);
     for (const jobs of [2, 3]) {
-      const split = await sweepParallel(matrix, { ...options, jobs, minRowSplitWork: 0 });
+      const split = await runSweep(matrix, { ...options, jobs, minRowSplitWork: 0 });
       expect(split.fits).toEqual(one.fits);
     }
   });
@@ -70,7 +70,7 @@ describe('one fit with its rows split over threads gives bit-for-bit the result 
     for (const covariance of ['spherical', 'diag', 'full'] as const) {
       const options = { model: 'gaussian' as const, covariance, ks: [3], seeds: [1], maxIter: 200, criterion: 'bic' as const };
       const one = sweep(matrix, options);
-      const split = await sweepParallel(matrix, { ...options, jobs: 2, minRowSplitWork: 0 });
+      const split = await runSweep(matrix, { ...options, jobs: 2, minRowSplitWork: 0 });
       expect(split.fits).toEqual(one.fits);
       expect(split.fits[0].trace.length).toBeGreaterThan(5);
     }

@@ -1,10 +1,12 @@
 import * as path from 'path';
 import { fromRows } from '../../src/core/matrix';
-import { randomInit } from '../../src/core/init';
+import { randomInit } from '../../src/models/start';
 import { prepareData } from '../../src/models/data';
 import { fitFrom } from '../../src/fit/fit';
-import * as rowsplit from '../../src/fit/rowsplit';
-import { sweepParallel } from '../../src/fit/parallel';
+import * as rowsplit from '../../src/fit/executors/rows';
+import * as scripts from '../../src/fit/executors/script';
+import { workerError } from '../../src/fit/executors/errors';
+import { runSweep } from '../../src/fit/run';
 import { useTempDir, writeFile } from '../helpers/cli';
 
 // Workers that fail as a real one would when memory runs out: the coordinator must
@@ -57,11 +59,11 @@ describe('worker threads that fail', () => {
   });
 
   test('a sweep worker that fails: the sweep rejects with one clean error, not an uncaught exception', async () => {
-    const script = writeFile(tmp(), 'sweep-fails.js', "require('worker_threads').parentPort.on('message', () => { throw new RangeError('Array buffer allocation failed'); });\n");
-    const spy = jest.spyOn(rowsplit, 'compiledScript').mockReturnValue(script);
+    const failing = writeFile(tmp(), 'sweep-fails.js', "require('worker_threads').parentPort.on('message', () => { throw new RangeError('Array buffer allocation failed'); });\n");
+    const spy = jest.spyOn(scripts, 'workerScript').mockReturnValue(failing);
     try {
       await expect(
-        sweepParallel(matrix, { model: 'gaussian', ks: [2, 3], seeds: [0, 1], maxIter: 50, criterion: 'bic', jobs: 2, minParallelWork: 0 }),
+        runSweep(matrix, { model: 'gaussian', ks: [2, 3], seeds: [0, 1], maxIter: 50, criterion: 'bic', jobs: 2, minParallelWork: 0 }),
       ).rejects.toThrow(/^a worker thread ran out of memory \(Array buffer allocation failed\); try --jobs 1/);
     } finally {
       spy.mockRestore();
@@ -69,11 +71,11 @@ describe('worker threads that fail', () => {
   });
 
   test('the error helper: memory failures are data errors with advice, others internal', () => {
-    expect(rowsplit.workerError({ code: 'ERR_WORKER_OUT_OF_MEMORY', message: 'Worker terminated due to reaching memory limit: JS heap out of memory' }).name).toBe('DataError');
-    expect(rowsplit.workerError({ message: 'Invalid typed array length: 1e12' }).message).toMatch(/ran out of memory/);
-    const other = rowsplit.workerError({ name: 'TypeError', message: 'x is not a function' });
+    expect(workerError({ code: 'ERR_WORKER_OUT_OF_MEMORY', message: 'Worker terminated due to reaching memory limit: JS heap out of memory' }).name).toBe('DataError');
+    expect(workerError({ message: 'Invalid typed array length: 1e12' }).message).toMatch(/ran out of memory/);
+    const other = workerError({ name: 'TypeError', message: 'x is not a function' });
     expect(other.name).toBe('Error');
     expect(other.message).toBe('a worker thread failed: x is not a function');
-    expect(path.basename(rowsplit.compiledScript('worker'))).toBe('worker.js');
+    expect(path.basename(scripts.workerScript('pool-worker'))).toBe('pool-worker.js');
   });
 });

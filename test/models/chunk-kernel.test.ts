@@ -1,13 +1,13 @@
 import { fromRows } from '../../src/core/matrix';
 import { prepareData } from '../../src/models/data';
-import { chunkKernel } from '../../src/models/chunk-kernel';
-import { allocateBuffers, chunkLayout } from '../../src/models/spherical-chunk';
+import { sphericalBuffers, sphericalKernel, sphericalLayout } from '../../src/models/kernels/spherical';
 
 // The WebAssembly kernel is there but cannot get the memory for a chunk (its
 // memory stops at 4 GiB; memory.grow throws a RangeError past that).
-jest.mock('../../src/models/wasm-kernel', () => ({
+jest.mock('../../src/models/kernels/wasm', () => ({
+  ...jest.requireActual('../../src/models/kernels/wasm'),
   wasmKernelAvailable: () => true,
-  WasmChunkKernel: class {
+  WasmSphericalKernel: class {
     constructor() {
       throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
     }
@@ -15,13 +15,13 @@ jest.mock('../../src/models/wasm-kernel', () => ({
 }));
 
 const data = prepareData(fromRows([[0], [1], [2]]));
-const layout = chunkLayout(data, 2);
-const buffers = allocateBuffers(layout, false, false);
+const layout = sphericalLayout(data, 2);
+const job = { family: 'spherical', buffers: sphericalBuffers(layout, false, false) };
 
 test('by default the TypeScript kernel takes over', () => {
-  expect(chunkKernel(undefined, data, layout, buffers).name).toBe('js');
+  expect(sphericalKernel(undefined, data, layout, job).name).toBe('js');
 });
 
 test('asked for by name, the WebAssembly kernel reports the failure', () => {
-  expect(() => chunkKernel('wasm', data, layout, buffers)).toThrow(RangeError);
+  expect(() => sphericalKernel('wasm', data, layout, job)).toThrow(RangeError);
 });

@@ -1,7 +1,8 @@
+import { mixtureOf, varOf } from '../helpers/mixture';
 import * as fc from 'fast-check';
 import { fromRows, type Matrix } from '../../src/core/matrix';
 import { prepareData } from '../../src/models/data';
-import { DiagState } from '../../src/models/diag';
+import { DiagState } from '../../src/models/families/diag-state';
 import type { Mixture } from '../../src/models/mixture';
 
 // The diag E-step works with expanded distances (x²·b − 2x·a + Σ mu²/var) and the
@@ -22,7 +23,7 @@ function direct(rows: number[][], m: Mixture): { ll: number; post: number[][] } 
       let s = 0;
       for (let i = 0; i < d; i++) {
         if (Number.isNaN(row[i])) continue;
-        const v = m.var[j * d + i];
+        const v = varOf(m)[j * d + i];
         const diff = row[i] - m.mu[j * d + i];
         s += Math.log(2 * Math.PI * v) + (diff * diff) / v;
       }
@@ -42,7 +43,7 @@ function directM(rows: number[][], post: number[][], prev: Mixture, minVar: numb
   const n = rows.length;
   const hasMissing = rows.some((r) => r.some(Number.isNaN));
   const mu = Float64Array.from(prev.mu);
-  const variance = Float64Array.from(prev.var);
+  const variance = Float64Array.from(varOf(prev));
   const p = new Float64Array(k);
   for (let j = 0; j < k; j++) {
     p[j] = post.reduce((a, w) => a + w[j], 0) / n;
@@ -64,7 +65,7 @@ function directM(rows: number[][], post: number[][], prev: Mixture, minVar: numb
       variance[j * d + i] = Math.max(ss / weight, minVar);
     }
   }
-  return { k, d, covariance: 'diag', mu, var: variance, p };
+  return mixtureOf({ k, d, covariance: 'diag', mu, var: variance, p });
 }
 
 function randomCase(n: number, d: number, k: number, missing: number, seed: number): { rows: number[][]; matrix: Matrix; start: Mixture } {
@@ -79,7 +80,7 @@ function randomCase(n: number, d: number, k: number, missing: number, seed: numb
   const mu = Float64Array.from({ length: k * d }, (_, c) => Math.floor(c / d) * 3 + (c % d) + next());
   const variance = Float64Array.from({ length: k * d }, () => 0.3 + next() * 2);
   const p = Float64Array.from({ length: k }, () => 1 / k);
-  return { rows, matrix: fromRows(rows), start: { k, d, covariance: 'diag', mu, var: variance, p } };
+  return { rows, matrix: fromRows(rows), start: mixtureOf({ k, d, covariance: 'diag', mu, var: variance, p }) };
 }
 
 const relative = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1);
@@ -96,7 +97,7 @@ test('property: the chunked E-step and M-step equal the direct formulas', () => 
         const { rows, matrix, start } = randomCase(n, d, k, missing, seed);
         const minVar = 0.05;
         const state = new DiagState(prepareData(matrix), start, { minVar, regCovar: 0, keepPosterior: true });
-        let current = { ...start, var: start.var.map((v) => Math.max(v, minVar)) };
+        let current: Mixture = mixtureOf({ k: start.k, d: start.d, mu: start.mu, p: start.p, covariance: 'diag', var: varOf(start).map((v) => Math.max(v, minVar)) });
         let previous = -Infinity;
         for (let t = 0; t < 4; t++) {
           const ll = state.expectation();
@@ -110,7 +111,7 @@ test('property: the chunked E-step and M-step equal the direct formulas', () => 
           const next = state.mixture();
           const want = directM(rows, expected.post, current, minVar);
           next.mu.forEach((v, c) => expect(relative(v, want.mu[c])).toBeLessThan(1e-9));
-          next.var.forEach((v, c) => expect(relative(v, want.var[c])).toBeLessThan(1e-8));
+          varOf(next).forEach((v, c) => expect(relative(v, varOf(want)[c])).toBeLessThan(1e-8));
           next.p.forEach((v, j) => expect(Math.abs(v - want.p[j])).toBeLessThan(1e-12));
           current = next;
         }
@@ -123,12 +124,12 @@ test('property: the chunked E-step and M-step equal the direct formulas', () => 
 test('K=1, d=2 by hand: LL, mean and variance', () => {
   // X = (0, 1), (2, 3); mu = (1, 2), var = (1, 4), p = 1.
   // Each row: −½[ln 2π + 1 + ln 8π + 1/4]  (|x − mu| = 1 in both columns).
-  const state = new DiagState(prepareData(fromRows([[0, 1], [2, 3]])), { k: 1, d: 2, covariance: 'diag', mu: Float64Array.from([1, 2]), var: Float64Array.from([1, 4]), p: Float64Array.from([1]) }, { minVar: 0, regCovar: 0 });
+  const state = new DiagState(prepareData(fromRows([[0, 1], [2, 3]])), mixtureOf({ k: 1, d: 2, covariance: 'diag', mu: Float64Array.from([1, 2]), var: Float64Array.from([1, 4]), p: Float64Array.from([1]) }), { minVar: 0, regCovar: 0 });
   expect(state.expectation()).toBeCloseTo(2 * -0.5 * (LOG_2PI + 1 + Math.log(8 * Math.PI) + 0.25), 12);
   state.maximization();
   // mean (1, 2); variance per column: ((0−1)² + (2−1)²)/2 = 1 and ((1−2)² + (3−2)²)/2 = 1.
   const m = state.mixture();
   expect(Array.from(m.mu)).toEqual([1, 2]);
-  expect(m.var[0]).toBeCloseTo(1, 14);
-  expect(m.var[1]).toBeCloseTo(1, 14);
+  expect(varOf(m)[0]).toBeCloseTo(1, 14);
+  expect(varOf(m)[1]).toBeCloseTo(1, 14);
 });

@@ -1,4 +1,4 @@
-import { exp } from '../../src/models/exp';
+import { exp } from '../../src/models/kernels/exp';
 
 describe('exp', () => {
   test('within 2 ulp (relative 4.5e-16) of Math.exp over the whole range', () => {

@@ -1,17 +1,19 @@
+import { mixtureOf, varOf } from '../helpers/mixture';
 import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
 import { fromRows, type Matrix } from '../../src/core/matrix';
 import { prepareData } from '../../src/models/data';
-import { SphericalState } from '../../src/models/spherical';
-import { DiagState } from '../../src/models/diag';
+import { SphericalState } from '../../src/models/families/spherical-state';
+import { DiagState } from '../../src/models/families/diag-state';
 import type { Covariance } from '../../src/models/mixture';
-import { kernelName, type KernelName } from '../../src/models/chunk-kernel';
-import { wasmKernelAvailable } from '../../src/models/wasm-kernel';
+import { kernelName } from '../../src/models/kernels/wasm';
+import { type KernelName } from '../../src/models/kernels/layout';
+import { wasmKernelAvailable } from '../../src/models/kernels/wasm';
 import type { Mixture } from '../../src/models/mixture';
 import { parseTable } from '../../src/io/table';
-import { sweep } from '../../src/fit/sweep';
-import { sweepParallel } from '../../src/fit/parallel';
+import { sweep } from '../../src/fit/run';
+import { runSweep } from '../../src/fit/run';
 
 // The WebAssembly SIMD kernels (assembly/estep.ts, built into dist/wasm by
 // `npm test`'s build step) must compute exactly the bits of the TypeScript
@@ -31,7 +33,7 @@ interface Run {
 function run(matrix: Matrix, start: Mixture, kernel: KernelName, iterations: number, keepPosterior: boolean, minVar = 0): Run {
   const data = prepareData(matrix);
   const state =
-    start.covariance === 'diag' ? new DiagState(data, start, { minVar, regCovar: 0, keepPosterior, kernel }) : new SphericalState(data, start, { minVar, keepPosterior, kernel });
+    start.covariance.family === 'diag' ? new DiagState(data, start, { minVar, regCovar: 0, keepPosterior, kernel }) : new SphericalState(data, start, { minVar, keepPosterior, kernel });
   const trace: number[] = [];
   const mixtures: Mixture[] = [];
   for (let t = 0; t < iterations; t++) {
@@ -46,7 +48,7 @@ function run(matrix: Matrix, start: Mixture, kernel: KernelName, iterations: num
 /** The same start in the diag family: each component's variance in every dimension, a little apart. */
 function asDiag(start: Mixture): Mixture {
   const { k, d } = start;
-  return { ...start, covariance: 'diag', var: Float64Array.from({ length: k * d }, (_, c) => start.var[Math.floor(c / d)] * (1 + 0.1 * (c % d))) };
+  return mixtureOf({ k, d, mu: start.mu, p: start.p, covariance: 'diag', var: Float64Array.from({ length: k * d }, (_, c) => varOf(start)[Math.floor(c / d)] * (1 + 0.1 * (c % d))) });
 }
 
 /** A deterministic pseudo-random matrix: k loose clusters, with a share of cells missing. */
@@ -68,7 +70,7 @@ function synthetic(n: number, d: number, k: number, missingShare: number, seed: 
   for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) mu[j * d + i] = j * 2 + next();
   const variance = Float64Array.from({ length: k }, () => 0.5 + next() * 2);
   const p = Float64Array.from({ length: k }, () => 1 / k);
-  return { matrix: fromRows(rows), start: { k, d, covariance: 'spherical', mu, var: variance, p } };
+  return { matrix: fromRows(rows), start: mixtureOf({ k, d, covariance: 'spherical', mu, var: variance, p }) };
 }
 
 test('the build made the WebAssembly kernel, and it is the default', () => {
@@ -105,7 +107,7 @@ describe.each(['spherical', 'diag'] as Covariance[])('%s: the WebAssembly kernel
     // table range, so both kernels fall back to Math.exp and get exactly 0.
     const rows: number[][] = [];
     for (let u = 0; u < 37; u++) rows.push([u % 2 === 0 ? 0.01 * u : 100 + 0.01 * u, 0.02 * u]);
-    const start = inFamily({ k: 3, d: 2, covariance: 'spherical', mu: Float64Array.from([0, 0, 100, 0, 50, 0]), var: Float64Array.from([0.01, 0.01, 0.01]), p: Float64Array.from([0.4, 0.4, 0.2]) });
+    const start = inFamily(mixtureOf({ k: 3, d: 2, covariance: 'spherical', mu: Float64Array.from([0, 0, 100, 0, 50, 0]), var: Float64Array.from([0.01, 0.01, 0.01]), p: Float64Array.from([0.4, 0.4, 0.2]) }));
     const js = run(fromRows(rows), start, 'js', 3, true, 1e-6);
     const wasm = run(fromRows(rows), start, 'wasm', 3, true, 1e-6);
     expect(wasm).toEqual(js);
@@ -154,7 +156,7 @@ describe('whole fits: the kernel does not change a number', () => {
     const { matrix } = synthetic(700, 6, 4, 0, 7);
     const options = { model: 'gaussian' as const, covariance, ks: [4], seeds: [2], maxIter: 60, criterion: 'bic' as const };
     const js = sweep(matrix, { ...options, kernel: 'js' });
-    const split = await sweepParallel(matrix, { ...options, kernel: 'wasm', jobs: 2, minRowSplitWork: 0 });
+    const split = await runSweep(matrix, { ...options, kernel: 'wasm', jobs: 2, minRowSplitWork: 0 });
     expect(split.fits).toEqual(js.fits);
     expect(js.fits[0].trace.length).toBeGreaterThan(5);
   });

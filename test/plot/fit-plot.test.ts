@@ -1,7 +1,9 @@
+import { expectationOf } from '../../src/models/families';
+import { varOf } from '../helpers/mixture';
 import * as fs from 'fs';
 import * as path from 'path';
 import { fromRows, type Matrix } from '../../src/core/matrix';
-import { expectationOf } from '../../src/fit/fit';
+import { } from '../../src/fit/fit';
 import { prepareData } from '../../src/models/data';
 import type { Mixture } from '../../src/models/mixture';
 import { ellipseAxes, fitPlotSvg, subCovariance } from '../../src/plot/fit-plot';
@@ -295,7 +297,7 @@ describe('fitPlotSvg', () => {
     for (const [j, g] of select(root, 'g.component').entries()) {
       const [one] = select(g, 'rect.sd1');
       const [two] = select(g, 'rect.sd2');
-      const sd = Math.sqrt(mix.var[j]);
+      const sd = Math.sqrt(varOf(mix)[j]);
       expect(num(one, 'height')).toBeCloseTo(2 * sd * Math.abs(Y.scale), 0);
       expect(num(two, 'height')).toBeCloseTo(4 * sd * Math.abs(Y.scale), 0);
       expect(num(one, 'y')).toBeCloseTo(Y.toPixel(mix.mu[j] + sd), 0);

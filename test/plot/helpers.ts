@@ -1,8 +1,9 @@
 import type { Covariance, Mixture } from '../../src/models/mixture';
+import { mixtureOf as fromFlat } from '../helpers/mixture';
 import { parseXml, select, textContent, type XmlElement } from './xml';
 
 export function mixtureOf(covariance: Covariance, d: number, mu: number[][], variances: number[], p: number[]): Mixture {
-  return { k: mu.length, d, covariance, mu: Float64Array.from(mu.flat()), var: Float64Array.from(variances), p: Float64Array.from(p) };
+  return fromFlat({ k: mu.length, d, covariance, mu: mu.flat(), var: variances, p });
 }
 
 /** Parse and run the checks every SVG must pass: namespace, viewBox, no NaN/Infinity. */

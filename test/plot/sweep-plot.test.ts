@@ -1,5 +1,5 @@
 import { fromRows } from '../../src/core/matrix';
-import { sweep } from '../../src/fit/sweep';
+import { sweep } from '../../src/fit/run';
 import { sweepPlotSvg } from '../../src/plot/sweep-plot';
 import { areNiceTicks, axisMap, num, parseSvg, ticks } from './helpers';
 import { select, textContent, type XmlElement } from './xml';

@@ -1,0 +1,78 @@
+import { Command, Option } from 'commander';
+import { OPTIONS, optionsOf, type CommandName, type OptionSpec } from './options';
+import type { CliIO } from './io';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const VERSION: string = require('../../package.json').version;
+
+/** What each command does, and what its argument is. */
+export const COMMANDS: ReadonlyArray<{ readonly name: CommandName; readonly summary: string; readonly argument?: string; readonly isDefault?: boolean }> = [
+  { name: 'fit', summary: 'fit a mixture (or k-means) for each K and seed, keep the best run per K, select K (the default command)', argument: 'table of numbers (CSV, TSV or whitespace); - for stdin', isDefault: true },
+  { name: 'complete', summary: 'fit a mixture to a matrix with missing cells and fill them with their expected values', argument: 'table of numbers; - for stdin' },
+  { name: 'plot-sweep', summary: 'sweep K and seeds as fit does, then plot LL, BIC and AIC against K with the selected K marked', argument: 'table of numbers; - for stdin' },
+  { name: 'predict', summary: 'the most probable component (1..K) of each row under a saved model; --proba adds the posteriors', argument: 'table of numbers; - for stdin' },
+  { name: 'score', summary: 'the log-likelihood of each row under a saved model, and the total with BIC and AIC (on stderr, or in --format json)', argument: 'table of numbers; - for stdin' },
+  { name: 'plot', summary: 'an SVG of the data coloured by posterior, with each component at 1 and 2 standard deviations', argument: 'table of numbers; - for stdin' },
+  { name: 'sample', summary: 'draw rows from a saved model, as CSV on stdout, deterministic from --seed' },
+];
+
+export const EXAMPLES = `
+Examples:
+  gmm-fit data/toy.txt --k 3 --seed 0             one EM fit: iteration table and components
+  gmm-fit data/toy.txt --k 1..4 --seeds 0..4      sweep K and seeds, select K by BIC
+  gmm-fit data/toy.txt --k 3 --model kmeans       k-means
+  gmm-fit data.csv --k 2 --json | jq .selected    one JSON document for pipelines
+  gmm-fit complete ratings.txt --missing 0 --k 12 --seeds 0..4 --truth full.txt --out filled.txt
+  gmm-fit data/toy.txt --k 3 --out model.json     save the selected fit as a model
+  gmm-fit predict --model-file model.json data/toy.txt --proba
+  gmm-fit score --model-file model.json data/toy.txt --format json
+  gmm-fit sample --model-file model.json -n 1000 --seed 0
+  gmm-fit plot --model-file model.json data/toy.txt --out fit.svg
+  gmm-fit plot-sweep data/toy.txt --k 1..6 --seeds 0..4 --out sweep.svg
+
+Exit codes: 0 success, 1 data or runtime error, 2 usage error.`;
+
+/** A commander Option from its spec, with the help text of this command. */
+function option(spec: OptionSpec, command: CommandName): Option {
+  const o = new Option(spec.flags, spec.helpFor?.[command] ?? spec.help);
+  if (spec.choices) o.choices([...spec.choices]);
+  if (spec.parse) o.argParser(spec.parse as (value: string, previous: unknown) => unknown);
+  // Commander prints "(default: …)" for an option with a default value; one whose default is decided later says so the same way.
+  if (spec.default !== undefined) o.default(spec.default, spec.shownDefault);
+  else if (spec.shownDefault) o.description = `${o.description} (default: ${spec.shownDefault})`;
+  if (spec.mandatory) o.makeOptionMandatory();
+  if (spec.hidden) o.hideHelp();
+  return o;
+}
+
+/**
+ * The commander program, made from the option table: one command per entry of
+ * COMMANDS with its options. `action` runs a command with its argument and options.
+ */
+export function buildProgram(io: CliIO, action: (command: CommandName, file: string | undefined, options: Record<string, unknown>) => Promise<void>): Command {
+  const program = new Command('gmm-fit');
+  const output = { writeOut: (s: string) => io.stdout.write(s), writeErr: (s: string) => io.stderr.write(s), outputError: () => {} };
+  program
+    .description('Fit Gaussian mixtures and k-means to numeric tables; complete rating matrices with missing entries.')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput(output); // errors are reported once, as one line, by run()
+  for (const spec of COMMANDS) {
+    const c = program.command(spec.name, { isDefault: spec.isDefault === true }).description(spec.summary);
+    if (spec.argument) c.argument('<file>', spec.argument);
+    for (const o of optionsOf(spec.name)) c.addOption(option(o, spec.name));
+    c.exitOverride()
+      .showSuggestionAfterError(true)
+      .configureOutput(output)
+      .action(async (...args: unknown[]) => {
+        const [file, options] = spec.argument ? [args[0] as string, args[1] as Record<string, unknown>] : [undefined, args[0] as Record<string, unknown>];
+        await action(spec.name, file, options);
+      });
+  }
+  program.addHelpText('after', EXAMPLES);
+  return program;
+}
+
+/** Every long flag of every command (for suggestions). */
+export const ALL_FLAGS = [...new Set(OPTIONS.map((o) => /--[a-z-]+/.exec(o.flags)![0]))];

@@ -1,0 +1,48 @@
+import { parentPort, workerData, type MessagePort } from 'worker_threads';
+import type { PreparedData } from '../../models/data';
+import { family, type Covariance } from '../../models/families';
+import { CONTROL, type ChunkWorkerMessage, type RowSplitWorkerInput } from './control';
+
+/**
+ * A row-split worker: for each fit it is handed the shared buffers, then it
+ * waits on the control block and runs its share of the chunks (every
+ * `threads`-th, starting at `index`) each time the generation moves on, for
+ * the phase the control block names (full fits have two per iteration).
+ * Any failure (an allocation that fails, a kernel error) is reported on the
+ * error port and flagged in the control block, so the coordinator, which waits
+ * on the block and cannot see events, stops at once with the reason.
+ */
+if (parentPort) {
+  const { data, control, index, threads, errors } = workerData as RowSplitWorkerInput & { data: PreparedData; errors: MessagePort };
+  const fail = (err: unknown) => {
+    const e = err as Error;
+    errors.postMessage({ name: e?.name ?? 'Error', message: e?.message ?? String(err), code: (e as NodeJS.ErrnoException)?.code });
+    Atomics.store(control, CONTROL.failed, 1);
+    Atomics.add(control, CONTROL.ready, 1);
+    Atomics.add(control, CONTROL.done, 1);
+    Atomics.notify(control, CONTROL.ready);
+    Atomics.notify(control, CONTROL.done);
+  };
+  parentPort.on('message', ({ layout, job, kernel: name }: ChunkWorkerMessage) => {
+    try {
+      const kernel = family(job.family as Covariance).kernel(name, data, layout, job);
+      let seen = Atomics.load(control, CONTROL.generation);
+      Atomics.add(control, CONTROL.ready, 1);
+      Atomics.notify(control, CONTROL.ready);
+      for (;;) {
+        Atomics.wait(control, CONTROL.generation, seen);
+        const generation = Atomics.load(control, CONTROL.generation);
+        if (generation === seen) continue;
+        seen = generation;
+        if (Atomics.load(control, CONTROL.stop)) break;
+        const phase = Atomics.load(control, CONTROL.phase);
+        for (let c = index; c < layout.chunks; c += threads) kernel.run(c, phase);
+        Atomics.add(control, CONTROL.done, 1);
+        Atomics.notify(control, CONTROL.done);
+      }
+    } catch (err) {
+      fail(err);
+    }
+  });
+  parentPort.postMessage('ready');
+}

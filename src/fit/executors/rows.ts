@@ -1,0 +1,131 @@
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'worker_threads';
+import type { Matrix } from '../../core/matrix';
+import { DataError } from '../../core/errors';
+import type { PreparedData } from '../../models/data';
+import type { RunnerFactory } from '../../models/kernels/layout';
+import { CONTROL, type ChunkWorkerMessage } from './control';
+import { fitFrom, type Fit } from '../fit';
+import { startFor } from '../start';
+import { fitOptionsFor, type SweepOptions, type SweepTask } from '../sweep';
+import { workerError } from './errors';
+import { workerScript } from './script';
+
+/**
+ * Threads that share one fit's rows: this thread takes chunks 0, T, 2T, … and
+ * worker w (1 ≤ w < T) chunks w, w+T, …. Each E-step is one turn of the
+ * generation counter; this thread waits (Atomics.wait) for the workers, so the
+ * EM loop stays synchronous. The chunk statistics are added in chunk order
+ * afterwards, so the result is that of one thread, bit for bit.
+ */
+export class RowSplitPool {
+  private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL.size * 4));
+  private readonly workers: Worker[] = [];
+  /** Where each worker reports a failure; read synchronously, since this thread waits on the control block. */
+  private readonly errors: MessagePort[] = [];
+  /** A worker that ended or failed outside its own handler (seen once this thread is back on the event loop). */
+  private lost: Error | null = null;
+
+  /** `script`: the worker's code (the compiled rows-worker by default; tests hand in others). */
+  constructor(
+    private readonly data: PreparedData,
+    readonly threads: number,
+    script: string = workerScript('rows-worker'),
+  ) {
+    for (let index = 1; index < threads; index++) {
+      const { port1, port2 } = new MessageChannel();
+      const input = { data, control: this.control, index, threads, errors: port2 };
+      const worker = new Worker(script, { workerData: input, transferList: [port2] });
+      worker.on('error', (err) => (this.lost ??= err));
+      worker.on('exit', (code) => {
+        if (!Atomics.load(this.control, CONTROL.stop)) this.lost ??= new Error(`a row-split worker stopped (exit code ${code})`);
+      });
+      this.workers.push(worker);
+      this.errors.push(port1);
+    }
+  }
+
+  /**
+   * Resolves once every worker has loaded and is listening, or rejects with the first
+   * failure: a worker that cannot start (its script fails to load, memory runs out) is
+   * seen here, on the event loop, before this thread starts waiting on the control block.
+   */
+  ready(): Promise<void> {
+    return Promise.all(
+      this.workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            worker.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(`unexpected message from a worker: ${String(m)}`))));
+            worker.once('error', (err) => reject(workerError(err as NodeJS.ErrnoException)));
+            worker.once('exit', (code) => reject(workerError({ message: `a row-split worker stopped before it started (exit code ${code})` })));
+          }),
+      ),
+    ).then(() => undefined);
+  }
+
+  /** The first failure a worker reported, as the error this thread throws. */
+  private failure(): Error {
+    for (const port of this.errors) {
+      const report = receiveMessageOnPort(port)?.message as { name: string; message: string; code?: string } | undefined;
+      if (report) return workerError(report);
+    }
+    return this.lost ? workerError(this.lost) : new Error('a row-split worker failed');
+  }
+
+  /** A runner for one fit's buffers (which must be in shared memory). Use it for one fit only. */
+  runnerFor: RunnerFactory = (data, layout, job, makeKernel, requested) => {
+    const control = this.control;
+    Atomics.store(control, CONTROL.ready, 0);
+    const kernel = makeKernel(requested, data, layout, job);
+    // The workers make the same family's kernel, of the kind this thread got (the same bits either way).
+    const message: ChunkWorkerMessage = { layout, job, kernel: kernel.name };
+    for (const worker of this.workers) worker.postMessage(message);
+    const helpers = this.threads - 1;
+    let ready = false;
+    if (this.lost) throw workerError(this.lost);
+    const waitFor = (slot: number, count: number) => {
+      for (let seen = Atomics.load(control, slot); seen < count; seen = Atomics.load(control, slot)) {
+        if (Atomics.load(control, CONTROL.failed)) throw this.failure();
+        if (Atomics.wait(control, slot, seen, 30_000) === 'timed-out' && Atomics.load(control, slot) === seen) {
+          throw new DataError('a row-split worker thread did not answer within 30 s (it may have run out of memory); try --jobs 1');
+        }
+      }
+      if (Atomics.load(control, CONTROL.failed)) throw this.failure();
+    };
+    return {
+      runAll: (phase = 0) => {
+        if (!ready) {
+          waitFor(CONTROL.ready, helpers);
+          ready = true;
+        }
+        Atomics.store(control, CONTROL.done, 0);
+        Atomics.store(control, CONTROL.phase, phase);
+        Atomics.add(control, CONTROL.generation, 1);
+        Atomics.notify(control, CONTROL.generation);
+        for (let c = 0; c < layout.chunks; c += this.threads) kernel.run(c, phase);
+        waitFor(CONTROL.done, helpers);
+      },
+    };
+  };
+
+  async close(): Promise<void> {
+    Atomics.store(this.control, CONTROL.stop, 1);
+    Atomics.add(this.control, CONTROL.generation, 1);
+    Atomics.notify(this.control, CONTROL.generation);
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    for (const port of this.errors) port.close();
+  }
+}
+
+/** One Gaussian fit with its rows split over `threads` threads (this one included). */
+export async function runRowSplit(matrix: Matrix, data: PreparedData, task: SweepTask, options: SweepOptions, threads: number): Promise<Fit[]> {
+  const pool = new RowSplitPool(data, threads);
+  try {
+    await pool.ready();
+    const fitOptions = fitOptionsFor(options, task);
+    const fit = fitFrom(data, startFor(matrix, data, fitOptions), { ...fitOptions, runnerFor: pool.runnerFor });
+    options.onFit?.(fit, 1, 1);
+    return [fit];
+  } finally {
+    await pool.close();
+  }
+}

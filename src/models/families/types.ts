@@ -1,0 +1,110 @@
+import type { Matrix } from '../../core/matrix';
+import type { PreparedData } from '../data';
+import type { FitState } from '../fit-state';
+import type { KernelFactory, KernelName, RunnerFactory } from '../kernels/layout';
+import type { Mixture } from '../mixture';
+
+/** The covariance families (mclust: VII, VVI, VVV). */
+export type Covariance = 'spherical' | 'diag' | 'full';
+
+/** Spherical: component j's covariance is variances[j]·I (K numbers). */
+export interface SphericalCovariance {
+  readonly family: 'spherical';
+  readonly variances: Float64Array;
+}
+
+/** Diag: component j's covariance is diag(variances[j·d .. j·d + d)) (K×d numbers). */
+export interface DiagCovariance {
+  readonly family: 'diag';
+  readonly variances: Float64Array;
+}
+
+/** Full: component j's covariance is the d×d matrix matrices[j·d² ..], row-major (K×d×d numbers). */
+export interface FullCovariance {
+  readonly family: 'full';
+  readonly matrices: Float64Array;
+}
+
+/** A mixture's covariances, tagged with their family. */
+export type Covariances = SphericalCovariance | DiagCovariance | FullCovariance;
+
+/** How a family's EM runs: its floor, its regularisation, what it keeps, and which kernel. */
+export interface FamilyOptions {
+  /** Floor on every variance (full: every eigenvalue) after an M-step (0 = none). */
+  readonly minVar: number;
+  /** Added to every variance (the diagonal) after an M-step, as scikit-learn's reg_covar; default: the family's. */
+  readonly regCovar?: number;
+  /** Keep the whole n×K posterior of the last E-step and each row's log-likelihood (for filling, predicting, scoring). */
+  readonly keepPosterior?: boolean;
+  /** Which E-step kernel runs the chunks here: 'wasm' (SIMD) or 'js' (the TypeScript reference); the same bits either way. */
+  readonly kernel?: KernelName;
+}
+
+/** One E-step's results over the whole data. */
+export interface Expectation {
+  /** n×K, row-major. */
+  readonly posterior: Float64Array;
+  readonly rowLogLikelihood: Float64Array;
+  readonly logLikelihood: number;
+}
+
+/**
+ * A covariance family as data: everything the rest of gmm-fit needs to know about
+ * it, behind one signature. Adding a family is one file with one of these, plus
+ * its entry in FAMILIES.
+ */
+export interface Family<C extends Covariances = Covariances> {
+  readonly name: C['family'];
+  /** mclust's name for the model. */
+  readonly mclust: string;
+  /** scikit-learn's covariance_type. */
+  readonly sklearn: string;
+  /** What a component's covariance is, for help texts. */
+  readonly summary: string;
+  /** The default of --reg-covar. */
+  readonly defaultRegCovar: number;
+  /** The covariance's free parameters per component. */
+  covarianceParameters(d: number): number;
+  /** Each component's covariance in a start: its spread around its mean over all rows (missing cells as 0), plus `reg`. */
+  startCovariances(m: Matrix, mu: Float64Array, k: number, reg: number): C;
+  /**
+   * A start from k-means clusters: each cluster's spread around its centred mean
+   * `mu`, plus `reg`; a cluster with fewer than two distinct rows keeps `fallback`'s.
+   */
+  clusterCovariances(data: PreparedData, label: Int32Array, mu: Float64Array, k: number, reg: number, fallback: C): C;
+  /** Refuses, before anything is allocated, a fit with K components that would not fit in memory (a DataError). */
+  checkSize(m: Matrix, k: number): void;
+  /** An EM fit in progress from `start` (whose covariances are of this family). */
+  state(data: PreparedData, start: Mixture, options: FamilyOptions, runnerFor?: RunnerFactory): FitState;
+  /** The chunk kernel of a fit of this family (also in worker threads, from the job they are sent). */
+  readonly kernel: KernelFactory;
+  /** One E-step under `mixture`, with no floor: the posterior and each row's log-likelihood. */
+  expectation(data: PreparedData, mixture: Mixture): Expectation;
+  /**
+   * The matrix completed: each missing cell gets its expected value given the row's observed
+   * cells, Σ_j post(j|u)·E[x | x_o, j]; observed cells are copied from `original`.
+   */
+  completed(data: PreparedData, mixture: Mixture, original: Float64Array): Float64Array;
+  /** The key of the covariances in a JSON `mixture` object: `var` (K numbers or K×d) or `covariance` (K d×d matrices). */
+  readonly jsonKey: 'var' | 'covariance';
+  /** The covariances as nested arrays, under jsonKey. */
+  toJson(c: C, k: number, d: number): unknown;
+  /** How many numbers a component's covariance has (1, d or d²). */
+  valuesPerComponent(d: number): number;
+  /** The covariances from their numbers, flat, K × valuesPerComponent (checked for count by the caller). */
+  fromValues(values: Float64Array): C;
+  /** Every variance a reader must check is > 0 (the diagonal, for full). */
+  variancesOf(c: C, k: number, d: number): Float64Array;
+  /** Component j's covariance restricted to columns i and l: [var_i, cov_il, var_l]. */
+  marginal(c: C, j: number, i: number, l: number, d: number): [number, number, number];
+  /** Component j's variances for a table: one number (spherical) or one per column. */
+  componentVariances(c: C, j: number, d: number): number | Float64Array;
+  /** The heading of that column in the component table. */
+  readonly varianceHeading: string;
+  /**
+   * A draw's offset from component j's mean: mu + A_j·z, with A_j the square root of the
+   * covariance (√var·I, diag(√var), the Cholesky factor), written into out[o..o+d).
+   * Returns null when the covariance has no square root (not positive definite).
+   */
+  sampler(c: C, k: number, d: number): ((j: number, mu: Float64Array, z: Float64Array, out: Float64Array, o: number) => void) | null;
+}

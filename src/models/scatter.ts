@@ -1,0 +1,23 @@
+import type { Matrix } from '../core/matrix';
+
+/**
+ * The data's spread around its column means c, in one pass: S = Σ_u (x_u − c)(x_u − c)ᵀ
+ * (missing cells read as 0, as the course's start does). `full`: the lower triangle of S
+ * (row-major d×d); else only its diagonal (d numbers). A start's spread around any
+ * mean mu then follows without another pass: Σ_u (x − mu)(x − mu)ᵀ = S + n·(c − mu)(c − mu)ᵀ.
+ */
+export function scatterAroundMean(m: Matrix, full: boolean): { center: Float64Array; scatter: Float64Array } {
+  const { rows: n, cols: d, data } = m;
+  const center = new Float64Array(d);
+  for (let u = 0; u < n; u++) for (let i = 0; i < d; i++) center[i] += data[u * d + i];
+  for (let i = 0; i < d; i++) center[i] /= n;
+  const scatter = new Float64Array(full ? d * d : d);
+  for (let u = 0; u < n; u++) {
+    for (let a = 0; a < d; a++) {
+      const da = data[u * d + a] - center[a];
+      if (!full) scatter[a] += da * da;
+      else for (let b = 0; b <= a; b++) scatter[a * d + b] += da * (data[u * d + b] - center[b]);
+    }
+  }
+  return { center, scatter };
+}
