@@ -1,7 +1,20 @@
-import { DEFAULT_COVARIANCE } from '../models/families';
+import { COVARIANCE_NAMES, DEFAULT_COVARIANCE, FAMILIES, type Covariance } from '../models/families';
+import { KERNEL_NAMES, type KernelName } from '../models/kernels/layout';
 import type { ModelName } from '../models/fit-state';
 import type { Criterion } from '../fit/criteria';
 import { MISSING_DATA_MIN_VAR, type StartMethod } from '../fit/fit';
+
+export type { Covariance, Criterion, KernelName, StartMethod };
+
+/** The covariance families, as help texts list them: name, what a component's covariance is, and the default of --reg-covar. */
+export const FAMILY_CHOICES: ReadonlyArray<{ readonly name: Covariance; readonly summary: string; readonly defaultRegCovar: number }> = COVARIANCE_NAMES.map((name) => ({
+  name,
+  summary: FAMILIES[name].summary,
+  defaultRegCovar: FAMILIES[name].defaultRegCovar,
+}));
+
+/** The E-step kernels. */
+export const KERNEL_CHOICES: readonly KernelName[] = KERNEL_NAMES;
 
 /** Every default of a fit, in one place: the CLI's options and help show these. */
 export const DEFAULTS = {

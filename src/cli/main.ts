@@ -1,5 +1,5 @@
 import { existsSync } from 'fs';
-import { Command, CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { assertUnreachable, DataError, UsageError } from '../core/errors';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIO } from './io';
 import { buildProgram } from './program';

@@ -1,6 +1,4 @@
-import { COVARIANCE_NAMES, FAMILIES } from '../models/families';
-import { KERNEL_NAMES } from '../models/kernels/layout';
-import { DEFAULTS } from '../app/defaults';
+import { DEFAULTS, FAMILY_CHOICES, KERNEL_CHOICES } from '../app/defaults';
 import {
   collect,
   parseCount,
@@ -86,16 +84,16 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     flags: '--covariance <family>',
-    help: `the covariance of each Gaussian: ${COVARIANCE_NAMES.map((name) => `${name} (${FAMILIES[name].summary})`).join(', ')}`,
+    help: `the covariance of each Gaussian: ${FAMILY_CHOICES.map((f) => `${f.name} (${f.summary})`).join(', ')}`,
     default: DEFAULTS.covariance,
-    choices: COVARIANCE_NAMES,
+    choices: FAMILY_CHOICES.map((f) => f.name),
     commands: SWEEPS,
     example: '--covariance full',
   },
   {
     flags: '--reg-covar <x>',
     help: 'added to every variance (the diagonal) after each M-step and to the start, as scikit-learn reg_covar',
-    shownDefault: COVARIANCE_NAMES.map((name) => `${FAMILIES[name].defaultRegCovar} for ${name}`).join(', '),
+    shownDefault: FAMILY_CHOICES.map((f) => `${f.defaultRegCovar} for ${f.name}`).join(', '),
     parse: parseNonNegative,
     commands: SWEEPS,
     example: '--reg-covar 1e-4',
@@ -143,7 +141,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     flags: '--kernel <name>',
     help: KERNEL_HELP,
     shownDefault: 'wasm where available',
-    choices: KERNEL_NAMES,
+    choices: KERNEL_CHOICES,
     commands: SWEEPS,
     example: '--kernel js',
   },

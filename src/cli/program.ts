@@ -2,7 +2,6 @@ import { Command, Option } from 'commander';
 import { OPTIONS, optionsOf, type CommandName, type OptionSpec } from './options';
 import type { CliIO } from './io';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const VERSION: string = require('../../package.json').version;
 
 /** What each command does, and what its argument is. */

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { UsageError } from '../core/errors';
 import type { FitRequest } from '../app/fit';
 import type { ReadOptions } from '../io/table';
-import type { StartMethod } from '../fit/fit';
+import type { StartMethod } from '../app/defaults';
 import type { CommandName } from './options';
 
 /** How the human output looks and how chatty the run is. */

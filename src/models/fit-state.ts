@@ -23,7 +23,6 @@ export interface FitState {
 }
 
 export type ModelName = 'gaussian' | 'kmeans';
-export const MODEL_NAMES: readonly ModelName[] = ['gaussian', 'kmeans'];
 
 /** How a family's objective is judged by the loop. */
 export interface Objective {

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import * as os from 'os';
+
 import * as path from 'path';
 import { parseTable } from '../../src/io/table';
 import { makeTempDir, removeTempDir, repoPath, runCli, useTempDir, writeFile, type CliResult } from '../helpers/cli';
@@ -8,7 +8,7 @@ const TOY = repoPath('data', 'toy.txt');
 const INCOMPLETE = repoPath('test', 'fixtures', 'test_incomplete.txt');
 const COMPLETE = repoPath('test', 'fixtures', 'test_complete.txt');
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 type Json = any;
 
 const ONE_ERROR_LINE = /^gmm-fit: error: [^\n]+\n$/;

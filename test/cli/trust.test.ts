@@ -13,7 +13,7 @@ const INCOMPLETE = repoPath('test', 'fixtures', 'test_incomplete.txt');
 const ONE_ERROR_LINE = /^gmm-fit: error: [^\n]+\n$/;
 const STACK = /\n\s+at /;
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 type Json = any;
 
 function expectError(r: CliResult, code: 1 | 2, message: RegExp): void {

@@ -1,4 +1,4 @@
-import type { Fit } from '../../fit/fit';
+import type { Fit } from '../../app';
 import type { CliIO } from '../io';
 import { onInterrupt } from '../signals';
 

@@ -173,7 +173,6 @@ export class FullState implements FitState {
   /** The E-step (phase 0 of the chunks), which also sums n̂, the pattern weights and Σ post·x̂ for the M-step. */
   expectation(): number {
     const { k } = this;
-    const { d } = this.data;
     const { logWeight } = this.buffers;
     this.factorAll();
     for (let j = 0; j < k; j++) logWeight[j] = Math.log(this.weight[j] + WEIGHT_EPSILON);

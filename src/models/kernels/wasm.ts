@@ -53,7 +53,6 @@ function kernelModule(): WasmModule | null {
   const candidate = __filename.endsWith('.ts') ? '../../../dist/wasm/estep.js' : '../../wasm/estep.js';
   let bytes: Uint8Array;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     bytes = require(candidate) as Uint8Array;
   } catch {
     return compiled;
