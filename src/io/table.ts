@@ -1,20 +1,20 @@
 import { parse as csvParse } from 'csv-parse/sync';
-import { DataError } from '../core/errors';
 import type { Matrix } from '../core/matrix';
-import { CellReader, parseNumber } from './cells';
-import { MatrixBuilder } from './builder';
-import { scanWhitespace } from './whitespace';
+import { checkDelimiter, separator, type Delimiter } from './delimiter';
+import { decimalCommaError, TableReader } from './reader';
+import { sniffText } from './sniff';
 
-/** How cells are separated: a comma, a tab, or any run of spaces and tabs. */
-export type Delimiter = ',' | '\t' | 'whitespace';
+export { delimiterFromName, describe, isAllowedDelimiter, type Delimiter } from './delimiter';
 
 export interface ReadOptions {
-  /** Undefined: from the file's extension, then from its first line. */
+  /** Undefined: from the file's extension (`.csv` may still turn out semicolon-separated), then from its first data line. */
   readonly delimiter?: Delimiter;
-  /** Undefined: a first row with any non-numeric, non-missing cell is a header. */
+  /** Undefined: a first row with a cell that is neither a number, a missing marker nor number-like is a header. */
   readonly header?: boolean;
   /** Cell texts that mean missing, beside the defaults (empty, NA, NaN, ?). */
   readonly missing?: readonly string[];
+  /** Cells such as `3,5` are 3.5 ('.' is then not allowed in numbers). Needs a delimiter other than comma. */
+  readonly decimalComma?: boolean;
 }
 
 export interface Table {
@@ -23,31 +23,29 @@ export interface Table {
   readonly columns: string[] | null;
 }
 
-/** The delimiter from a file name's extension, if it tells. */
-export function delimiterFromName(name: string): Delimiter | undefined {
-  const lower = name.toLowerCase();
-  if (lower.endsWith('.csv')) return ',';
-  if (lower.endsWith('.tsv') || lower.endsWith('.tab')) return '\t';
-  return undefined;
+/**
+ * The delimiter from the first data line (blank and # lines are skipped): `::`,
+ * a comma, a semicolon, a tab, or whitespace (see chooseDelimiter in sniff.ts).
+ */
+export function sniffDelimiter(text: string): Delimiter {
+  return sniffText(text.replace(/\r\n?/g, '\n'));
 }
 
 /**
- * The delimiter from the first data line: a comma; else tabs, if no blank
- * stands beside a tab and no tab-separated cell is itself several numbers
- * (a TSV header may say "user id"; "1 2<tab>3" is whitespace); else whitespace.
+ * Parse a table of numbers; missing cells are 0 in the data and flagged in the mask.
+ * Throws DataError naming `source`, line and column for any cell-level problem.
  */
-export function sniffDelimiter(text: string): Delimiter {
-  const match = /^[ \t]*[^#\s][^\n]*/m.exec(text);
-  // Not trimmed: a TSV line may start or end with an empty cell (a tab at its edge).
-  const line = match ? match[0] : '';
-  if (line.includes(',')) return ',';
-  if (!line.includes('\t') || /[^\S\t]\t|\t[^\S\t]/.test(line)) return 'whitespace';
-  const severalNumbers = (cell: string) => {
-    const parts = cell.trim().split(/\s+/);
-    return parts.length > 1 && parts.every((p) => parseNumber(p) !== null);
-  };
-  return line.split('\t').some(severalNumbers) ? 'whitespace' : '\t';
+export function parseTable(text: string, source: string, options: ReadOptions = {}): Table {
+  const reader = new TableReader(source, options);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
+  reader.feed(text, true);
+  return reader.finish();
 }
+
+// ---------------------------------------------------------------------------
+// csv-parse, kept as the reference the scanners are tested against.
+// ---------------------------------------------------------------------------
 
 /** Rows of cell texts, each with its 1-based line number. */
 type RowSink = (cells: string[], line: number) => void;
@@ -55,7 +53,8 @@ type RowSink = (cells: string[], line: number) => void;
 /**
  * CSV and TSV through csv-parse: quoting, CRLF, blank lines and # comments handled there.
  * `' '` reads whitespace-separated text the slow way (runs of spaces and tabs
- * between cells), as the reference that the whitespace scanner is tested against.
+ * between cells). The readers do not use it: it is the reference that the
+ * scanners are tested against.
  */
 export function splitWithCsvParse(text: string, delimiter: ',' | '\t' | ' ', sink: RowSink): void {
   const records = csvParse(text, csvOptions(delimiter)) as unknown as CsvRecord[];
@@ -70,7 +69,7 @@ export interface CsvRecord {
   info: { lines: number };
 }
 
-/** csv-parse's options, the same for the whole-text and the streaming reader. */
+/** csv-parse's options, as the reader once used them. */
 export function csvOptions(delimiter: ',' | '\t' | ' ') {
   return {
     delimiter: delimiter === ' ' ? [' ', '\t'] : delimiter,
@@ -91,57 +90,87 @@ export function recordCells(record: string[], delimiter: ',' | '\t' | ' '): stri
   return cells;
 }
 
-/** A csv-parse failure as a DataError naming the file and line. */
-export function csvError(err: unknown, source: string, delimiter: Delimiter): Error {
-  if (err instanceof DataError) return err;
-  const e = err as { message?: string; lines?: number };
-  return new DataError(`${source}${e.lines ? `:${e.lines}` : ''}: cannot parse as ${describe(delimiter)}: ${e.message ?? String(err)}`);
-}
+// ---------------------------------------------------------------------------
+// Writing tables
+// ---------------------------------------------------------------------------
 
-/**
- * Parse a table of numbers; missing cells are 0 in the data and flagged in the mask.
- * Throws DataError naming `source`, line and column for any cell-level problem.
- */
-export function parseTable(text: string, source: string, options: ReadOptions = {}): Table {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  text = text.replace(/\r\n?/g, '\n');
-  const delimiter = options.delimiter ?? delimiterFromName(source) ?? sniffDelimiter(text);
-  const cells = new CellReader(options.missing ?? [], source);
-  const builder = new MatrixBuilder(source, cells, options.header);
-  try {
-    if (delimiter === 'whitespace') scanWhitespace(text, cells, builder);
-    else splitWithCsvParse(text, delimiter, (record, line) => builder.addRow(record, line));
-  } catch (err) {
-    throw csvError(err, source, delimiter);
-  }
-  return { matrix: builder.finish(), delimiter, columns: builder.columns };
-}
-
-export function describe(delimiter: Delimiter): string {
-  return delimiter === ',' ? 'CSV' : delimiter === '\t' ? 'TSV' : 'whitespace-separated';
+export interface FormatOptions {
+  /** Write numbers with a decimal comma (`3,5`); needs a delimiter other than comma. */
+  readonly decimalComma?: boolean;
 }
 
 /** Small integers, the usual observed cells of a rating matrix, are formatted once. */
 const SMALL_INTEGERS = Array.from({ length: 2049 }, (_, i) => String(i - 1024));
 
-/** Text of a matrix in a table layout, with its header row if it had one. Numbers print as JS prints them (shortest round-trip). */
-export function formatTable(values: ArrayLike<number>, rows: number, cols: number, delimiter: Delimiter, columns: string[] | null): string {
-  const sep = delimiter === 'whitespace' ? ' ' : delimiter;
-  const lines: string[] = [];
-  if (columns) lines.push(columns.map((c) => quoteIfNeeded(c, sep)).join(sep));
+/** About how many characters formatRows puts in one block. */
+export const FORMAT_BLOCK = 64 * 1024;
+
+/**
+ * The text of a matrix in a table layout, with its header row if it had one,
+ * in blocks of about FORMAT_BLOCK characters (whole lines; a block passes the
+ * size by at most one line), so that a matrix of any size can be written
+ * without its text ever being one string. Numbers print as JS prints them
+ * (shortest round-trip), with a decimal comma if asked.
+ */
+export function* formatRows(
+  values: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  delimiter: Delimiter,
+  columns: string[] | null,
+  options: FormatOptions = {},
+): Generator<string, void, undefined> {
+  checkDelimiter(delimiter);
+  const decimalComma = options.decimalComma === true;
+  if (decimalComma && delimiter === ',') throw decimalCommaError('formatTable');
+  const sep = separator(delimiter);
+  if (!columns && rows === 0) {
+    yield '\n';
+    return;
+  }
+  let block: string[] = [];
+  let size = 0;
+  if (columns) {
+    const head = columns.map((c) => quoteIfNeeded(c, sep)).join(sep);
+    block.push(head);
+    size = head.length + 1;
+  }
   const row: string[] = new Array(cols);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       const v = values[r * cols + c];
-      row[c] = Number.isInteger(v) && v >= -1024 && v <= 1024 ? SMALL_INTEGERS[v + 1024] : String(v);
+      if (Number.isInteger(v) && v >= -1024 && v <= 1024) row[c] = SMALL_INTEGERS[v + 1024];
+      else row[c] = decimalComma ? String(v).replace('.', ',') : String(v);
     }
-    lines.push(row.join(sep));
+    const line = row.join(sep);
+    block.push(line);
+    size += line.length + 1;
+    if (size >= FORMAT_BLOCK) {
+      yield block.join('\n') + '\n';
+      block = [];
+      size = 0;
+    }
   }
-  return lines.join('\n') + '\n';
+  if (block.length > 0) yield block.join('\n') + '\n';
+}
+
+/** The whole text of formatRows, for small tables. */
+export function formatTable(
+  values: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  delimiter: Delimiter,
+  columns: string[] | null,
+  options: FormatOptions = {},
+): string {
+  let text = '';
+  for (const block of formatRows(values, rows, cols, delimiter, columns, options)) text += block;
+  return text;
 }
 
 /** Quote a header name that would otherwise read back differently (a comment, a split, a new line). */
 function quoteIfNeeded(text: string, sep: string): string {
-  const risky = text.includes(sep) || /["\r\n]/.test(text) || text.startsWith('#');
+  // A name holding any character of a two-character delimiter could glue to it ("a:" then "::").
+  const risky = (sep.length > 1 ? [...sep].some((ch) => text.includes(ch)) : text.includes(sep)) || /["\r\n]/.test(text) || text.startsWith('#');
   return risky ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -1,92 +1,148 @@
-import type { CellReader } from './cells';
 import type { MatrixBuilder } from './builder';
+import { isBlank, plainDecimal, type CellReader } from './cells';
+import { FirstRow } from './first-row';
 
-const SPACE = 32;
+const LF = 10;
 const HASH = 35;
-const MINUS = 45;
-const PLUS = 43;
-const DOT = 46;
-const ZERO = 48;
-const NINE = 57;
-/** Exact powers of ten: a ≤15-digit integer divided by one of these is correctly rounded. */
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
-const UNICODE_BLANK = /\s/;
+const START = 0; // at the start of a line (blanks so far)
+const ROW = 1; // inside a row
+const COMMENT = 2; // inside a # comment line
 
-/** The blanks of String.prototype.trim and /\s/: ASCII ones fast, the rest (no-break space…) by regex. */
-function isBlank(c: number): boolean {
-  if (c === SPACE || (c >= 9 && c <= 13)) return true;
-  return c >= 0xa0 && UNICODE_BLANK.test(String.fromCharCode(c));
+/** Text fed to a scanner piece by piece (LF line ends); `final` marks the last piece. */
+export interface Scanner {
+  feed(text: string, final: boolean): void;
 }
 
 /**
- * A plain decimal (sign, ≤15 digits, optional point) straight from the text,
- * or NaN when the token is anything else and needs the full reader. Dividing
- * an exact integer by an exact power of ten rounds once, so the result is
- * identical to Number(token).
+ * Whitespace-separated text into the builder: cells are runs of anything but
+ * blanks (space, tab and the other characters trim() removes); blank lines and
+ * lines whose first non-blank is # are skipped. Cells are read in place, never
+ * as one string per cell (but the rare ones that are not plain numbers); the
+ * text may come in pieces cut anywhere, and only a cell cut by the end of a
+ * piece is held over. The first row may be a header (see FirstRow).
  */
-function plainDecimal(text: string, start: number, end: number): number {
-  let p = start;
-  let negative = false;
-  const first = text.charCodeAt(p);
-  if (first === MINUS || first === PLUS) {
-    negative = first === MINUS;
-    p++;
-  }
-  let mantissa = 0;
-  let digits = 0;
-  let fraction = -1;
-  for (; p < end; p++) {
-    const c = text.charCodeAt(p);
-    if (c >= ZERO && c <= NINE) {
-      mantissa = mantissa * 10 + (c - ZERO);
-      digits++;
-      if (fraction >= 0) fraction++;
-    } else if (c === DOT && fraction < 0) fraction = 0;
-    else return NaN;
-  }
-  if (digits === 0 || digits > 15) return NaN;
-  const value = fraction > 0 ? mantissa / POW10[fraction] : mantissa;
-  return negative ? -value : value;
-}
+export class WhitespaceScanner implements Scanner {
+  /** The number of the line being read. */
+  private line: number;
+  private state = START;
+  /** Cells so far in the current row. */
+  private column = 0;
+  private rowLine = 0;
+  private ragged = false;
+  /** A cell cut by the end of the last piece. */
+  private carry = '';
+  private first: FirstRow | null = null;
 
-/**
- * Whitespace-separated text (LF line ends) into the builder: cells are runs of
- * anything but blanks (space, tab and the other characters trim() removes); blank lines and lines starting with # are skipped. The
- * first row goes through the builder's text path (it may be a header); the rest
- * are scanned without making a string per cell. `linesBefore` numbers the lines
- * of a chunk that follows others. Returns the number of the last line read.
- */
-export function scanWhitespace(text: string, cells: CellReader, builder: MatrixBuilder, linesBefore = 0): number {
-  const length = text.length;
-  let line = linesBefore;
-  let pos = 0;
-  while (pos < length) {
-    line++;
-    let lineEnd = text.indexOf('\n', pos);
-    if (lineEnd < 0) lineEnd = length;
-    let p = pos;
-    pos = lineEnd + 1;
-    while (p < lineEnd && isBlank(text.charCodeAt(p))) p++;
-    if (p === lineEnd || text.charCodeAt(p) === HASH) continue;
-    if (builder.width < 0) {
-      builder.addRow(text.slice(p, lineEnd).trim().split(/\s+/), line);
-      continue;
-    }
-    builder.reserve();
-    let column = 0;
-    while (p < lineEnd) {
-      const start = p;
-      while (p < lineEnd && !isBlank(text.charCodeAt(p))) p++;
-      column++;
-      if (column > builder.width) builder.raggedRow(line, text.slice(start, lineEnd).trim().split(/\s+/).length + column - 1);
-      let value = plainDecimal(text, start, p);
-      value = Number.isNaN(value) ? cells.read(text.slice(start, p), line, column) : cells.checkValue(value);
-      builder.push(value);
-      while (p < lineEnd && isBlank(text.charCodeAt(p))) p++;
-    }
-    if (column !== builder.width) builder.raggedRow(line, column);
-    builder.endRow();
+  constructor(
+    private readonly cells: CellReader,
+    private readonly builder: MatrixBuilder,
+    private readonly header: boolean | undefined,
+    /** Lines already read before this text (its first line is linesBefore + 1). */
+    linesBefore = 0,
+  ) {
+    this.line = linesBefore + 1;
   }
-  return line;
+
+  feed(text: string, final: boolean): void {
+    if (this.carry !== '') {
+      // Glued to the held text: only the next piece's first line (the rest is read where it is, not copied).
+      const carry = this.carry;
+      this.carry = '';
+      const nl = text.indexOf('\n');
+      if (nl >= 0 && nl + 1 < text.length) {
+        this.scan(carry + text.slice(0, nl + 1), false);
+        text = text.slice(nl + 1);
+      } else text = carry + text;
+    }
+    this.scan(text, final);
+  }
+
+  private scan(text: string, final: boolean): void {
+    const { cells, builder } = this;
+    const mark = cells.mark;
+    const length = text.length;
+    let line = this.line;
+    let state = this.state;
+    let column = this.column;
+    let width = builder.width;
+    let pos = 0;
+    while (pos < length) {
+      if (state === COMMENT) {
+        const nl = text.indexOf('\n', pos);
+        if (nl < 0) break;
+        pos = nl + 1;
+        line++;
+        state = START;
+        continue;
+      }
+      if (state === START) {
+        let c = 0;
+        while (pos < length && (c = text.charCodeAt(pos)) !== LF && isBlank(c)) pos++;
+        if (pos === length) break;
+        if (c === LF) {
+          pos++;
+          line++;
+          continue;
+        }
+        if (c === HASH) {
+          state = COMMENT;
+          continue;
+        }
+        state = ROW;
+        column = 0;
+        this.ragged = false;
+        this.rowLine = line;
+        if (width < 0) this.first = new FirstRow(cells, builder, this.header, line);
+        else builder.reserve();
+      }
+      // In a row: its cells up to the end of the line, or of the piece.
+      let lineEnd = text.indexOf('\n', pos);
+      const eol = lineEnd >= 0;
+      if (!eol) lineEnd = length;
+      const first = this.first;
+      while (pos < lineEnd) {
+        if (isBlank(text.charCodeAt(pos))) {
+          pos++;
+          continue;
+        }
+        const start = pos++;
+        while (pos < lineEnd && !isBlank(text.charCodeAt(pos))) pos++;
+        if (pos === length && !final) {
+          this.carry = text.slice(start); // the cell may go on in the next piece
+          break;
+        }
+        column++;
+        if (first) first.add(text, start, pos, line);
+        else if (column <= width) {
+          let value = plainDecimal(text, start, pos, mark);
+          value = value !== value ? cells.read(text.slice(start, pos), line, column) : cells.checkValue(value);
+          builder.push(value);
+        } else this.ragged = true; // counted to the end of the row, for the message
+      }
+      if (!eol) break;
+      this.endRow(column);
+      width = builder.width;
+      state = START;
+      line++;
+      pos = lineEnd + 1;
+    }
+    if (final && state === ROW) {
+      this.endRow(column);
+      state = START;
+    }
+    this.line = line;
+    this.state = state;
+    this.column = column;
+  }
+
+  private endRow(column: number): void {
+    if (this.first) {
+      this.first.finish();
+      this.first = null;
+      return;
+    }
+    if (this.ragged || column !== this.builder.width) this.builder.raggedRow(this.rowLine, column);
+    this.builder.endRow();
+  }
 }

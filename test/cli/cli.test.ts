@@ -291,7 +291,7 @@ describe('usage errors: exit 2, one line, nothing on stdout', () => {
     ['--max-iter 2.5', [TOY, '--max-iter', '2.5'], /expected an integer ≥ 1, got "2\.5"/],
     ['--model svm', [TOY, '--model', 'svm'], /argument 'svm' is invalid\. Allowed choices are gaussian, kmeans/],
     ['--criterion bicc', [TOY, '--criterion', 'bicc'], /argument 'bicc' is invalid\. Allowed choices are bic, aic, ll/],
-    ['--delimiter semicolon', [TOY, '--delimiter', 'semicolon'], /expected comma, tab or whitespace, got "semicolon"/],
+    ['--delimiter 5 (a digit cannot separate numbers)', [TOY, '--delimiter', '5'], /expected comma, tab, whitespace \(or space\), semicolon, pipe, :: or a single character other than a quote, a digit, a sign or '\.', got "5"/],
     ['--seed with --seeds', [TOY, '--seed', '0', '--seeds', '1'], /give --seed or --seeds, not both/],
     [
       '--model kmeans on data with missing cells',

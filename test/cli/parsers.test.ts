@@ -154,8 +154,12 @@ describe('other option parsers', () => {
     expect(parseDelimiter(text)).toBe(expected);
   });
 
-  test('parseDelimiter rejects anything else', () => {
-    expect(rejection(() => parseDelimiter('semicolon'))).toBe('expected comma, tab or whitespace, got "semicolon"');
-    expect(rejection(() => parseDelimiter(';'))).toBe('expected comma, tab or whitespace, got ";"');
+  test('parseDelimiter takes semicolon, pipe, :: and other single characters, and rejects the rest', () => {
+    expect(parseDelimiter('semicolon')).toBe(';');
+    expect(parseDelimiter(';')).toBe(';');
+    expect(parseDelimiter('::')).toBe('::');
+    const message = (text: string) =>
+      `expected comma, tab, whitespace (or space), semicolon, pipe, :: or a single character other than a quote, a digit, a sign or '.', got "${text}"`;
+    for (const bad of ['5', '"', '.', '-', 'colon']) expect(rejection(() => parseDelimiter(bad))).toBe(message(bad));
   });
 });

@@ -8,10 +8,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { gzipSync } from 'zlib';
 import fc from 'fast-check';
 import { DataError } from '../../src/core/errors';
 import { decodeUtf8 } from '../../src/io/read';
-import { parseTable, type Table } from '../../src/io/table';
+import { parseStream } from '../../src/io/stream';
+import { parseTable, type ReadOptions, type Table } from '../../src/io/table';
 import { makeTempDir, repoPath, runCli, type CliResult } from '../helpers/cli';
 
 // ---------------------------------------------------------------------------
@@ -310,5 +312,71 @@ describe('fuzz: the CLI on random and mutated input', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The streaming reader: gzip, the new delimiters, decimal commas
+// ---------------------------------------------------------------------------
+
+/** parseStream on pieces of `bytes`: a sound table, or a DataError with a one-line message naming the source. */
+async function streamBytes(bytes: Buffer, source: string, options: ReadOptions, cuts: number[]): Promise<void> {
+  async function* pieces(): AsyncGenerator<Buffer> {
+    let from = 0;
+    for (const cut of [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)) {
+      if (cut <= from) continue;
+      yield bytes.subarray(from, cut);
+      from = cut;
+    }
+    yield bytes.subarray(from);
+  }
+  let table: Table;
+  try {
+    table = await parseStream(pieces(), source, options);
+  } catch (err) {
+    if (!(err instanceof DataError)) throw new Error(`not a DataError: ${String(err)} for ${JSON.stringify(bytes.toString('latin1'))}`);
+    expect(err.message.startsWith(source)).toBe(true);
+    expect(err.message).not.toMatch(/\n/);
+    return;
+  }
+  expectSoundTable(table);
+}
+
+const readOptions: fc.Arbitrary<ReadOptions> = fc.record(
+  {
+    delimiter: fc.constantFrom<ReadOptions['delimiter']>(',', '\t', 'whitespace', ';', '|', '::', ':'),
+    decimalComma: fc.boolean(),
+    header: fc.boolean(),
+    missing: fc.constantFrom(['0'], ['-'], ['0,5']),
+  },
+  { requiredKeys: [] },
+);
+
+describe('fuzz: parseStream returns a sound matrix or throws a DataError', () => {
+  test('mutated valid files, any options, cut anywhere', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(mutatedFile, tableLikeBytes), fc.constantFrom(...SOURCES), readOptions, fc.array(fc.nat(), { maxLength: 6 }), (bytes, source, options, cuts) =>
+        streamBytes(bytes, source, options, cuts),
+      ),
+      { seed: 7101, numRuns: 400 },
+    );
+  });
+
+  test('gzip-compressed valid and mutated files, the compressed bytes mutated too', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(mutatedFile, tableLikeBytes),
+        fc.array(mutation, { maxLength: 2 }),
+        fc.constantFrom(...SOURCES, 'fuzz.csv.gz'),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (bytes, mutations, source, cuts) => {
+          const compressed = gzipSync(bytes);
+          // Keep the magic bytes: past them, anything may change.
+          const mutated = Buffer.concat([compressed.subarray(0, 2), mutations.reduce(mutate, compressed.subarray(2))]);
+          return streamBytes(mutated, source, {}, cuts);
+        },
+      ),
+      { seed: 7102, numRuns: 300 },
+    );
   });
 });

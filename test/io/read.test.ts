@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 import { Readable } from 'stream';
 import { DataError } from '../../src/core/errors';
 import { decodeUtf8, readStream, readTable } from '../../src/io/read';
@@ -158,3 +159,57 @@ describe('writeFileAtomic', () => {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('an unreadable file: permission denied', () => {
+  const tmp = useTempDir();
+
+  afterEach(() => jest.restoreAllMocks());
+
+  test.each(['EACCES', 'EPERM'])('open refused with %s (mocked): FILE: permission denied, from the open itself', async (code) => {
+    const file = writeFile(tmp(), 'secret.txt', '1 2\n');
+    const open = jest.spyOn(fs.promises, 'open').mockRejectedValueOnce(Object.assign(new Error(`${code}: permission denied, open '${file}'`), { code }));
+    expect(await dataError(readTable(file, {}, noStdin()))).toBe(`${file}: permission denied`);
+    expect(open).toHaveBeenCalledWith(file, 'r');
+  });
+
+  test('a read error after the open names the file too (mocked EIO)', async () => {
+    const file = writeFile(tmp(), 'disk.txt', '1 2\n');
+    const realOpen = fs.promises.open;
+    jest.spyOn(fs.promises, 'open').mockImplementationOnce(async (...args: Parameters<typeof fs.promises.open>) => {
+      const handle = await realOpen(...args);
+      jest.spyOn(handle, 'createReadStream').mockImplementation(() => {
+        const stream = new Readable({ read: () => stream.destroy(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' })) });
+        stream.on('close', () => void handle.close()); // as the real stream does
+        return stream as unknown as fs.ReadStream;
+      });
+      return handle;
+    });
+    expect(await dataError(readTable(file, {}, noStdin()))).toBe(`${file}: cannot read (EIO)`);
+  });
+
+  test('a real file without read permission (run as an unprivileged user when the tests run as root)', () => {
+    const dir = tmp();
+    const file = writeFile(dir, 'secret.txt', '1 2\n');
+    fs.chmodSync(file, 0o000);
+    fs.chmodSync(dir, 0o755); // the folder readable to that user, the file not
+    const script = [
+      `require(${JSON.stringify(repoPath('src', 'io', 'read.ts'))})`,
+      `.readTable(process.argv[1], {}, process.stdin)`,
+      `.then(() => console.log('read'), (e) => console.log(e.name + ': ' + e.message))`,
+    ].join('');
+    const asRoot = process.getuid?.() === 0;
+    const result = spawnSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), '-e', script, file], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', TS_NODE_PROJECT: repoPath('tsconfig.json') },
+      timeout: 60_000,
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    if (result.error || result.status !== 0) {
+      // Neither an unprivileged user nor a way to become one: this variant cannot run here (the mocked ones did).
+      console.warn(`permission test skipped: ${result.error?.message ?? result.stderr}`);
+      return;
+    }
+    expect(result.stdout.trim()).toBe(`DataError: ${file}: permission denied`);
+  });
+});

@@ -338,3 +338,80 @@ describe('formatTable', () => {
     );
   });
 });
+
+// ---------------------------------------------------------------------------
+// The delimiters beyond comma, tab and whitespace, and decimal commas
+// ---------------------------------------------------------------------------
+
+type NewDelimiter = ';' | '|' | '::';
+
+const newCase = fc
+  .record({
+    nRows: fc.integer({ min: 1, max: 20 }),
+    nCols: fc.integer({ min: 1, max: 6 }),
+    missingRate: fc.constantFrom(0, 0, 0.2),
+    header: fc.boolean(),
+    delimiter: fc.constantFrom<NewDelimiter>(';', '|', '::'),
+    decimalComma: fc.boolean(),
+    eol: fc.constantFrom('\n', '\r\n'),
+    bom: fc.boolean(),
+    how: fc.constantFrom<'sniff' | 'option'>('sniff', 'option'),
+  })
+  .chain((c) =>
+    fc.record({
+      c: fc.constant(c),
+      rows: fc.array(fc.array(cell(c.missingRate), { minLength: c.nCols, maxLength: c.nCols }), { minLength: c.nRows, maxLength: c.nRows }),
+      columns: c.header ? fc.array(columnName, { minLength: c.nCols, maxLength: c.nCols }) : fc.constant(null),
+      styles: fc.array(fc.constantFrom(...NUMBER_STYLES), { minLength: c.nRows * c.nCols, maxLength: c.nRows * c.nCols }),
+      quotes: fc.array(fc.boolean(), { minLength: c.nRows * c.nCols, maxLength: c.nRows * c.nCols }),
+      pads: fc.array(fc.constantFrom('', '', ' '), { minLength: c.nRows * c.nCols, maxLength: c.nRows * c.nCols }),
+    }),
+  );
+
+describe('hand-written tables with ;, | or :: (and decimal commas) read back exactly', () => {
+  test('values, missing cells, header, quoting, padding, CRLF, BOM; sniffed or given', () => {
+    fc.assert(
+      fc.property(newCase, ({ c, rows, columns, styles, quotes, pads }) => {
+        const lines: string[] = [];
+        if (columns) lines.push(columns.join(c.delimiter));
+        rows.forEach((row, r) => {
+          const cells = row.map((v, i) => {
+            const k = r * c.nCols + i;
+            let text = Number.isNaN(v) ? 'NA' : numberText(v, styles[k]);
+            if (c.decimalComma) text = text.replace('.', ',');
+            if (quotes[k]) text = `"${text}"`;
+            return pads[k] + text + pads[k];
+          });
+          lines.push(cells.join(c.delimiter));
+        });
+        const text = (c.bom ? '\ufeff' : '') + lines.join(c.eol) + c.eol;
+        // A one-column table has no delimiter to sniff, and '|' is never sniffed.
+        const sniffable = c.how === 'sniff' && c.nCols > 1 && c.delimiter !== '|';
+        const t = parseTable(text, 'table.dat', { decimalComma: c.decimalComma, ...(sniffable ? {} : { delimiter: c.delimiter }) });
+        expect(t.delimiter).toBe(c.delimiter);
+        expect(t.columns).toEqual(columns);
+        expectSameMatrix(t, rows);
+      }),
+      { seed: 5101, numRuns: 300 },
+    );
+  });
+
+  test('formatTable writes them (with a decimal comma if asked) and parseTable reads them back', () => {
+    fc.assert(
+      fc.property(
+        formatCase,
+        fc.constantFrom<NewDelimiter>(';', '|', '::'),
+        fc.boolean(),
+        ({ rows, cols, values, columns }, delimiter, decimalComma) => {
+          const text = formatTable(values, rows, cols, delimiter, columns, { decimalComma });
+          const t = parseTable(text, 'out.dat', { delimiter, decimalComma });
+          const expected: number[][] = [];
+          for (let r = 0; r < rows; r++) expected.push(values.slice(r * cols, r * cols + cols));
+          expectSameMatrix(t, expected);
+          expect(t.columns).toEqual(columns);
+        },
+      ),
+      { seed: 5102, numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,11 @@
+'use strict';
+// The workloads bench/run.js runs, in this order (which is also the order of
+// their sections and targets in the report). To add one, write
+// bench/workloads/NAME.js (see bench/README.md, "Adding a workload") and list it here.
+module.exports = [
+  require('./toy-fit.js'),
+  require('./toy-sweep.js'),
+  require('./netflix.js'),
+  require('./synthetic.js'),
+  require('./large.js'),
+];
