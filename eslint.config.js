@@ -9,15 +9,15 @@ module.exports = tseslint.config(
     files: ['src/**/*.ts', 'test/**/*.ts'],
     rules: {
       eqeqeq: ['error', 'always'],
-      'no-console': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
     },
   },
   {
     // Lazy requires keep --help fast and load compiled modules (the WebAssembly kernel).
     files: ['src/**/*.ts'],
-    rules: { '@typescript-eslint/no-require-imports': 'off' },
+    // Output goes through the CLI's streams, never the console.
+    rules: { '@typescript-eslint/no-require-imports': 'off', 'no-console': 'error' },
   },
   {
     files: ['test/**/*.ts'],
@@ -27,6 +27,6 @@ module.exports = tseslint.config(
   {
     files: ['**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly', Buffer: 'readonly' } },
-    rules: { '@typescript-eslint/no-require-imports': 'off' },
+    rules: { '@typescript-eslint/no-require-imports': 'off', '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }] },
   },
 );
