@@ -123,7 +123,7 @@ function checkBuild() {
   }
   const stale = gmmFit.staleSources();
   if (stale.length) {
-    process.stderr.write(`bench: warning: dist/ looks older than ${stale.length} source file(s) (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', …' : ''}); rebuild with  npx tsc -p tsconfig.json\n`);
+    process.stderr.write(`bench: warning: ${stale.join('; ')}; rebuild with  npm run build\n`);
   }
   return stale;
 }

@@ -8,13 +8,13 @@
 // gmm-fit types leaking out.
 //
 // What each function calls today:
-//   runCli(argv)              dist/cli/main.js            run(argv)
-//   readMatrix(file)          dist/io/table.js            parseTable(text, file)
-//   fitInProcess(m, options)  dist/fit/parallel.js        sweepParallel(m, { model: 'gaussian', ks: [k], seeds: [seed], maxIter, tol: -Infinity, criterion: 'bic', jobs, kernel, covariance })
-//   kernelName(requested)     dist/models/chunk-kernel.js kernelName(requested)
-//   load()                    requires the three modules above (not the CLI), once
+//   runCli(argv)              dist/cli/main.js              run(argv)
+//   readMatrix(file)          dist/index.js (the library)   readTable(file)
+//   fitInProcess(t, options)  dist/index.js (the library)   sweep(t, { model: 'gaussian', k: [k], seeds: [seed], maxIter, tol: 0, jobs, kernel, covariance })
+//   kernelName(requested)     dist/models/kernels/wasm.js   kernelName(requested)
+//   load()                    requires the modules above (not the CLI), once
 //   missingBuild()            checks dist/cli/main.js exists
-//   staleSources()            compares src/**/*.ts with dist/**/*.js modification times
+//   staleSources()            scripts/build.js isFresh(): dist/ built from exactly these sources
 //
 // dist/ is required lazily, so that loading this file costs nothing (bench/rss.js
 // loads it into every CLI process it measures) and a broken build fails only
@@ -25,7 +25,6 @@ const path = require('path');
 
 const REPO = path.resolve(__dirname, '..', '..');
 const DIST = path.join(REPO, 'dist');
-const SRC = path.join(REPO, 'src');
 const CLI_MAIN = path.join(DIST, 'cli', 'main.js');
 
 let fitting = null;
@@ -38,9 +37,8 @@ let fitting = null;
 function load() {
   if (!fitting) {
     fitting = {
-      table: require(path.join(DIST, 'io', 'table.js')),
-      parallel: require(path.join(DIST, 'fit', 'parallel.js')),
-      chunkKernel: require(path.join(DIST, 'models', 'chunk-kernel.js')),
+      library: require(path.join(DIST, 'index.js')),
+      kernels: require(path.join(DIST, 'models', 'kernels', 'wasm.js')),
     };
   }
   return fitting;
@@ -57,46 +55,42 @@ function runCli(argv) {
 
 /**
  * Reads a numeric text table (whitespace or delimited; what the CLI accepts)
- * into gmm-fit's matrix, which only fitInProcess needs to understand.
+ * as the library reads it, which only fitInProcess needs to understand.
  * Reading the file is included (the bench times read + parse as one figure).
- * @returns {{ matrix: object, rows: number, cols: number }}
+ * @returns {Promise<{ matrix: object, rows: number, cols: number }>} matrix: the library's table
  */
-function readMatrix(file) {
-  const { parseTable } = load().table;
-  const text = fs.readFileSync(file, 'utf8');
-  const { matrix } = parseTable(text, file);
-  return { matrix, rows: matrix.rows, cols: matrix.cols };
+async function readMatrix(file) {
+  const table = await load().library.readTable(file);
+  return { matrix: table, rows: table.matrix.rows, cols: table.matrix.cols };
 }
 
 /**
  * One Gaussian-mixture fit of `k` components from seed `seed`'s start
  * (numpy's legacy np.random.seed(seed); np.random.choice(n, k, replace=False)
- * rows), for exactly `iterations` E+M iterations: tol = −Infinity never stops
- * early, since EM stops when LL_new − LL_old ≤ tol·|LL_new|.
+ * rows), for exactly `iterations` E+M iterations: tol = 0 never stops early
+ * (scikit-learn's tol=0).
  *
  * @param {object} matrix  from readMatrix
  * @param {{ k: number, seed: number, iterations: number, jobs: number, kernel?: 'wasm'|'js', covariance?: 'spherical'|'diag'|'full' }} options
  *   jobs: threads sharing the fit's rows; kernel: undefined = gmm-fit's default
  * @returns {Promise<{ ll: number, iterations: number, converged: boolean, initialRows: number[]|null, trace: number[]|null }>}
- *   ll is the log-likelihood of the last E-step; trace every E-step's LL when gmm-fit keeps one
+ *   ll is the log-likelihood of the last E-step; trace every E-step's LL
  * @throws when the fit failed (the reason in the message)
  */
 async function fitInProcess(matrix, options) {
-  const { sweepParallel } = load().parallel;
-  const result = await sweepParallel(matrix, {
+  const doc = await load().library.sweep(matrix, {
     model: 'gaussian',
-    ks: [options.k],
+    k: [options.k],
     seeds: [options.seed],
     maxIter: options.iterations,
-    tol: -Infinity,
-    criterion: 'bic', // required by the sweep; one K, so nothing is selected
+    tol: 0,
     jobs: options.jobs,
     kernel: options.kernel,
     covariance: options.covariance,
   });
-  const fit = result.fits[0];
+  const fit = doc.fits[0];
   if (!fit || typeof fit.logLikelihood !== 'number') {
-    throw new Error(`the fit failed: ${fit ? fit.reason || fit.error || JSON.stringify(fit).slice(0, 300) : 'no fit returned'}`);
+    throw new Error(`the fit failed: ${fit ? fit.error || JSON.stringify(fit).slice(0, 300) : 'no fit returned'}`);
   }
   return {
     ll: fit.logLikelihood,
@@ -114,34 +108,18 @@ async function fitInProcess(matrix, options) {
  * @throws when 'wasm' is requested and not available
  */
 function kernelName(requested) {
-  return load().chunkKernel.kernelName(requested);
+  return load().kernels.kernelName(requested);
 }
 
 /** The message to stop with when the CLI is not built, else null. */
 function missingBuild() {
   if (fs.existsSync(CLI_MAIN)) return null;
-  return `${path.relative(REPO, CLI_MAIN)} is missing: build first with  npx tsc -p tsconfig.json`;
+  return `${path.relative(REPO, CLI_MAIN)} is missing: build first with  npm run build`;
 }
 
-/** Files under src/ (repository-relative) whose compiled .js under dist/ is missing or older. */
+/** Why dist/ may not be what src/ says (a list, empty when dist/ was built from exactly these sources). */
 function staleSources() {
-  const stale = [];
-  const walk = (dir) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) {
-        const js = path.join(DIST, path.relative(SRC, p)).replace(/\.ts$/, '.js');
-        if (!fs.existsSync(js) || fs.statSync(js).mtimeMs < fs.statSync(p).mtimeMs) stale.push(path.relative(REPO, p));
-      }
-    }
-  };
-  try {
-    walk(SRC);
-  } catch {
-    // no src/: nothing to compare
-  }
-  return stale;
+  return require(path.join(REPO, 'scripts', 'build.js')).isFresh() ? [] : ['src/ (or assembly/) changed since the last npm run build'];
 }
 
 module.exports = { runCli, load, readMatrix, fitInProcess, kernelName, missingBuild, staleSources };

@@ -2,7 +2,7 @@
 // synthetic: 200,000 × 10, K=8, exactly 50 EM iterations from the same start
 // (course init(X, 8, 0)) in every tool, so that the cost of ONE EM iteration can
 // be compared:
-//   - the gmm-fit CLI (whole process; --tol 1e-300 should let it run all 50),
+//   - the gmm-fit CLI (whole process; --tol 0 runs exactly the 50),
 //   - gmm-fit in-process (bench/synth-gmm.js: jobs=1, jobs=N, and jobs=1 on the
 //     TypeScript kernel, which must give the CLI's LL bit for bit),
 //   - the numpy peer (the course's naive EM, 50 E+M steps timed alone),
@@ -43,7 +43,7 @@ function prepare(ctx) {
 }
 
 function run(ctx, { file, data }) {
-  const cliArgs = [file, '--k', String(FIT.k), '--seed', String(FIT.seed), '--max-iter', String(FIT.iterations), '--tol', '1e-300', '--json'];
+  const cliArgs = [file, '--k', String(FIT.k), '--seed', String(FIT.seed), '--max-iter', String(FIT.iterations), '--tol', '0', '--json'];
   const peerArgs = [file];
   const sk = ctx.peers.sklearn;
   const withSk = Boolean(sk && sk.ok);
@@ -85,7 +85,7 @@ function checks(r, ctx) {
 }
 
 /**
- * Every tool must do exactly 50 iterations (the CLI's --tol 1e-300 may stop it:
+ * Every tool must do exactly 50 iterations (the CLI's --tol 0 never stops early;
  * flagged only); every in-process LL must agree with numpy to 1e-6, and the
  * TypeScript kernel's must equal the CLI's (WebAssembly kernel's) bit for bit.
  */
@@ -96,13 +96,13 @@ function iterationAndKernelChecks(r) {
   const out = [];
   if (g.ok) {
     r.checks.cli_iterations = g.iterations;
-    if (g.iterations !== it) out.push(finding('warning', `!! gmm-fit CLI ran ${g.iterations} iterations, not ${it}: --tol 1e-300 stopped it, i.e. the LL stopped rising (its wall/RSS are not for ${it} iterations)`));
+    if (g.iterations !== it) out.push(finding('warning', `!! gmm-fit CLI ran ${g.iterations} iterations, not ${it}, with --tol 0 (its wall/RSS are not for ${it} iterations)`));
   }
   for (const j of r.in_process_variants) {
     const x = inProcess(r, j);
     if (!x.ok) continue;
     const label = variantLabel(j);
-    if (x.iterations !== it) out.push(finding('failure', `!! gmm-fit in-process ${label} ran ${x.iterations} iterations, not ${it} (tol −Infinity should never stop early): its ms/iteration is not comparable`));
+    if (x.iterations !== it) out.push(finding('failure', `!! gmm-fit in-process ${label} ran ${x.iterations} iterations, not ${it} (tol 0 should never stop early): its ms/iteration is not comparable`));
     if (p.ok) {
       const rel = relDiff(x.ll, p.ll);
       r.checks[`ll_rel_diff_in_process_jobs_${j.replace('-', '_')}_vs_numpy`] = rel;
@@ -253,7 +253,7 @@ function render(r, doc) {
     `== ${NAME}: ${r.command}`,
     table(toolHeader(COLUMNS), rows),
     `data: ${d.n} × ${d.d}, ${d.k} true clusters (centres N(0, ${d.spread}²) per coordinate, noise N(0, ${d.noise}²), generator seed ${d.seed}), ${(d.bytes / 1e6).toFixed(1)} MB text, sha256 ${d.sha256.slice(0, 16)}…`,
-    `in-process rows: node bench/synth-gmm.js, one process per run, timing only await sweepParallel(…, { ks: [${FIT.k}], seeds: [${FIT.seed}], maxIter: ${FIT.iterations}, tol: -Infinity, jobs }) (parsing not timed); their RSS is that whole process's`,
+    `in-process rows: node bench/synth-gmm.js, one process per run, timing only await sweep(…, { k: [${FIT.k}], seeds: [${FIT.seed}], maxIter: ${FIT.iterations}, tol: 0, jobs }) of the library (parsing not timed); their RSS is that whole process's`,
     ...findingLines(r),
   ];
 }
@@ -296,7 +296,7 @@ module.exports = {
   docFields: (r) => ({ synthetic_per_iteration_ratios: perIterationRatios(r) }),
   notes: {
     in_process_ms_per_iteration:
-      'synthetic only: gmm-fit = time of one await sweepParallel(...) call / 50 (bench/synth-gmm.js, one process per run, jobs=1 and jobs=availableParallelism()); numpy = the 50 E+M iterations alone / 50; scikit-learn = GaussianMixture.fit(X) / 50 (includes input validation, one final E-step and, before sklearn 1.3, the discarded init_params step; ms_per_iteration_em_only_median subtracts the last two)',
+      'synthetic only: gmm-fit = time of one await sweep(...) call of the library / 50 (bench/synth-gmm.js, one process per run, jobs=1 and jobs=availableParallelism()); numpy = the 50 E+M iterations alone / 50; scikit-learn = GaussianMixture.fit(X) / 50 (includes input validation, one final E-step and, before sklearn 1.3, the discarded init_params step; ms_per_iteration_em_only_median subtracts the last two)',
     synthetic_data: 'bench/synth-data.js, generated once per bench run into a temp folder and deleted at the end',
   },
 };
