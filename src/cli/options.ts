@@ -41,8 +41,9 @@ export interface OptionSpec {
   readonly mandatory?: boolean;
   /** Not listed in help (an alias). */
   readonly hidden?: boolean;
-  /** An example for the README's tables. */
+  /** An example for the README's tables (per command when it differs). */
   readonly example: string;
+  readonly exampleFor?: Partial<Record<CommandName, string>>;
 }
 
 const KERNEL_HELP = 'the E-step kernel of spherical and diag fits: wasm (WebAssembly SIMD) or js (the TypeScript reference); the same numbers, bit for bit';
@@ -93,7 +94,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     flags: '--reg-covar <x>',
     help: 'added to every variance (the diagonal) after each M-step and to the start, as scikit-learn reg_covar',
-    shownDefault: FAMILY_CHOICES.map((f) => `${f.defaultRegCovar} for ${f.name}`).join(', '),
+    shownDefault: FAMILY_CHOICES.map((f) => `${f.defaultRegCovar === 0 ? 0 : f.defaultRegCovar.toExponential()} for ${f.name}`).join(', '),
     parse: parseNonNegative,
     commands: SWEEPS,
     example: '--reg-covar 1e-4',
@@ -162,11 +163,17 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     flags: '-d, --delimiter <name>',
-    help: 'comma, tab or whitespace',
-    shownDefault: 'from the extension, then the first line',
+    help: 'comma, tab, whitespace, semicolon, pipe, :: (MovieLens ratings.dat) or any single character',
+    shownDefault: 'from the extension, then the first data line',
     parse: parseDelimiter,
     commands: [...SWEEPS, ...APPLY],
     example: '--delimiter tab',
+  },
+  {
+    flags: '--decimal-comma',
+    help: 'numbers are written 3,5 (European CSV; goes with --delimiter semicolon), and so is the completed matrix',
+    commands: [...SWEEPS, ...APPLY],
+    example: '--decimal-comma',
   },
   { flags: '--header', help: 'the first row is a header', shownDefault: 'detected', commands: [...SWEEPS, ...APPLY], example: '--header' },
   { flags: '--no-header', help: 'the first row is data', commands: [...SWEEPS, ...APPLY], example: '--no-header' },
@@ -188,11 +195,12 @@ export const OPTIONS: readonly OptionSpec[] = [
     },
     commands: ['fit', 'complete', 'plot-sweep', 'plot'],
     example: '--out model.json',
+    exampleFor: { complete: '--out filled.txt', 'plot-sweep': '--out sweep.svg', plot: '--out fit.svg' },
   },
   { flags: '--plot <file>', help: 'also write LL, BIC and AIC against K as an SVG to FILE (- for stdout)', commands: ['fit'], example: '--plot sweep.svg' },
   { flags: '-t, --truth <file>', help: 'the full matrix: report RMSE, and that of the global, row and column means', commands: ['complete'], example: '--truth full.txt' },
   { flags: '--proba', help: "add each component's posterior", commands: ['predict'], example: '--proba' },
-  { flags: '-f, --format <format>', help: 'output format', default: 'csv', choices: ['csv', 'tsv', 'json'], commands: ['predict', 'score'], example: '--format json' },
+  { flags: '-f, --format <format>', help: 'output format: csv, tsv or json', default: 'csv', choices: ['csv', 'tsv', 'json'], commands: ['predict', 'score'], example: '--format json' },
   {
     flags: '--dims <i,j>',
     help: 'the two columns to plot, from 0',

@@ -64,7 +64,6 @@ export function collect(value: string, previous: string[] | undefined): string[]
   return [...(previous ?? []), value];
 }
 
-export type DelimiterName = 'comma' | 'tab' | 'whitespace' | 'space' | 'semicolon' | 'pipe' | '::';
 const DELIMITERS: Record<string, import('../io/table').Delimiter> = {
   comma: ',',
   ',': ',',

@@ -54,7 +54,12 @@ const START_METHODS: readonly StartMethod[] = ['random', 'kmeans++', 'kmeans'];
 
 /** The reading options, as the table reader takes them. */
 function readOptions(o: Record<string, unknown>): ReadOptions {
-  return { delimiter: o.delimiter as ReadOptions['delimiter'], header: o.header as boolean | undefined, missing: o.missing as string[] | undefined };
+  return {
+    delimiter: o.delimiter as ReadOptions['delimiter'],
+    header: o.header as boolean | undefined,
+    missing: o.missing as string[] | undefined,
+    ...(o.decimalComma ? { decimalComma: true } : {}),
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Matrix } from '../core/matrix';
 import { prepareData } from '../models/data';
-import type { Fit } from './fit';
+import type { Executed } from './executors/executed';
 import { plan, type Plan } from './plan';
 import { fitsInThread, runInThread } from './executors/thread';
 import { runInPool } from './executors/pool';
@@ -41,19 +41,19 @@ export async function runSweep(matrix: Matrix, options: RunOptions): Promise<Swe
   const tasks = sweepTasks(options);
   // Worker threads read the prepared data in place, from shared memory.
   const data = prepareData(matrix, chosen.executor !== 'thread');
-  let fits: Fit[];
+  let executed: Executed;
   switch (chosen.executor) {
     case 'thread':
-      fits = await runInThread(matrix, data, tasks, options);
+      executed = await runInThread(matrix, data, tasks, options);
       break;
     case 'pool':
-      fits = await runInPool(matrix, data, tasks, options, chosen.workers);
+      executed = await runInPool(matrix, data, tasks, options, chosen.workers);
       break;
     case 'rows':
-      fits = await runRowSplit(matrix, data, tasks[0], options, chosen.threads);
+      executed = await runRowSplit(matrix, data, tasks[0], options, chosen.threads);
       break;
   }
-  return sweepResult(fits, options, data, chosen);
+  return sweepResult(executed.fits, options, data, chosen, executed.threads);
 }
 
 /** The same sweep, all in this thread and synchronously (for scripts and tests). */
@@ -61,5 +61,5 @@ export function sweep(matrix: Matrix, options: SweepOptions): SweepResult {
   checkSweepSize(matrix, options);
   const data = prepareData(matrix);
   const steps = fitsInThread(matrix, data, sweepTasks(options), options);
-  for (let step = steps.next(); ; step = steps.next()) if (step.done) return sweepResult(step.value, options, data, { executor: 'thread' });
+  for (let step = steps.next(); ; step = steps.next()) if (step.done) return sweepResult(step.value, options, data, { executor: 'thread' }, 1);
 }

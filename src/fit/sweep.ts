@@ -27,8 +27,9 @@ export interface SweepResult {
   readonly selected: SuccessfulFit | null;
   readonly criterion: Criterion;
   readonly data: PreparedData;
-  /** How the fits were run. */
+  /** How the fits were run, and how many threads did the work. */
   readonly plan: Plan;
+  readonly threads: number;
 }
 
 /** One (K, seed) fit of a sweep, numbered in the sweep's order. */
@@ -79,8 +80,8 @@ export function selectBest(fits: readonly Fit[], criterion: Criterion): Pick<Swe
 }
 
 /** The sweep's result from its fits: built here only, whichever executor ran them. */
-export function sweepResult(fits: Fit[], options: Pick<SweepOptions, 'criterion'>, data: PreparedData, plan: Plan): SweepResult {
-  return { fits, criterion: options.criterion, data, plan, ...selectBest(fits, options.criterion) };
+export function sweepResult(fits: Fit[], options: Pick<SweepOptions, 'criterion'>, data: PreparedData, plan: Plan, threads: number): SweepResult {
+  return { fits, criterion: options.criterion, data, plan, threads, ...selectBest(fits, options.criterion) };
 }
 
 /** At most this many fits in one sweep (K values × seeds). */

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseTable } from '../../src/io/table';
-import { sweep } from '../../src/fit/run';
-import { runSweep } from '../../src/fit/run';
+import { runSweep, sweep } from '../../src/fit/run';
 
-// Worker threads run the compiled dist/fit/worker.js: `npm test` builds it first.
+// Worker threads run the compiled dist/fit/executors/*-worker.js, which the test setup builds fresh.
+// Each result says how many threads did its work, so a test knows the workers really ran.
 const read = (file: string, missing: string[] = []) => parseTable(fs.readFileSync(file, 'utf8'), file, { missing }).matrix;
 const toy = read(path.join(__dirname, '..', '..', 'data', 'toy.txt'));
 const ratings = read(path.join(__dirname, '..', 'fixtures', 'test_incomplete.txt'), ['0']);
@@ -19,6 +19,10 @@ describe.each([
   test('same fits, same order, same selection', async () => {
     const one = sweep(matrix, options);
     const many = await runSweep(matrix, { ...options, jobs: 3, minParallelWork: 0 });
+    // The pool ran them: three workers, each of which returned fits.
+    expect(many.plan).toEqual({ executor: 'pool', workers: 3 });
+    expect(many.threads).toBe(3);
+    expect([one.plan, one.threads]).toEqual([{ executor: 'thread' }, 1]);
     expect(many.fits).toHaveLength(20);
     // toEqual compares every number exactly (typed arrays element by element).
     expect(many.fits).toEqual(one.fits);
@@ -58,6 +62,8 @@ describe('one fit with its rows split over threads gives bit-for-bit the result 
     const one = sweep(matrix, options);
     for (const jobs of [2, 3]) {
       const split = await runSweep(matrix, { ...options, jobs, minRowSplitWork: 0 });
+      expect(split.plan).toEqual({ executor: 'rows', threads: jobs });
+      expect(split.threads).toBe(jobs);
       expect(split.fits).toEqual(one.fits);
     }
   });
@@ -74,5 +80,28 @@ describe('one fit with its rows split over threads gives bit-for-bit the result 
       expect(split.fits).toEqual(one.fits);
       expect(split.fits[0].trace.length).toBeGreaterThan(5);
     }
+  });
+});
+
+describe('the plan: which executor a sweep gets (pure)', () => {
+  const { plan } = require('../../src/fit/plan') as typeof import('../../src/fit/plan');
+  const base = { rows: 1000, cols: 10, ks: [1, 2, 3, 4], seeds: [0, 1, 2], chunked: true, jobs: 4, watched: false };
+
+  test('a big sweep: a pool of no more workers than fits or jobs', () => {
+    expect(plan({ ...base, rows: 1e6 })).toEqual({ executor: 'pool', workers: 4 });
+    expect(plan({ ...base, rows: 1e6, ks: [3], seeds: [0, 1] })).toEqual({ executor: 'pool', workers: 2 });
+  });
+
+  test('a small sweep, one job, or iterations watched: this thread', () => {
+    expect(plan(base)).toEqual({ executor: 'thread' });
+    expect(plan({ ...base, rows: 1e6, jobs: 1 })).toEqual({ executor: 'thread' });
+    expect(plan({ ...base, rows: 1e6, watched: true })).toEqual({ executor: 'thread' });
+  });
+
+  test('one large Gaussian fit: its rows split over the jobs; k-means never', () => {
+    expect(plan({ ...base, rows: 1e6, ks: [8], seeds: [0] })).toEqual({ executor: 'rows', threads: 4 });
+    expect(plan({ ...base, rows: 1e6, ks: [8], seeds: [0], watched: true })).toEqual({ executor: 'rows', threads: 4 });
+    expect(plan({ ...base, rows: 1e6, ks: [8], seeds: [0], chunked: false })).toEqual({ executor: 'thread' });
+    expect(plan({ ...base, rows: 100, ks: [8], seeds: [0] })).toEqual({ executor: 'thread' });
   });
 });

@@ -1,21 +1,16 @@
 import { UsageError } from '../../core/errors';
 import { loadModelFile, predict, readTable, sample, score, type ModelDocument, type NamedTable } from '../../app';
-import { formatTable } from '../../io/table';
+import { formatRows } from '../../io/table';
 import { EXIT_OK, type CliIO } from '../io';
 import { writeChunks, writeOutput } from '../output';
 import type { ApplyCommand, SampleCommand } from '../validate';
 
-/** Rows per piece of text: output is written piece by piece, never built as one string. */
+/** Items per piece of a JSON array: output is written piece by piece, never built as one string. */
 const ROWS_PER_PIECE = 16384;
 
 /** A rows × cols table (row-major `values`) with its header, as pieces of CSV or TSV text. */
-function* tablePieces(head: string[], rows: number, cols: number, values: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }, format: 'csv' | 'tsv'): Generator<string> {
-  const delimiter = format === 'csv' ? ',' : '\t';
-  for (let from = 0; from < rows || from === 0; from += ROWS_PER_PIECE) {
-    const to = Math.min(rows, from + ROWS_PER_PIECE);
-    yield formatTable(values.subarray(from * cols, to * cols), to - from, cols, delimiter, from === 0 ? head : null);
-    if (to >= rows) break;
-  }
+function tablePieces(head: string[], rows: number, cols: number, values: ArrayLike<number>, format: 'csv' | 'tsv'): Generator<string> {
+  return formatRows(values, rows, cols, format === 'csv' ? ',' : '\t', head);
 }
 
 /** A JSON array of `count` items, as pieces of text. */
@@ -94,7 +89,7 @@ export async function sampleCommand(request: SampleCommand, io: CliIO): Promise<
   const pieces = function* () {
     let first = true;
     for (const block of sample(model, request.n, request.seed)) {
-      yield formatTable(block.rows, block.count, model.mixture.d, ',', first ? model.columns : null);
+      yield* formatRows(block.rows, block.count, model.mixture.d, ',', first ? model.columns : null);
       first = false;
     }
   };

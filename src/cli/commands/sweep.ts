@@ -10,7 +10,7 @@ import {
   type FitRequest,
   type NamedTable,
 } from '../../app';
-import { formatTable } from '../../io/table';
+import { formatRows } from '../../io/table';
 import type { CliIO } from '../io';
 import { EXIT_OK } from '../io';
 import { isStdout, writeOutput } from '../output';
@@ -86,13 +86,14 @@ export async function completeCommand(request: SweepCommand, io: CliIO, reporter
   const truth = request.truth ? await readTable(request.truth, request.read, io.stdin) : undefined;
   const outcome = await completeTable(table, { ...fit, truth }).finally(stop);
   const { matrix } = table;
-  const text = formatTable(outcome.filled, matrix.rows, matrix.cols, table.delimiter, table.columns);
+  // Written piece by piece, in the input's layout: the text of a large matrix is never one string.
+  const text = () => formatRows(outcome.filled, matrix.rows, matrix.cols, table.delimiter, table.columns, { decimalComma: table.read.decimalComma });
   // The matrix goes to stdout without --out or with --out -; the report then goes to stderr.
   const matrixToStdout = !request.out || isStdout(request.out);
-  if (!matrixToStdout) await writeOutput(io, request.out!, text);
+  if (!matrixToStdout) await writeOutput(io, request.out!, text());
   if (request.display.json) {
     (matrixToStdout ? io.stderr : io.stdout).write(JSON.stringify(completionDocument(outcome, request.out)) + '\n');
-    if (matrixToStdout) await writeOutput(io, '-', text);
+    if (matrixToStdout) await writeOutput(io, '-', text());
     return EXIT_OK;
   }
   const style = styleFor(request.display, io.stdout.isTTY === true, io.env);
@@ -101,7 +102,7 @@ export async function completeCommand(request: SweepCommand, io: CliIO, reporter
     io.stdout.write(report + `completed matrix written to ${request.out}\n`);
   } else {
     io.stderr.write(report);
-    await writeOutput(io, '-', text);
+    await writeOutput(io, '-', text());
   }
   return EXIT_OK;
 }

@@ -2,6 +2,7 @@ import { Worker } from 'worker_threads';
 import type { Matrix } from '../../core/matrix';
 import type { PreparedData } from '../../models/data';
 import type { Fit } from '../fit';
+import type { Executed } from './executed';
 import { startFor } from '../start';
 import { fitOptionsFor, type SweepOptions, type SweepTask } from '../sweep';
 import type { PoolTask, PoolWorkerInput } from './pool-worker';
@@ -16,11 +17,12 @@ import { transferable } from './transferable';
  * drawn here, one as each task is handed out (so no more are held than there are
  * workers); the workers share the prepared data, which must be in shared memory.
  */
-export async function runInPool(matrix: Matrix, data: PreparedData, tasks: readonly SweepTask[], options: SweepOptions, workers: number, script = workerScript('pool-worker')): Promise<Fit[]> {
+export async function runInPool(matrix: Matrix, data: PreparedData, tasks: readonly SweepTask[], options: SweepOptions, workers: number, script = workerScript('pool-worker')): Promise<Executed> {
   const fits: Fit[] = new Array(tasks.length);
   let next = 0;
   let done = 0;
   const pool: Worker[] = [];
+  const answered = new Set<Worker>();
   const input: PoolWorkerInput = { data };
   try {
     await new Promise<void>((resolve, reject) => {
@@ -40,6 +42,7 @@ export async function runInPool(matrix: Matrix, data: PreparedData, tasks: reado
         pool.push(worker);
         worker.on('message', ({ index, fit }: { index: number; fit: Fit }) => {
           fits[index] = fit;
+          answered.add(worker);
           done++;
           options.onFit?.(fit, done, tasks.length);
           if (done === tasks.length) resolve();
@@ -55,5 +58,5 @@ export async function runInPool(matrix: Matrix, data: PreparedData, tasks: reado
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
-  return fits;
+  return { fits, threads: answered.size };
 }

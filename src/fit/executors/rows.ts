@@ -4,7 +4,8 @@ import { DataError } from '../../core/errors';
 import type { PreparedData } from '../../models/data';
 import type { RunnerFactory } from '../../models/kernels/layout';
 import { CONTROL, type ChunkWorkerMessage } from './control';
-import { fitFrom, type Fit } from '../fit';
+import { fitFrom } from '../fit';
+import type { Executed } from './executed';
 import { startFor } from '../start';
 import { fitOptionsFor, type SweepOptions, type SweepTask } from '../sweep';
 import { workerError } from './errors';
@@ -117,14 +118,15 @@ export class RowSplitPool {
 }
 
 /** One Gaussian fit with its rows split over `threads` threads (this one included). */
-export async function runRowSplit(matrix: Matrix, data: PreparedData, task: SweepTask, options: SweepOptions, threads: number): Promise<Fit[]> {
+export async function runRowSplit(matrix: Matrix, data: PreparedData, task: SweepTask, options: SweepOptions, threads: number): Promise<Executed> {
   const pool = new RowSplitPool(data, threads);
   try {
     await pool.ready();
     const fitOptions = fitOptionsFor(options, task);
     const fit = fitFrom(data, startFor(matrix, data, fitOptions), { ...fitOptions, runnerFor: pool.runnerFor });
     options.onFit?.(fit, 1, 1);
-    return [fit];
+    // This thread and every worker that answered ready ran the fit's chunks.
+    return { fits: [fit], threads: threads };
   } finally {
     await pool.close();
   }

@@ -1,6 +1,7 @@
 import type { Matrix } from '../../core/matrix';
 import type { PreparedData } from '../../models/data';
 import type { Fit } from '../fit';
+import type { Executed } from './executed';
 import { fitOne } from '../start';
 import { fitOptionsFor, type SweepOptions, type SweepTask } from '../sweep';
 
@@ -20,10 +21,10 @@ export function* fitsInThread(matrix: Matrix, data: PreparedData, tasks: readonl
  * The same, handing control back to the event loop after each fit, so that a signal
  * (Ctrl-C) is handled between fits and a progress bar can redraw.
  */
-export async function runInThread(matrix: Matrix, data: PreparedData, tasks: readonly SweepTask[], options: SweepOptions): Promise<Fit[]> {
+export async function runInThread(matrix: Matrix, data: PreparedData, tasks: readonly SweepTask[], options: SweepOptions): Promise<Executed> {
   const steps = fitsInThread(matrix, data, tasks, options);
   for (let step = steps.next(); ; step = steps.next()) {
-    if (step.done) return step.value;
+    if (step.done) return { fits: step.value, threads: 1 };
     await new Promise((resolve) => setImmediate(resolve));
   }
 }

@@ -196,7 +196,7 @@ export class FullState implements FitState {
       const nj = sums[nHat + j];
       weight[j] = nj / n;
       if (!(nj > 0)) continue; // a starved component keeps its mean and covariance
-      for (let i = 0; i < d; i++) mu[j * d + i] = sums[meanSum + j * d + i] / nj;
+      mu.set(newMean.subarray(j * d, (j + 1) * d), j * d); // the new means, as phase 1 used them
       const c = j * d * d;
       // The conditional covariance of each pattern's missing block, weighted by its rows' posteriors.
       for (let p = 0; p < patterns.length; p++) {
