@@ -72,6 +72,42 @@ const MAX_ASPECT = 3;
  * Rows with a missing cell in a plotted column are left out and counted in a note.
  */
 export function fitPlotSvg(matrix: Matrix, mixture: Mixture, posterior: Float64Array, options: FitPlotOptions = {}): string {
+  const shape = plotShape(matrix, mixture, posterior, options);
+  const colours = Array.from({ length: mixture.k }, (_, j) => colourOf(j));
+  const rows = plottedRows(matrix, shape);
+  const comps = componentGeometry(mixture, shape);
+  const notes = plotNotes(shape, rows.skipped);
+  const view = plotView(dataRanges(rows, comps, shape, matrix.rows), shape, notes.length);
+  const { components, labels } = drawComponents(comps, mixture, colours, view, shape.oneD);
+  const title = options.title ?? `Gaussian mixture, K = ${mixture.k} (${mixture.covariance.family})`;
+  return svgDocument(
+    shape.width,
+    shape.height,
+    [
+      drawHeading(shape.width, title, notes),
+      drawAxes(view.frame, view.x, view.y),
+      el('g', { class: 'points', 'fill-opacity': 0.75, stroke: '#ffffff', 'stroke-width': 0.5 }, drawPoints(rows, posterior, mixture.k, colours, view)),
+      el('g', { class: 'components' }, components),
+      el('g', { class: 'labels' }, labels),
+      el('g', { class: 'legend' }, drawLegend(comps, colours, view.frame, shape.oneD)),
+    ],
+    title,
+  );
+}
+
+/** What is plotted: the two columns (both 0 when d = 1), their names, and the picture's size. */
+interface PlotShape {
+  readonly d: number;
+  readonly oneD: boolean;
+  readonly di: number;
+  readonly dj: number;
+  readonly name: (i: number) => string;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Checks that the data, the mixture, the posterior and the dims agree, and settles the plotted columns. */
+function plotShape(matrix: Matrix, mixture: Mixture, posterior: Float64Array, options: FitPlotOptions): PlotShape {
   const { k, d } = mixture;
   const n = matrix.rows;
   if (matrix.cols !== d) throw new Error(`the mixture has d = ${d} but the data has ${matrix.cols} columns`);
@@ -84,45 +120,78 @@ export function fitPlotSvg(matrix: Matrix, mixture: Mixture, posterior: Float64A
     if (dims[0] === dims[1]) throw new Error('the two plot dimensions must differ');
   }
   const [di, dj] = oneD ? [0, 0] : dims;
+  // The header's name when there is one, else "column N" counting from 1 (as the CLI's --dims does).
   const name = (i: number) => options.columns?.[i] ?? `column ${i + 1}`;
-  const width = positive(options.width, 800);
-  const height = positive(options.height, 600);
-  const colours = Array.from({ length: k }, (_, j) => colourOf(j));
+  return { d, oneD, di, dj, name, width: positive(options.width, 800), height: positive(options.height, 600) };
+}
 
-  // Rows to plot, as (x, y) in data units.
-  const xs: number[] = [];
-  const ys: number[] = [];
-  const rows: number[] = [];
-  const observed = matrix.observed;
-  let skipped = 0;
+/** The rows drawn, in data units (x is the 1-based row index when d = 1), with the row each came from. */
+interface PlottedRows {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly row: Uint32Array;
+  /** Rows left out: a plotted cell missing or not finite. */
+  readonly skipped: number;
+}
+
+function plottedRows(matrix: Matrix, { d, di, dj, oneD }: PlotShape): PlottedRows {
+  const { rows: n, data, observed } = matrix;
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  const row = new Uint32Array(n);
+  let count = 0;
   for (let u = 0; u < n; u++) {
     const a = u * d + di;
     const b = u * d + dj;
-    const x = matrix.data[a];
-    const y = matrix.data[b];
-    if ((observed && (observed[a] === 0 || observed[b] === 0)) || !Number.isFinite(x) || !Number.isFinite(y)) {
-      skipped++;
-      continue;
-    }
-    rows.push(u);
-    if (oneD) {
-      xs.push(u + 1);
-      ys.push(x);
-    } else {
-      xs.push(x);
-      ys.push(y);
-    }
+    const x = data[a];
+    const y = data[b];
+    if ((observed && (observed[a] === 0 || observed[b] === 0)) || !Number.isFinite(x) || !Number.isFinite(y)) continue;
+    row[count] = u;
+    xs[count] = oneD ? u + 1 : x;
+    ys[count] = oneD ? x : y;
+    count++;
   }
+  return { x: xs.subarray(0, count), y: ys.subarray(0, count), row: row.subarray(0, count), skipped: n - count };
+}
 
-  // Per component, in the plotted coordinates: mean and covariance.
-  const comps = Array.from({ length: k }, (_, j) => {
-    const mx = finite(mixture.mu[j * d + di]);
-    const my = finite(mixture.mu[j * d + dj]);
+/** One component in the plotted coordinates: mean, 2×2 covariance, standard deviations and weight, all finite. */
+interface ComponentGeometry {
+  readonly j: number;
+  readonly mx: number;
+  readonly my: number;
+  readonly sxx: number;
+  readonly sxy: number;
+  readonly syy: number;
+  readonly sx: number;
+  readonly sy: number;
+  readonly p: number;
+}
+
+function componentGeometry(mixture: Mixture, { d, di, dj }: PlotShape): ComponentGeometry[] {
+  return Array.from({ length: mixture.k }, (_, j) => {
     const [sxx, sxy, syy] = subCovariance(mixture, j, di, dj);
-    return { j, mx, my, sxx, sxy, syy, p: finite(mixture.p[j]) };
+    return { j, mx: finite(mixture.mu[j * d + di]), my: finite(mixture.mu[j * d + dj]), sxx, sxy, syy, sx: sqrt0(sxx), sy: sqrt0(syy), p: finite(mixture.p[j]) };
   });
+}
 
-  // Data ranges: points, means and 2-sd extents.
+/** The notes under the title: what a 1-D or projected picture shows, and how many rows it leaves out. */
+function plotNotes({ d, oneD, di, dj, name }: PlotShape, skipped: number): string[] {
+  const notes: string[] = [];
+  if (oneD) notes.push('d = 1: values plotted against the row index');
+  else if (d > 2) notes.push(`projection on ${name(di)} and ${name(dj)} (d = ${d})`);
+  if (skipped > 0) notes.push(`${skipped} ${skipped === 1 ? 'row' : 'rows'} with a missing value in the plotted ${oneD ? 'column' : 'columns'} not shown`);
+  return notes;
+}
+
+interface Ranges {
+  readonly xlo: number;
+  readonly xhi: number;
+  readonly ylo: number;
+  readonly yhi: number;
+}
+
+/** The data ranges that hold the points, the means and their 2-sd extents, widened by 5% each side. */
+function dataRanges(rows: PlottedRows, comps: readonly ComponentGeometry[], { oneD }: PlotShape, n: number): Ranges {
   let [xlo, xhi, ylo, yhi] = [Infinity, -Infinity, Infinity, -Infinity];
   const extend = (x: number, y: number) => {
     xlo = Math.min(xlo, x);
@@ -130,164 +199,224 @@ export function fitPlotSvg(matrix: Matrix, mixture: Mixture, posterior: Float64A
     ylo = Math.min(ylo, y);
     yhi = Math.max(yhi, y);
   };
-  for (let t = 0; t < xs.length; t++) extend(xs[t], ys[t]);
+  for (let t = 0; t < rows.x.length; t++) extend(rows.x[t], rows.y[t]);
   for (const c of comps) {
     if (oneD) {
-      ylo = Math.min(ylo, c.mx - 2 * sqrt0(c.sxx));
-      yhi = Math.max(yhi, c.mx + 2 * sqrt0(c.sxx));
+      ylo = Math.min(ylo, c.mx - 2 * c.sx);
+      yhi = Math.max(yhi, c.mx + 2 * c.sx);
     } else {
-      extend(c.mx + 2 * sqrt0(c.sxx), c.my + 2 * sqrt0(c.syy));
-      extend(c.mx - 2 * sqrt0(c.sxx), c.my - 2 * sqrt0(c.syy));
+      extend(c.mx + 2 * c.sx, c.my + 2 * c.sy);
+      extend(c.mx - 2 * c.sx, c.my - 2 * c.sy);
     }
   }
+  // With d = 1, x is the row index, whatever rows were left out.
   if (oneD) [xlo, xhi] = [1, Math.max(1, n)];
   [xlo, xhi] = pad(widenRange(xlo, xhi));
   [ylo, yhi] = pad(widenRange(ylo, yhi));
+  return { xlo, xhi, ylo, yhi };
+}
 
-  const notes: string[] = [];
-  if (oneD) notes.push('d = 1: values plotted against the row index');
-  else if (d > 2) notes.push(`projection on ${name(di)} and ${name(dj)} (d = ${d})`);
-  if (skipped > 0) notes.push(`${skipped} ${skipped === 1 ? 'row' : 'rows'} with a missing value in the plotted ${oneD ? 'column' : 'columns'} not shown`);
+/** The frame and axes, and the maps from data units to pixels (px, py) with their scales (pixels per unit). */
+interface View {
+  readonly frame: Frame;
+  readonly x: Axis;
+  readonly y: Axis;
+  readonly px: (v: number) => number;
+  readonly py: (v: number) => number;
+  readonly kx: number;
+  readonly ky: number;
+}
 
-  const top = 40 + 15 * notes.length + 8;
+/** Room for the heading and notes above, the x labels below, the y tick labels left and the legend right. */
+function plotView(ranges: Ranges, { width, height, oneD, di, dj, name }: PlotShape, noteCount: number): View {
+  const top = 40 + 15 * noteCount + 8;
   const plotHeight = Math.max(60, height - top - 56);
-  let yt = niceTicks(ylo, yhi, Math.max(2, Math.round(plotHeight / 70)));
+  // The y ticks first: their labels' width sets the left margin.
+  const yt = niceTicks(ranges.ylo, ranges.yhi, Math.max(2, Math.round(plotHeight / 70)));
   const left = Math.max(80, tickLabelWidth(yt) + 44);
   const frame: Frame = { left, top, width: Math.max(60, width - left - 190), height: plotHeight };
-
-  // Nice ticks, then (2-D) equal scales on both axes unless they differ too much.
-  let xt = niceTicks(xlo, xhi, Math.max(2, Math.round(frame.width / 90)), oneD);
+  const xt = niceTicks(ranges.xlo, ranges.xhi, Math.max(2, Math.round(frame.width / 90)), oneD);
   let x: Axis = { lo: xt.lo, hi: xt.hi, ticks: xt, label: oneD ? 'row index' : name(di) };
   let y: Axis = { lo: yt.lo, hi: yt.hi, ticks: yt, label: oneD ? name(0) : name(dj) };
-  if (!oneD) {
-    const kx = frame.width / (x.hi - x.lo);
-    const ky = frame.height / (y.hi - y.lo);
-    if (Math.max(kx, ky) / Math.min(kx, ky) <= MAX_ASPECT) {
-      const scale = Math.min(kx, ky);
-      if (kx > scale) {
-        const [lo, hi] = around(x.lo, x.hi, frame.width / scale);
-        xt = niceTicks(lo, hi, Math.max(2, Math.round(frame.width / 90)));
-        x = { ...x, lo, hi, ticks: ticksWithin(xt, lo, hi) };
-      } else if (ky > scale) {
-        const [lo, hi] = around(y.lo, y.hi, frame.height / scale);
-        yt = niceTicks(lo, hi, Math.max(2, Math.round(frame.height / 70)));
-        y = { ...y, lo, hi, ticks: ticksWithin(yt, lo, hi) };
-      }
-    }
-  }
-  const px = linearScale(x.lo, x.hi, frame.left, frame.left + frame.width);
-  const py = linearScale(y.lo, y.hi, frame.top + frame.height, frame.top);
+  if (!oneD) [x, y] = equalScales(frame, x, y);
   const kx = frame.width / (x.hi - x.lo);
   const ky = frame.height / (y.hi - y.lo);
+  return { frame, x, y, px: linearScale(x.lo, x.hi, frame.left, frame.left + frame.width), py: linearScale(y.lo, y.hi, frame.top + frame.height, frame.top), kx, ky };
+}
 
-  // Points.
-  const radius = xs.length > 2000 ? 2 : 3;
-  const points: string[] = [];
-  for (let t = 0; t < xs.length; t++) {
-    const u = rows[t];
-    const colour = blend(colours, posterior.subarray(u * k, u * k + k));
-    points.push(el('circle', { class: 'point', cx: px(xs[t]), cy: py(ys[t]), r: radius, fill: colour }));
+/**
+ * The same pixels per unit on both axes, so that circles stay circles: the axis with the larger
+ * scale is widened about its middle, with new nice ticks. Not when the scales differ more than MAX_ASPECT.
+ */
+function equalScales(frame: Frame, x: Axis, y: Axis): [Axis, Axis] {
+  const kx = frame.width / (x.hi - x.lo);
+  const ky = frame.height / (y.hi - y.lo);
+  if (Math.max(kx, ky) / Math.min(kx, ky) > MAX_ASPECT) return [x, y];
+  const scale = Math.min(kx, ky);
+  if (kx > scale) {
+    const [lo, hi] = around(x.lo, x.hi, frame.width / scale);
+    const xt = niceTicks(lo, hi, Math.max(2, Math.round(frame.width / 90)));
+    return [{ ...x, lo, hi, ticks: ticksWithin(xt, lo, hi) }, y];
   }
+  if (ky > scale) {
+    const [lo, hi] = around(y.lo, y.hi, frame.height / scale);
+    const yt = niceTicks(lo, hi, Math.max(2, Math.round(frame.height / 70)));
+    return [x, { ...y, lo, hi, ticks: ticksWithin(yt, lo, hi) }];
+  }
+  return [x, y];
+}
 
-  // Components. Labels avoid each other and the means' crosses.
-  const right = frame.left + frame.width;
+/** One circle per plotted row, its colour the posterior blend of the components' colours. */
+function drawPoints(rows: PlottedRows, posterior: Float64Array, k: number, colours: readonly string[], { px, py }: View): string[] {
+  const radius = rows.x.length > 2000 ? 2 : 3;
+  const points: string[] = [];
+  for (let t = 0; t < rows.x.length; t++) {
+    const u = rows.row[t];
+    const colour = blend(colours, posterior.subarray(u * k, u * k + k));
+    points.push(el('circle', { class: 'point', cx: px(rows.x[t]), cy: py(rows.y[t]), r: radius, fill: colour }));
+  }
+  return points;
+}
+
+/**
+ * Each component's shapes (bands or ellipses, and its mean) and its label. Labels are placed one
+ * after the other, each avoiding the means' crosses and the labels placed before it.
+ */
+function drawComponents(comps: readonly ComponentGeometry[], mixture: Mixture, colours: readonly string[], view: View, oneD: boolean): { components: string[]; labels: string[] } {
+  const { px, py } = view;
   const occupied: Box[] = oneD ? [] : comps.map((c) => ({ x: px(c.mx) - 8, y: py(c.my) - 8, w: 16, h: 16 }));
   const labels: string[] = [];
   const components = comps.map((c) => {
     const colour = colours[c.j];
-    const parts: string[] = [];
-    const sx = sqrt0(c.sxx);
-    const sy = sqrt0(c.syy);
-    let label: [string, string];
-    let candidates: Array<[number, number]>;
-    const labelWidth = (lines: string[]) => 6.8 * Math.max(...lines.map((l) => l.length));
-    if (oneD) {
-      for (const s of [1, 2]) {
-        const y0 = py(c.mx + s * sx);
-        const y1 = py(c.mx - s * sx);
-        parts.push(
-          el('rect', {
-            class: `band sd${s}`,
-            x: frame.left,
-            y: y0,
-            width: frame.width,
-            height: y1 - y0,
-            fill: colour,
-            'fill-opacity': s === 1 ? 0.1 : 0.05,
-            stroke: colour,
-            'stroke-width': s === 1 ? 1.5 : 1,
-            'stroke-dasharray': s === 1 ? undefined : '6 4',
-          }),
-        );
-      }
-      parts.push(el('line', { class: 'mean', x1: frame.left, y1: py(c.mx), x2: right, y2: py(c.mx), stroke: colour, 'stroke-width': 2 }));
-      label = [`${c.j + 1}: μ = ${fmtStat(c.mx)}`, `σ = ${fmtStat(sx)}, p = ${fmtStat(c.p)}`];
-      const w = labelWidth(label);
-      const cy = py(c.mx);
-      candidates = [];
-      for (let t = 0; frame.left + 6 + t * (w + 12) + w <= right || t === 0; t++) {
-        const bx = frame.left + 6 + t * (w + 12);
-        candidates.push([bx, cy - LABEL_HEIGHT - 3], [bx, cy + 3]);
-      }
-    } else {
-      const cx = px(c.mx);
-      const cy = py(c.my);
-      // The data ellipse mapped to the screen (x scaled by kx, y by −ky), decomposed there.
-      const screen = ellipseAxes(kx * kx * c.sxx, -kx * ky * c.sxy, ky * ky * c.syy);
-      const data = ellipseAxes(c.sxx, c.sxy, c.syy);
-      for (const s of [1, 2]) {
-        parts.push(
-          el('ellipse', {
-            class: `ellipse sd${s}`,
-            cx,
-            cy,
-            rx: s * Math.sqrt(screen.major),
-            ry: s * Math.sqrt(screen.minor),
-            transform: `rotate(${fmt(screen.angle)} ${fmt(cx)} ${fmt(cy)})`,
-            'data-angle': fmt(data.angle),
-            'data-sd-major': fmtStat(s * Math.sqrt(data.major), 4),
-            'data-sd-minor': fmtStat(s * Math.sqrt(data.minor), 4),
-            fill: s === 1 ? colour : 'none',
-            'fill-opacity': s === 1 ? 0.08 : undefined,
-            stroke: colour,
-            'stroke-width': s === 1 ? 2 : 1.5,
-            'stroke-dasharray': s === 1 ? undefined : '6 4',
-          }),
-        );
-      }
-      const cross = `M ${fmt(cx - 6)} ${fmt(cy - 6)} L ${fmt(cx + 6)} ${fmt(cy + 6)} M ${fmt(cx - 6)} ${fmt(cy + 6)} L ${fmt(cx + 6)} ${fmt(cy - 6)}`;
-      parts.push(el('path', { class: 'mean-halo', d: cross, stroke: '#ffffff', 'stroke-width': 5, 'stroke-linecap': 'round' }));
-      parts.push(el('path', { class: 'mean', d: cross, stroke: '#000000', 'stroke-width': 2, 'stroke-linecap': 'round' }));
-      const sd = typeof familyOf(mixture.covariance).componentVariances(mixture.covariance, c.j, d) === 'number' ? fmtStat(sx) : `(${fmtStat(sx)}, ${fmtStat(sy)})`;
-      label = [`${c.j + 1}: μ = (${fmtStat(c.mx)}, ${fmtStat(c.my)})`, `σ = ${sd}, p = ${fmtStat(c.p)}`];
-      const w = labelWidth(label);
-      const h = LABEL_HEIGHT;
-      candidates = [];
-      for (const r of [10, 30, 60, 100])
-        candidates.push([cx + r, cy - r - h], [cx + r, cy + r], [cx - r - w, cy - r - h], [cx - r - w, cy + r], [cx + r + 2, cy - h / 2], [cx - r - 2 - w, cy - h / 2], [cx - w / 2, cy - r - 4 - h], [cx - w / 2, cy + r + 4]);
-    }
-    const [lx, ly] = placeLabel(candidates, labelWidth(label), frame, occupied);
-    const line = (content: string, dy: number) => text({ x: lx, y: ly + dy }, content);
-    labels.push(
-      el(
-        'g',
-        {
-          class: 'component-label',
-          'data-component': String(c.j + 1),
-          fill: '#000000',
-          stroke: '#ffffff',
-          'stroke-width': 3,
-          'paint-order': 'stroke',
-          'stroke-linejoin': 'round',
-        },
-        [line(label[0], 11), line(label[1], 25)],
-      ),
-    );
+    const parts = oneD ? drawBands(c, colour, view) : drawEllipses(c, colour, view);
+    const lines = oneD ? labelLines1D(c) : labelLines2D(c, isIsotropic(mixture, c.j));
+    const w = labelWidth(lines);
+    const candidates = oneD ? bandLabelCandidates(py(c.mx), w, view.frame) : ellipseLabelCandidates(px(c.mx), py(c.my), w);
+    labels.push(drawLabel(c.j, lines, placeLabel(candidates, w, view.frame, occupied)));
     return el('g', { class: 'component', 'data-component': String(c.j + 1) }, parts);
   });
+  return { components, labels };
+}
 
-  // Legend: one entry per component, then the line styles.
-  const lx = right + 20;
+/** d = 1: the 1- and 2-sd bands across the frame and the mean's line. */
+function drawBands(c: ComponentGeometry, colour: string, { frame, py }: View): string[] {
+  const parts: string[] = [];
+  for (const s of [1, 2]) {
+    const y0 = py(c.mx + s * c.sx);
+    const y1 = py(c.mx - s * c.sx);
+    parts.push(
+      el('rect', {
+        class: `band sd${s}`,
+        x: frame.left,
+        y: y0,
+        width: frame.width,
+        height: y1 - y0,
+        fill: colour,
+        'fill-opacity': s === 1 ? 0.1 : 0.05,
+        stroke: colour,
+        'stroke-width': s === 1 ? 1.5 : 1,
+        'stroke-dasharray': s === 1 ? undefined : '6 4',
+      }),
+    );
+  }
+  parts.push(el('line', { class: 'mean', x1: frame.left, y1: py(c.mx), x2: frame.left + frame.width, y2: py(c.mx), stroke: colour, 'stroke-width': 2 }));
+  return parts;
+}
+
+/** The 1- and 2-sd ellipses and the mean's cross. The angle and sds in data units ride along as data- attributes. */
+function drawEllipses(c: ComponentGeometry, colour: string, { px, py, kx, ky }: View): string[] {
+  const cx = px(c.mx);
+  const cy = py(c.my);
+  // The data ellipse mapped to the screen (x scaled by kx, y by −ky), decomposed there.
+  const screen = ellipseAxes(kx * kx * c.sxx, -kx * ky * c.sxy, ky * ky * c.syy);
+  const data = ellipseAxes(c.sxx, c.sxy, c.syy);
+  const parts: string[] = [];
+  for (const s of [1, 2]) {
+    parts.push(
+      el('ellipse', {
+        class: `ellipse sd${s}`,
+        cx,
+        cy,
+        rx: s * Math.sqrt(screen.major),
+        ry: s * Math.sqrt(screen.minor),
+        transform: `rotate(${fmt(screen.angle)} ${fmt(cx)} ${fmt(cy)})`,
+        'data-angle': fmt(data.angle),
+        'data-sd-major': fmtStat(s * Math.sqrt(data.major), 4),
+        'data-sd-minor': fmtStat(s * Math.sqrt(data.minor), 4),
+        fill: s === 1 ? colour : 'none',
+        'fill-opacity': s === 1 ? 0.08 : undefined,
+        stroke: colour,
+        'stroke-width': s === 1 ? 2 : 1.5,
+        'stroke-dasharray': s === 1 ? undefined : '6 4',
+      }),
+    );
+  }
+  const cross = `M ${fmt(cx - 6)} ${fmt(cy - 6)} L ${fmt(cx + 6)} ${fmt(cy + 6)} M ${fmt(cx - 6)} ${fmt(cy + 6)} L ${fmt(cx + 6)} ${fmt(cy - 6)}`;
+  parts.push(el('path', { class: 'mean-halo', d: cross, stroke: '#ffffff', 'stroke-width': 5, 'stroke-linecap': 'round' }));
+  parts.push(el('path', { class: 'mean', d: cross, stroke: '#000000', 'stroke-width': 2, 'stroke-linecap': 'round' }));
+  return parts;
+}
+
+/** Whether component j has one variance for every column (spherical): its label then shows one σ. */
+function isIsotropic(mixture: Mixture, j: number): boolean {
+  return typeof familyOf(mixture.covariance).componentVariances(mixture.covariance, j, mixture.d) === 'number';
+}
+
+function labelLines1D(c: ComponentGeometry): [string, string] {
+  return [`${c.j + 1}: μ = ${fmtStat(c.mx)}`, `σ = ${fmtStat(c.sx)}, p = ${fmtStat(c.p)}`];
+}
+
+function labelLines2D(c: ComponentGeometry, isotropic: boolean): [string, string] {
+  const sd = isotropic ? fmtStat(c.sx) : `(${fmtStat(c.sx)}, ${fmtStat(c.sy)})`;
+  return [`${c.j + 1}: μ = (${fmtStat(c.mx)}, ${fmtStat(c.my)})`, `σ = ${sd}, p = ${fmtStat(c.p)}`];
+}
+
+/** A label's width in pixels: about 6.8 px a character at font size 12. */
+function labelWidth(lines: readonly string[]): number {
+  return 6.8 * Math.max(...lines.map((l) => l.length));
+}
+
+/** d = 1: top-left corners just above and below the mean's line, stepping right along it. */
+function bandLabelCandidates(cy: number, w: number, frame: Frame): Array<[number, number]> {
+  const right = frame.left + frame.width;
+  const candidates: Array<[number, number]> = [];
+  for (let t = 0; frame.left + 6 + t * (w + 12) + w <= right || t === 0; t++) {
+    const bx = frame.left + 6 + t * (w + 12);
+    candidates.push([bx, cy - LABEL_HEIGHT - 3], [bx, cy + 3]);
+  }
+  return candidates;
+}
+
+/** 2-D: top-left corners in eight directions around the mean, at growing distances. */
+function ellipseLabelCandidates(cx: number, cy: number, w: number): Array<[number, number]> {
+  const h = LABEL_HEIGHT;
+  const candidates: Array<[number, number]> = [];
+  for (const r of [10, 30, 60, 100])
+    candidates.push([cx + r, cy - r - h], [cx + r, cy + r], [cx - r - w, cy - r - h], [cx - r - w, cy + r], [cx + r + 2, cy - h / 2], [cx - r - 2 - w, cy - h / 2], [cx - w / 2, cy - r - 4 - h], [cx - w / 2, cy + r + 4]);
+  return candidates;
+}
+
+/** A component's label: two lines of text with a white halo, its top-left corner at (lx, ly). */
+function drawLabel(j: number, lines: readonly [string, string], [lx, ly]: [number, number]): string {
+  const line = (content: string, dy: number) => text({ x: lx, y: ly + dy }, content);
+  return el(
+    'g',
+    {
+      class: 'component-label',
+      'data-component': String(j + 1),
+      fill: '#000000',
+      stroke: '#ffffff',
+      'stroke-width': 3,
+      'paint-order': 'stroke',
+      'stroke-linejoin': 'round',
+    },
+    [line(lines[0], 11), line(lines[1], 25)],
+  );
+}
+
+/** The legend right of the frame: one entry per component with its colour and weight, then the line styles. */
+function drawLegend(comps: readonly ComponentGeometry[], colours: readonly string[], frame: Frame, oneD: boolean): string[] {
+  const lx = frame.left + frame.width + 20;
   const legend: string[] = [text({ class: 'legend-title', x: lx, y: frame.top + 10, 'font-weight': 'bold' }, 'Components')];
   comps.forEach((c, t) => {
     const y0 = frame.top + 24 + 18 * t;
@@ -298,37 +427,25 @@ export function fitPlotSvg(matrix: Matrix, mixture: Mixture, posterior: Float64A
       ]),
     );
   });
-  const y0 = frame.top + 24 + 18 * k + 12;
-  const keys = oneD ? ['1 sd band', '2 sd band', 'mean'] : ['1 sd ellipse', '2 sd ellipse', 'mean'];
-  legend.push(
-    el('g', { class: 'legend-key', fill: '#333333' }, [
-      el('line', { x1: lx, y1: y0 + 6, x2: lx + 14, y2: y0 + 6, stroke: '#333333', 'stroke-width': 2 }),
-      text({ x: lx + 18, y: y0 + 10 }, keys[0]),
-      el('line', { x1: lx, y1: y0 + 24, x2: lx + 14, y2: y0 + 24, stroke: '#333333', 'stroke-width': 1.5, 'stroke-dasharray': '4 3' }),
-      text({ x: lx + 18, y: y0 + 28 }, keys[1]),
-      oneD
-        ? el('line', { x1: lx, y1: y0 + 42, x2: lx + 14, y2: y0 + 42, stroke: '#333333', 'stroke-width': 2 })
-        : el('path', { d: `M ${fmt(lx + 2)} ${fmt(y0 + 37)} L ${fmt(lx + 12)} ${fmt(y0 + 47)} M ${fmt(lx + 2)} ${fmt(y0 + 47)} L ${fmt(lx + 12)} ${fmt(y0 + 37)}`, stroke: '#000000', 'stroke-width': 2 }),
-      text({ x: lx + 18, y: y0 + 46 }, keys[2]),
-      text({ x: lx, y: y0 + 68, fill: '#555555' }, 'points: colour blended'),
-      text({ x: lx, y: y0 + 82, fill: '#555555' }, 'by posterior'),
-    ]),
-  );
+  legend.push(legendKey(lx, frame.top + 24 + 18 * comps.length + 12, oneD));
+  return legend;
+}
 
-  const title = options.title ?? `Gaussian mixture, K = ${k} (${mixture.covariance.family})`;
-  return svgDocument(
-    width,
-    height,
-    [
-      drawHeading(width, title, notes),
-      drawAxes(frame, x, y),
-      el('g', { class: 'points', 'fill-opacity': 0.75, stroke: '#ffffff', 'stroke-width': 0.5 }, points),
-      el('g', { class: 'components' }, components),
-      el('g', { class: 'labels' }, labels),
-      el('g', { class: 'legend' }, legend),
-    ],
-    title,
-  );
+/** What the line styles mean: 1 sd, 2 sd, the mean's mark, and how points are coloured. */
+function legendKey(lx: number, y0: number, oneD: boolean): string {
+  const keys = oneD ? ['1 sd band', '2 sd band', 'mean'] : ['1 sd ellipse', '2 sd ellipse', 'mean'];
+  return el('g', { class: 'legend-key', fill: '#333333' }, [
+    el('line', { x1: lx, y1: y0 + 6, x2: lx + 14, y2: y0 + 6, stroke: '#333333', 'stroke-width': 2 }),
+    text({ x: lx + 18, y: y0 + 10 }, keys[0]),
+    el('line', { x1: lx, y1: y0 + 24, x2: lx + 14, y2: y0 + 24, stroke: '#333333', 'stroke-width': 1.5, 'stroke-dasharray': '4 3' }),
+    text({ x: lx + 18, y: y0 + 28 }, keys[1]),
+    oneD
+      ? el('line', { x1: lx, y1: y0 + 42, x2: lx + 14, y2: y0 + 42, stroke: '#333333', 'stroke-width': 2 })
+      : el('path', { d: `M ${fmt(lx + 2)} ${fmt(y0 + 37)} L ${fmt(lx + 12)} ${fmt(y0 + 47)} M ${fmt(lx + 2)} ${fmt(y0 + 47)} L ${fmt(lx + 12)} ${fmt(y0 + 37)}`, stroke: '#000000', 'stroke-width': 2 }),
+    text({ x: lx + 18, y: y0 + 46 }, keys[2]),
+    text({ x: lx, y: y0 + 68, fill: '#555555' }, 'points: colour blended'),
+    text({ x: lx, y: y0 + 82, fill: '#555555' }, 'by posterior'),
+  ]);
 }
 
 /** Widen [lo, hi] by 5% each side. */

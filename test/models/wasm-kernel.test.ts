@@ -17,7 +17,7 @@ import { runSweep } from '../../src/fit/run';
 
 // The WebAssembly SIMD kernels (assembly/estep.ts, built into dist/wasm by
 // `npm test`'s build step) must compute exactly the bits of the TypeScript
-// kernels (src/models/spherical-chunk.ts, diag-chunk.ts): same LL, posteriors,
+// kernels (src/models/kernels/spherical.ts, diag.ts): same LL, posteriors,
 // row LLs and M-step sums, for both families. Equality below is exact: toEqual compares numbers with Object.is
 // (so even 0 and −0 differ), and the posteriors are compared byte for byte.
 
