@@ -55,6 +55,16 @@ export function isUsableVariance(v: number): boolean {
   return v > 0 && v * v >= 2.2250738585072014e-308 && Number.isFinite(1 / v) && Number.isFinite(v * v);
 }
 
+/**
+ * Why a variance cannot be used although it is not at the rounding level: its square
+ * overflows or underflows a double, so the data's scale is out of range; null when it is usable.
+ */
+export function scaleProblem(v: number): string | null {
+  if (isUsableVariance(v)) return null;
+  if (!(v > 0)) return null; // 0 or below: a collapse, not a scale problem
+  return v >= 1 ? `its square overflows a double: scale the data down` : `its square underflows a double: scale the data up`;
+}
+
 /** The columns (0-based) whose observed values are all equal, so any variance of theirs is 0. */
 export function constantColumns(data: PreparedData): number[] {
   const out: number[] = [];

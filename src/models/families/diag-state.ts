@@ -1,6 +1,6 @@
 import type { FitState } from '../fit-state';
 import type { Mixture } from '../mixture';
-import { COLLAPSE_RELATIVE, columnLabel, constantColumns, isUsableVariance, shiftMeans, varianceScale, type PreparedData } from '../data';
+import { COLLAPSE_RELATIVE, columnLabel, constantColumns, isUsableVariance, scaleProblem, shiftMeans, varianceScale, type PreparedData } from '../data';
 import { addChunks, localRunner, type ChunkLayout, type ChunkRunner, type RunnerFactory } from '../kernels/layout';
 import { diagBuffers, diagKernel, diagLayout, diagStats, type DiagBuffers, type DiagStats } from '../kernels/diag';
 import type { DiagCovariance, FamilyOptions } from './types';
@@ -129,7 +129,10 @@ export class DiagState implements FitState {
     for (let j = 0; j < k; j++) {
       for (let i = 0; i < d; i++) {
         const v = variance[j * d + i];
-        if (v > COLLAPSE_RELATIVE * varianceScale(this.data, i, mu[j * d + i]) && isUsableVariance(v)) continue;
+        const threshold = COLLAPSE_RELATIVE * varianceScale(this.data, i, mu[j * d + i]);
+        if (v > threshold && isUsableVariance(v)) continue;
+        const scale = scaleProblem(v);
+        if (scale && v > threshold) return `the variance of component ${j + 1} in ${columnLabel(this.data, i)} (${v}) cannot be used: ${scale}`;
         return collapseReason(this.data, `component ${j + 1} collapsed in ${columnLabel(this.data, i)} (variance ${v}): it holds a single value there`);
       }
     }

@@ -1,6 +1,6 @@
 import type { FitState } from '../fit-state';
 import type { Mixture } from '../mixture';
-import { COLLAPSE_RELATIVE, isUsableVariance, shiftMeans, type PreparedData } from '../data';
+import { COLLAPSE_RELATIVE, isUsableVariance, scaleProblem, shiftMeans, type PreparedData } from '../data';
 import { addChunks, localRunner, type ChunkLayout, type ChunkRunner, type RunnerFactory } from '../kernels/layout';
 import { sphericalBuffers, sphericalKernel, sphericalLayout, sphericalStats, type SphericalBuffers, type SphericalStats } from '../kernels/spherical';
 import type { FamilyOptions, SphericalCovariance } from './types';
@@ -142,7 +142,10 @@ export class SphericalState implements FitState {
       for (let i = 0; i < d; i++) norm += mu[j * d + i] * mu[j * d + i];
       const v = variance[j];
       if (v > COLLAPSE_RELATIVE * (this.cellScale + norm / d) && isUsableVariance(v)) continue;
-      const floor = (this.cellScale > 0 ? 1e-6 * this.cellScale : 1e-6).toExponential(0);
+      const scale = scaleProblem(v);
+      if (scale && v > COLLAPSE_RELATIVE * (this.cellScale + norm / d)) return `the variance of component ${j + 1} (${v}) cannot be used: ${scale}`;
+      if (!(this.cellScale > 0)) return 'every row is the same point, so there is no spread to fit; give a variance floor such as --min-var 1e-6';
+      const floor = (1e-6 * this.cellScale).toExponential(0);
       return `component ${j + 1} collapsed onto repeated points (variance ${v}, at the rounding level of the data's scale ${this.cellScale.toPrecision(3)}); try fewer components, or a variance floor such as --min-var ${floor}`;
     }
     return null;
