@@ -20,13 +20,20 @@ import {
   type Axis,
   type Frame,
 } from './svg';
+import { distance, placeLabel, pointCounter, type Box, type LabelLayout } from './labels';
 
 export interface FitPlotOptions {
-  /** The two columns (0-based) to plot; default [0, 1]. Ignored when d = 1. */
+  /**
+   * The two columns to plot, as 0-based indices into the data's columns; default [0, 1]. Ignored
+   * when d = 1. (The CLI's --dims counts from 1, as the axis titles do, and passes them less 1.)
+   */
   dims?: [number, number];
   title?: string;
-  /** Column names for the axis labels; "column 1", … when absent. */
-  columns?: string[] | null;
+  /**
+   * The columns' header names. An axis title (and the projection note) names column i by
+   * `columns[i]` when there is one, else "column N" with N = i + 1, counting from 1 as --dims does.
+   */
+  columns?: readonly string[] | null;
   width?: number;
   height?: number;
 }
@@ -78,7 +85,8 @@ export function fitPlotSvg(matrix: Matrix, mixture: Mixture, posterior: Float64A
   const comps = componentGeometry(mixture, shape);
   const notes = plotNotes(shape, rows.skipped);
   const view = plotView(dataRanges(rows, comps, shape, matrix.rows), shape, notes.length);
-  const { components, labels } = drawComponents(comps, mixture, colours, view, shape.oneD);
+  const points = pointPixels(rows, view);
+  const { components, leaders, labels } = drawComponents(comps, mixture, colours, view, points, shape.oneD);
   const title = options.title ?? `Gaussian mixture, K = ${mixture.k} (${mixture.covariance.family})`;
   return svgDocument(
     shape.width,
@@ -86,8 +94,10 @@ export function fitPlotSvg(matrix: Matrix, mixture: Mixture, posterior: Float64A
     [
       drawHeading(shape.width, title, notes),
       drawAxes(view.frame, view.x, view.y),
-      el('g', { class: 'points', 'fill-opacity': 0.75, stroke: '#ffffff', 'stroke-width': 0.5 }, drawPoints(rows, posterior, mixture.k, colours, view)),
+      el('g', { class: 'points', 'fill-opacity': 0.75, stroke: '#ffffff', 'stroke-width': 0.5 }, drawPoints(points, posterior, mixture.k, colours)),
       el('g', { class: 'components' }, components),
+      // Leaders before every label box, so that none crosses another label's text.
+      el('g', { class: 'label-leaders' }, leaders),
       el('g', { class: 'labels' }, labels),
       el('g', { class: 'legend' }, drawLegend(comps, colours, view.frame, shape.oneD)),
     ],
@@ -266,36 +276,68 @@ function equalScales(frame: Frame, x: Axis, y: Axis): [Axis, Axis] {
   return [x, y];
 }
 
+/** The plotted rows in pixels, with the radius their circles are drawn with. */
+interface PointPixels {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly row: Uint32Array;
+  readonly radius: number;
+}
+
+function pointPixels(rows: PlottedRows, { px, py }: View): PointPixels {
+  const x = rows.x.map(px);
+  const y = rows.y.map(py);
+  // Smaller dots when there are many, so that they do not merge into a blot.
+  return { x, y, row: rows.row, radius: rows.x.length > 2000 ? 2 : 3 };
+}
+
 /** One circle per plotted row, its colour the posterior blend of the components' colours. */
-function drawPoints(rows: PlottedRows, posterior: Float64Array, k: number, colours: readonly string[], { px, py }: View): string[] {
-  const radius = rows.x.length > 2000 ? 2 : 3;
-  const points: string[] = [];
-  for (let t = 0; t < rows.x.length; t++) {
-    const u = rows.row[t];
+function drawPoints(points: PointPixels, posterior: Float64Array, k: number, colours: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let t = 0; t < points.x.length; t++) {
+    const u = points.row[t];
     const colour = blend(colours, posterior.subarray(u * k, u * k + k));
-    points.push(el('circle', { class: 'point', cx: px(rows.x[t]), cy: py(rows.y[t]), r: radius, fill: colour }));
+    out.push(el('circle', { class: 'point', cx: points.x[t], cy: points.y[t], r: points.radius, fill: colour }));
   }
-  return points;
+  return out;
 }
 
 /**
  * Each component's shapes (bands or ellipses, and its mean) and its label. Labels are placed one
- * after the other, each avoiding the means' crosses and the labels placed before it.
+ * after the other (labels.ts): each clear of the labels before it, covering as few points as it can
+ * and none of the means' crosses (2-D).
  */
-function drawComponents(comps: readonly ComponentGeometry[], mixture: Mixture, colours: readonly string[], view: View, oneD: boolean): { components: string[]; labels: string[] } {
+function drawComponents(
+  comps: readonly ComponentGeometry[],
+  mixture: Mixture,
+  colours: readonly string[],
+  view: View,
+  points: PointPixels,
+  oneD: boolean,
+): { components: string[]; leaders: string[]; labels: string[] } {
   const { px, py } = view;
-  const occupied: Box[] = oneD ? [] : comps.map((c) => ({ x: px(c.mx) - 8, y: py(c.my) - 8, w: 16, h: 16 }));
+  const layout: LabelLayout = {
+    frame: view.frame,
+    countPoints: pointCounter(points.x, points.y, view.frame, points.radius),
+    marks: oneD ? [] : comps.map((c) => ({ x: px(c.mx) - 8, y: py(c.my) - 8, w: 16, h: 16 })),
+    placed: [],
+  };
   const labels: string[] = [];
+  const leaders: string[] = [];
   const components = comps.map((c) => {
     const colour = colours[c.j];
     const parts = oneD ? drawBands(c, colour, view) : drawEllipses(c, colour, view);
     const lines = oneD ? labelLines1D(c) : labelLines2D(c, isIsotropic(mixture, c.j));
     const w = labelWidth(lines);
-    const candidates = oneD ? bandLabelCandidates(py(c.mx), w, view.frame) : ellipseLabelCandidates(px(c.mx), py(c.my), w);
-    labels.push(drawLabel(c.j, lines, placeLabel(candidates, w, view.frame, occupied)));
+    const anchor = [px(oneD ? 1 : c.mx), py(oneD ? c.mx : c.my)] as const;
+    const candidates = oneD ? bandLabelCandidates(anchor[1], w, view.frame) : ellipseLabelCandidates(anchor[0], anchor[1], w);
+    const box = placeLabel(layout, candidates, w, LABEL_HEIGHT, anchor);
+    labels.push(drawLabel(c.j, lines, colour, box));
+    // 2-D labels may sit away from their mean; a band's label is always on its line.
+    if (!oneD && distance(box, anchor) >= LEADER_FROM) leaders.push(leaderLine(c.j, box, anchor, colour));
     return el('g', { class: 'component', 'data-component': String(c.j + 1) }, parts);
   });
-  return { components, labels };
+  return { components, leaders, labels };
 }
 
 /** d = 1: the 1- and 2-sd bands across the frame and the mean's line. */
@@ -371,9 +413,14 @@ function labelLines2D(c: ComponentGeometry, isotropic: boolean): [string, string
   return [`${c.j + 1}: μ = (${fmtStat(c.mx)}, ${fmtStat(c.my)})`, `σ = ${sd}, p = ${fmtStat(c.p)}`];
 }
 
-/** A label's width in pixels: about 6.8 px a character at font size 12. */
+/** A label box's height: two lines of 14 px and a little room above and below. */
+const LABEL_HEIGHT = 32;
+/** Room between a label box's left edge and its text. */
+const LABEL_PAD = 4;
+
+/** A label box's width in pixels: about 6.8 px a character at font size 12 (a little more than most glyphs), and the padding. */
 function labelWidth(lines: readonly string[]): number {
-  return 6.8 * Math.max(...lines.map((l) => l.length));
+  return 6.8 * Math.max(...lines.map((l) => l.length)) + 2 * LABEL_PAD;
 }
 
 /** d = 1: top-left corners just above and below the mean's line, stepping right along it. */
@@ -396,22 +443,29 @@ function ellipseLabelCandidates(cx: number, cy: number, w: number): Array<[numbe
   return candidates;
 }
 
-/** A component's label: two lines of text with a white halo, its top-left corner at (lx, ly). */
-function drawLabel(j: number, lines: readonly [string, string], [lx, ly]: [number, number]): string {
-  const line = (content: string, dy: number) => text({ x: lx, y: ly + dy }, content);
-  return el(
-    'g',
-    {
-      class: 'component-label',
-      'data-component': String(j + 1),
-      fill: '#000000',
-      stroke: '#ffffff',
-      'stroke-width': 3,
-      'paint-order': 'stroke',
-      'stroke-linejoin': 'round',
-    },
-    [line(lines[0], 11), line(lines[1], 25)],
-  );
+/** A label this far (pixels) from its mean or farther gets a leader line to it. */
+const LEADER_FROM = 24;
+
+/**
+ * A component's label in its box: a white, slightly transparent rectangle edged in the component's
+ * colour (so the text reads over points and lines, and the label is tied to its component), then two lines.
+ */
+function drawLabel(j: number, lines: readonly [string, string], colour: string, box: Box): string {
+  const line = (content: string, dy: number) => text({ x: box.x + LABEL_PAD, y: box.y + dy }, content);
+  return el('g', { class: 'component-label', 'data-component': String(j + 1), fill: '#000000' }, [
+    el('rect', { class: 'label-box', x: box.x, y: box.y, width: box.w, height: box.h, rx: 3, fill: '#ffffff', 'fill-opacity': 0.85, stroke: colour, 'stroke-width': 1 }),
+    line(lines[0], 13),
+    line(lines[1], 27),
+  ]);
+}
+
+/** A thin line from the mean's cross to the nearest point of the label's box, in the component's colour. */
+function leaderLine(j: number, box: Box, [mx, my]: readonly [number, number], colour: string): string {
+  const x = Math.max(box.x, Math.min(mx, box.x + box.w));
+  const y = Math.max(box.y, Math.min(my, box.y + box.h));
+  // Start at the edge of the mean's cross, not on it.
+  const gap = 9 / Math.max(1e-9, Math.hypot(x - mx, y - my));
+  return el('line', { class: 'label-leader', 'data-component': String(j + 1), x1: mx + (x - mx) * gap, y1: my + (y - my) * gap, x2: x, y2: y, stroke: colour, 'stroke-width': 1 });
 }
 
 /** The legend right of the frame: one entry per component with its colour and weight, then the line styles. */
@@ -458,44 +512,4 @@ function pad([lo, hi]: [number, number]): [number, number] {
 function around(lo: number, hi: number, span: number): [number, number] {
   const mid = (lo + hi) / 2;
   return [mid - span / 2, mid + span / 2];
-}
-
-const LABEL_HEIGHT = 30;
-
-interface Box {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-
-function overlap(a: Box, b: Box): number {
-  const w = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
-  return w > 0 && h > 0 ? w * h : 0;
-}
-
-/**
- * The first candidate top-left corner whose label box stays inside the frame and clear of the
- * boxes already taken, else the one that overlaps least; the box is then taken.
- */
-function placeLabel(candidates: ReadonlyArray<[number, number]>, width: number, frame: Frame, occupied: Box[]): [number, number] {
-  const inside: Box = { x: frame.left + 2, y: frame.top + 2, w: frame.width - 4, h: frame.height - 4 };
-  let best: Box | null = null;
-  let bestCost = Infinity;
-  for (const [x, y] of candidates) {
-    const box = { x, y, w: width, h: LABEL_HEIGHT };
-    const cost = box.w * box.h - overlap(box, inside) + occupied.reduce((sum, o) => sum + overlap(box, o), 0);
-    if (cost < bestCost - 1e-9) {
-      best = box;
-      bestCost = cost;
-      if (cost <= 0) break;
-    }
-  }
-  const chosen = best ?? { x: frame.left + 4, y: frame.top + 4, w: width, h: LABEL_HEIGHT };
-  // Never outside the frame, even when crowded.
-  chosen.x = Math.max(frame.left + 2, Math.min(chosen.x, frame.left + frame.width - 2 - width));
-  chosen.y = Math.max(frame.top + 2, Math.min(chosen.y, frame.top + frame.height - 2 - LABEL_HEIGHT));
-  occupied.push(chosen);
-  return [chosen.x, chosen.y];
 }

@@ -1,16 +1,10 @@
 /**
  * Small helpers shared by the SVG plots and the text chart: XML escaping, number
- * formatting that never prints NaN or Infinity, nice axis ticks, a colour-blind-safe
- * palette, colour blending, and the plot frame (axes, ticks, labels).
+ * formatting that never prints NaN or Infinity, nice axis ticks, and the plot frame (axes,
+ * ticks, labels); the colours (colours.ts) are re-exported.
  */
 
-/** Okabe–Ito colours, ordered so that the first few contrast well on white (yellow and black last). */
-export const PALETTE: readonly string[] = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#000000'];
-
-/** The colour of component j (0-based); the palette repeats after 8 components. */
-export function colourOf(j: number): string {
-  return PALETTE[((j % PALETTE.length) + PALETTE.length) % PALETTE.length];
-}
+export { PALETTE, blend, colourOf } from './colours';
 
 /**
  * Characters that XML 1.0 does not allow anywhere, even escaped: the C0 controls but tab,
@@ -155,35 +149,6 @@ export function ticksWithin(ticks: Ticks, lo: number, hi: number): Ticks {
 /** Print a tick value with the decimals of its step. */
 export function tickLabel(value: number, ticks: Pick<Ticks, 'decimals'>): string {
   return fmt(value, ticks.decimals);
-}
-
-function parseHex(colour: string): [number, number, number] {
-  const m = /^#([0-9a-f]{6})$/i.exec(colour);
-  if (!m) return [128, 128, 128];
-  const n = parseInt(m[1], 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-}
-
-function hex(rgb: readonly number[]): string {
-  return '#' + rgb.map((c) => Math.max(0, Math.min(255, Math.round(c))).toString(16).padStart(2, '0')).join('').toUpperCase();
-}
-
-/**
- * The weighted average of colours (sRGB components), with weights normalised to sum 1;
- * negative or non-finite weights count as 0, and no weight at all gives grey.
- */
-export function blend(colours: readonly string[], weights: ArrayLike<number>): string {
-  const sum = [0, 0, 0];
-  let total = 0;
-  for (let j = 0; j < colours.length; j++) {
-    const w = weights[j];
-    if (!(Number.isFinite(w) && w > 0)) continue;
-    const rgb = parseHex(colours[j]);
-    for (let c = 0; c < 3; c++) sum[c] += w * rgb[c];
-    total += w;
-  }
-  if (total <= 0) return '#808080';
-  return hex(sum.map((s) => s / total));
 }
 
 /** A linear map from [d0, d1] to [r0, r1]; a zero-width domain maps to the middle. */

@@ -248,6 +248,34 @@ describe('fitPlotSvg', () => {
     expect(textContent(select(root, 'text.title')[0])).toBe('fit <1> & "2"');
   });
 
+  it('stays well-formed XML with control characters, lone surrogates and markup in the names and title', () => {
+    const names = ['a\u0001b\u0007 <x> & "y"', 'lone \uD800 half, \uFFFE, \u0000 and \uD83D\uDE00'];
+    const title = 'fit \u001B[31m <1> & ]]> <!-- c -->';
+    const rows = TWO_CLUSTERS.map(([a, b]) => [a, b, a + b]);
+    const m = fromRows(rows);
+    const mix = mixtureOf('full', 3, [[0, 0, 0], [10, 10, 20]], [1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0.5, 0, 0.5, 1, 0, 0, 0, 1], [0.5, 0.5]);
+    const root = parseSvg(fitPlotSvg(m, mix, uniformPosterior(8, 2), { columns: [...names, 'c'], title, dims: [1, 0] }));
+    expect(textContent(select(root, 'text.axis-label.x')[0])).toBe('lone \uFFFD half, \uFFFD, \uFFFD and \uD83D\uDE00');
+    expect(textContent(select(root, 'text.axis-label.y')[0])).toBe('a\uFFFDb\uFFFD <x> & "y"');
+    expect(textContent(select(root, 'text.title')[0])).toBe('fit \uFFFD[31m <1> & ]]> <!-- c -->');
+    expect(select(root, 'text.note').map(textContent)[0]).toContain('<x> & "y"');
+  });
+
+  it('names an axis by its header name when there is one, else "column N" counting from 1, for any dims', () => {
+    const rows = TWO_CLUSTERS.map(([a, b], u) => [a, u, b]);
+    const m = fromRows(rows);
+    const mix = mixtureOf('diag', 3, [[0, 2, 0], [10, 6, 10]], [1, 1, 1, 1, 1, 1], [0.5, 0.5]);
+    const axes = (options: Parameters<typeof fitPlotSvg>[3]) => {
+      const root = parseSvg(fitPlotSvg(m, mix, uniformPosterior(8, 2), options));
+      return [...['x', 'y'].map((a) => textContent(select(root, `text.axis-label.${a}`)[0])), select(root, 'text.note').map(textContent)[0]];
+    };
+    expect(axes({ dims: [2, 0] })).toEqual(['column 3', 'column 1', 'projection on column 3 and column 1 (d = 3)']);
+    expect(axes({ dims: [2, 0], columns: null })).toEqual(['column 3', 'column 1', 'projection on column 3 and column 1 (d = 3)']);
+    // Names for some columns only: the others keep their number.
+    expect(axes({ dims: [0, 2], columns: ['first'] })).toEqual(['first', 'column 3', 'projection on first and column 3 (d = 3)']);
+    expect(axes({ dims: [1, 2], columns: ['a', 'b', 'c'] })).toEqual(['b', 'c', 'projection on b and c (d = 3)']);
+  });
+
   it('copes with all-identical points and zero variances (no NaN or Infinity)', () => {
     const m = fromRows(Array.from({ length: 6 }, () => [3, 3]));
     for (const mix of [

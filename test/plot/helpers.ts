@@ -53,3 +53,51 @@ export function rotation(e: XmlElement): { angle: number; cx: number; cy: number
   if (!m) throw new Error(`no rotate() in ${e.attrs.transform}`);
   return { angle: Number(m[1]), cx: Number(m[2]), cy: Number(m[3]) };
 }
+
+export interface Rect {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+/** The rectangle of a <rect> element. */
+export function rectOf(e: XmlElement): Rect {
+  return { x: num(e, 'x'), y: num(e, 'y'), w: num(e, 'width'), h: num(e, 'height') };
+}
+
+/** The plot frame (rect.frame) of a picture. */
+export function frameOf(root: XmlElement): Rect {
+  return rectOf(select(root, 'rect.frame')[0]);
+}
+
+/** Each component label's box (its rect.label-box), in component order, with the component's number. */
+export function labelBoxes(root: XmlElement): Array<Rect & { component: number }> {
+  return select(root, 'g.component-label').map((g) => {
+    const boxes = select(g, 'rect.label-box');
+    expect(boxes).toHaveLength(1);
+    return { ...rectOf(boxes[0]), component: Number(g.attrs['data-component']) };
+  });
+}
+
+/** The area two rectangles share; 0 when they only touch. */
+export function sharedArea(a: Rect, b: Rect): number {
+  const w = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+  return w > 0 && h > 0 ? w * h : 0;
+}
+
+/** Whether `inner` lies inside `outer` (edges may touch). */
+export function isInside(inner: Rect, outer: Rect): boolean {
+  const eps = 1e-6;
+  return inner.x >= outer.x - eps && inner.y >= outer.y - eps && inner.x + inner.w <= outer.x + outer.w + eps && inner.y + inner.h <= outer.y + outer.h + eps;
+}
+
+/** Every label box is inside the frame and no two share any area. */
+export function expectLabelsApartInFrame(root: XmlElement): void {
+  const frame = frameOf(root);
+  const boxes = labelBoxes(root);
+  for (const b of boxes) expect({ component: b.component, inside: isInside(b, frame) }).toEqual({ component: b.component, inside: true });
+  for (let a = 0; a < boxes.length; a++)
+    for (let b = a + 1; b < boxes.length; b++) expect({ pair: [boxes[a].component, boxes[b].component], shared: sharedArea(boxes[a], boxes[b]) }).toEqual({ pair: [boxes[a].component, boxes[b].component], shared: 0 });
+}

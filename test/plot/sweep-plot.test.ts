@@ -1,7 +1,7 @@
 import { fromRows } from '../../src/core/matrix';
 import { sweep } from '../../src/fit/run';
-import { sweepPlotSvg } from '../../src/plot/sweep-plot';
-import { areNiceTicks, axisMap, num, parseSvg, ticks } from './helpers';
+import { failedKs, failedNote, sweepPlotSvg } from '../../src/plot/sweep-plot';
+import { areNiceTicks, axisMap, frameOf, num, parseSvg, ticks } from './helpers';
 import { select, textContent, type XmlElement } from './xml';
 
 const BEST = [
@@ -113,5 +113,67 @@ describe('sweepPlotSvg', () => {
     const root = parseSvg(sweepPlotSvg(result.best, selected, result.criterion));
     for (const line of select(root, 'polyline.series')) expect(points(line)).toHaveLength(result.best.length);
     expect(textContent(select(root, 'text.selected-label')[0])).toBe(`selected K=${selected} by BIC`);
+  });
+
+  it('marks the Ks whose fits all failed: the x-axis covers them, a red × at the bottom of the frame each, and a note', () => {
+    const fitted = [BEST[0], BEST[1], BEST[2], BEST[3], { k: 7, logLikelihood: -1130.6, bic: -1220.0, aic: -1163.6 }];
+    const root = parseSvg(sweepPlotSvg(fitted, 3, 'bic', { failed: [6, 5] }));
+    expect(ticks(root, 'x').map((t) => t.value)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(select(root, 'text.note').map(textContent)).toEqual(['K=5, 6: every fit failed']);
+    const X = axisMap(root, 'x');
+    const frame = frameOf(root);
+    const marks = select(root, '.failed');
+    expect(marks.map((m) => m.attrs['data-k'])).toEqual(['5', '6']);
+    for (const m of marks) {
+      const xy = select(m, 'path').flatMap((p) => (p.attrs.d.match(/-?[\d.]+/g) ?? []).map(Number));
+      const xs = xy.filter((_, i) => i % 2 === 0);
+      const ys = xy.filter((_, i) => i % 2 === 1);
+      // Centred on its K, inside the frame near its bottom edge.
+      expect((Math.min(...xs) + Math.max(...xs)) / 2).toBeCloseTo(X.toPixel(Number(m.attrs['data-k'])), 0);
+      expect(Math.max(...ys)).toBeLessThan(frame.y + frame.h);
+      expect(Math.min(...ys)).toBeGreaterThan(frame.y + frame.h - 25);
+      expect(select(m, 'path').map((p) => p.attrs.stroke)).toContain('#CC0000');
+      expect(textContent(select(m, 'title')[0])).toBe(`K=${m.attrs['data-k']}: every fit failed`);
+    }
+    // The curves still have one point per fitted K, and the legend explains the mark.
+    for (const line of select(root, 'polyline.series')) expect(points(line)).toHaveLength(5);
+    expect(select(root, 'g.legend-failed').map(textContent)).toEqual(['every fit failed']);
+  });
+
+  it('widens the axis to failed Ks beyond the fitted ones, and plots only failed Ks', () => {
+    const wider = parseSvg(sweepPlotSvg(BEST, 3, 'bic', { failed: [7, 8] }));
+    const kt = ticks(wider, 'x').map((t) => t.value);
+    expect(Math.min(...kt)).toBe(1);
+    expect(Math.max(...kt)).toBe(8);
+    const X = axisMap(wider, 'x');
+    const frame = frameOf(wider);
+    expect(X.toPixel(8)).toBeLessThan(frame.x + frame.w);
+    expect(select(wider, '.failed').map((m) => m.attrs['data-k'])).toEqual(['7', '8']);
+
+    const none = parseSvg(sweepPlotSvg([], 1, 'bic', { failed: [1, 2, 3] }));
+    expect(select(none, 'text.note').map(textContent)).toEqual(['no successful fits', 'K=1..3: every fit failed']);
+    expect(ticks(none, 'x').map((t) => t.value)).toEqual([1, 2, 3]);
+    expect(select(none, '.failed')).toHaveLength(3);
+  });
+
+  it('draws exactly what it drew before when no K failed', () => {
+    const plain = sweepPlotSvg(BEST, 3, 'bic');
+    expect(sweepPlotSvg(BEST, 3, 'bic', { failed: [] })).toBe(plain);
+    // A K that has a point is not a failed K.
+    expect(sweepPlotSvg(BEST, 3, 'bic', { failed: [2, 2.5, NaN] })).toBe(plain);
+    expect(plain).not.toContain('failed');
+  });
+
+  it('keeps the failed Ks tidy and the note short', () => {
+    expect(failedKs([9, 5, 5, 2, 1.5, NaN, Infinity], [BEST[1]])).toEqual([5, 9]);
+    expect(failedKs(undefined, BEST)).toEqual([]);
+    expect(failedNote([5, 6])).toBe('K=5, 6: every fit failed');
+    expect(failedNote([3])).toBe('K=3: every fit failed');
+    expect(failedNote([1, 2, 3, 4, 7, 9, 10, 11])).toBe('K=1..4, 7, 9..11: every fit failed');
+    const many = failedNote(Array.from({ length: 60 }, (_, t) => 2 * t + 1));
+    expect(many.length).toBeLessThanOrEqual(120);
+    expect(many).toMatch(/^K=1, 3, 5, .*, …: every fit failed$/);
+    // Still well-formed, and the long note stays inside the picture.
+    parseSvg(sweepPlotSvg(BEST, 3, 'bic', { failed: Array.from({ length: 60 }, (_, t) => 2 * t + 5) }));
   });
 });

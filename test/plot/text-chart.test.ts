@@ -74,4 +74,33 @@ describe('sweepTextChart', () => {
     expect(chart).not.toMatch(/\u001b/);
     expect(chart).not.toMatch(/NaN|Infinity/);
   });
+
+  it('prints a "failed" line for each K whose fits all failed, in order among the others', () => {
+    const chart = sweepTextChart([BEST[0], BEST[2], BEST[3]], 3, 'bic', { failed: [5, 2] });
+    expect(chart.trimEnd().split('\n')).toEqual([
+      'BIC by K (larger is better)',
+      expect.stringMatching(/^ {2}K=1  -1315\.50 \|#$/),
+      '  K=2  failed',
+      expect.stringMatching(/^\* K=3  -1169\.30 \|#+$/),
+      expect.stringMatching(/^ {2}K=4  -1180\.00 \|#+$/),
+      '  K=5  failed',
+    ]);
+    // The bars are those of the fitted Ks alone.
+    expect(rows(chart).map(bar)).toEqual(rows(sweepTextChart([BEST[0], BEST[2], BEST[3]], 3, 'bic')).map(bar).flatMap((b, t) => (t === 0 ? [b, 0] : t === 2 ? [b, 0] : [b])));
+  });
+
+  it('aligns failed lines with wider K labels, and takes the width in the options', () => {
+    const chart = sweepTextChart(BEST, 3, 'bic', { failed: [12], width: 50 });
+    const r = rows(chart);
+    expect(r[r.length - 1]).toBe('  K=12  failed');
+    expect(r[0]).toMatch(/^ {2}K=1 {3}-1315\.50 \|#$/);
+    expect(Math.max(...r.map((l) => l.length))).toBe(50);
+    expect(sweepTextChart(BEST, 3, 'bic', { width: 60 })).toBe(sweepTextChart(BEST, 3, 'bic', 60));
+  });
+
+  it('lists the failed Ks when no fit succeeded, and ignores a failed K that has a value', () => {
+    expect(sweepTextChart([], 1, 'bic', { failed: [2, 1] })).toBe('BIC by K (larger is better)\n  (no successful fits)\n  K=1  failed\n  K=2  failed\n');
+    expect(sweepTextChart(BEST, 3, 'bic', { failed: [3] })).toBe(sweepTextChart(BEST, 3, 'bic'));
+    expect(sweepTextChart(BEST, 3, 'bic', { failed: [] })).toBe(sweepTextChart(BEST, 3, 'bic'));
+  });
 });
