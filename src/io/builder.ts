@@ -9,11 +9,19 @@ import { createMatrix, type Matrix } from '../core/matrix';
  * The first row's cells are pushed (with pushGrow) before its width is known;
  * then setWidth (it was data) or setHeader (it was a header: its values are
  * dropped) fixes the width.
+ *
+ * With a column selection, `width` is the number of features and `cellsPerRow`
+ * the file's; the scanners then `place` each feature cell at its slot (the
+ * features may be in another order than the file's) instead of pushing it.
  */
 export class MatrixBuilder {
   width = -1;
   rows = 0;
   columns: string[] | null = null;
+  /** Cells per row in the file (the width, unless columns are selected). */
+  cellsPerRow = -1;
+  /** Rows are written with place, not push (set by the column plan). */
+  placing = false;
   private widthLine = 0;
   private values = new Float64Array(1024);
   /** 1 = observed; made at the first missing cell. */
@@ -80,6 +88,26 @@ export class MatrixBuilder {
     this.filled++;
   }
 
+  /**
+   * One feature cell of the current row at its slot, in any order; NaN marks it
+   * missing. The caller has reserved room and places each slot once; endRow
+   * then moves past the row.
+   */
+  place(slot: number, value: number): void {
+    const at = this.filled + slot;
+    if (Number.isNaN(value)) {
+      if (!this.observed) {
+        // Every cell so far was observed, and so are the ones of this row placed so far (the others are placed later).
+        this.observed = new Uint8Array(this.values.length);
+        this.observed.fill(1, 0, this.filled + this.width);
+      }
+      this.observed[at] = 0;
+    } else {
+      this.values[at] = value;
+      if (this.observed) this.observed[at] = 1;
+    }
+  }
+
   /** push, making room first (the first row, whose width is not known yet). */
   pushGrow(value: number): void {
     if (this.filled >= this.values.length) this.grow(this.values.length * 2);
@@ -87,20 +115,44 @@ export class MatrixBuilder {
   }
 
   endRow(): void {
+    if (this.placing) this.filled += this.width;
     this.rows++;
   }
 
-  /** The first row was data with this many cells (already pushed), on this line. */
-  setWidth(width: number, line: number): void {
+  /** The first row was data with `width` features (already pushed), on this line, of `cellsPerRow` cells in the file. */
+  setWidth(width: number, line: number, cellsPerRow = width): void {
     this.width = width;
+    this.cellsPerRow = cellsPerRow;
     this.widthLine = line;
     this.rows = 1;
   }
 
-  /** The first row was a header: keep its names, drop any values pushed for it. */
-  setHeader(columns: string[], line: number): void {
+  /**
+   * The first row's cells were all pushed, but only these (file positions, in
+   * the features' order) are features: keep them, in that order, at the start.
+   */
+  keepFirstRow(features: readonly number[]): void {
+    const values = this.values.slice(0, this.filled);
+    const observed = this.observed ? this.observed.slice(0, this.filled) : null;
+    this.values.fill(0, 0, this.filled);
+    let missing = false;
+    features.forEach((f, slot) => {
+      this.values[slot] = values[f];
+      if (observed && observed[f] === 0) missing = true;
+    });
+    if (missing) {
+      const mask = this.observed as Uint8Array;
+      mask.fill(0, 0, this.filled);
+      features.forEach((f, slot) => (mask[slot] = (observed as Uint8Array)[f]));
+    } else this.observed = null; // only cells that are not features were missing
+    this.filled = features.length;
+  }
+
+  /** The first row was a header: keep the features' names, drop any values pushed for it. */
+  setHeader(columns: string[], line: number, cellsPerRow = columns.length): void {
     this.columns = columns;
     this.width = columns.length;
+    this.cellsPerRow = cellsPerRow;
     this.widthLine = line;
     // Missing cells are never written, so the header's values must not stay behind.
     this.values.fill(0, 0, this.filled);
@@ -110,8 +162,17 @@ export class MatrixBuilder {
 
   raggedRow(line: number, count: number): never {
     throw new DataError(
-      `${this.source}:${line}: the row has ${count} ${count === 1 ? 'cell' : 'cells'}, but line ${this.widthLine} has ${this.width}`,
+      `${this.source}:${line}: the row has ${count} ${count === 1 ? 'cell' : 'cells'}, but line ${this.widthLine} has ${this.cellsPerRow}`,
     );
+  }
+
+  /** True if a finished row has a number (not a missing cell) at this feature slot. */
+  hasNumberIn(slot: number): boolean {
+    if (this.width < 0 || this.rows === 0) return false;
+    const { observed, width } = this;
+    if (!observed) return true;
+    for (let r = 0; r < this.rows; r++) if (observed[r * width + slot] === 1) return true;
+    return false;
   }
 
   finish(): Matrix {

@@ -119,6 +119,8 @@ export function isCanonicalPlain(text: string, start: number, end: number): bool
 export class CellReader {
   private readonly textMarkers: Set<string>;
   private readonly numberMarkers: Set<number>;
+  /** The length of the longest text marker: a longer cell is not one. */
+  longestMarker = 0;
   /** The decimal mark's char code: '.' or ','. */
   readonly mark: number;
   /**
@@ -127,6 +129,12 @@ export class CellReader {
    * more likely a CSV line read as whitespace).
    */
   hintDecimalComma = false;
+  /**
+   * What to add to `"x" is not a number` for a cell of this file column
+   * (1-based) that is a word (see isName), when no other hint is given: how
+   * to drop a text column.
+   */
+  columnHint: ((column: number) => string) | null = null;
 
   constructor(
     extraMarkers: readonly string[],
@@ -141,6 +149,7 @@ export class CellReader {
       if (value !== null) this.numberMarkers.add(value);
       else this.textMarkers.add(marker.trim().toLowerCase());
     }
+    for (const marker of this.textMarkers) this.longestMarker = Math.max(this.longestMarker, marker.length);
   }
 
   /** The cell's number under this file's decimal mark, or null. */
@@ -149,7 +158,7 @@ export class CellReader {
   }
 
   isMissingText(text: string): boolean {
-    return this.textMarkers.has(text.toLowerCase());
+    return text.length <= this.longestMarker && this.textMarkers.has(text.toLowerCase());
   }
 
   /** True if the text is meant as a value or a missing cell, even a bad one (an infinity). */
@@ -192,7 +201,9 @@ export class CellReader {
     if (INFINITY.test(text)) {
       throw new DataError(`${this.source}:${line}:${column}: "${text}" is infinite; only finite numbers are allowed`);
     }
-    throw new DataError(`${this.source}:${line}:${column}: "${truncate(text)}" is not a number${this.hint(text)}`);
+    // A word (not a malformed number such as 0x10 or 1e) may be a text column's: the column hint says how to drop it.
+    const hint = this.hint(text) || (this.columnHint && this.isName(text) ? this.columnHint(column) : '');
+    throw new DataError(`${this.source}:${line}:${column}: "${truncate(text)}" is not a number${hint}`);
   }
 
   private hint(text: string): string {

@@ -1,6 +1,7 @@
 import { DataError } from '../core/errors';
 import type { MatrixBuilder } from './builder';
 import { isBlank, isInlineBlank, plainDecimal, type CellReader } from './cells';
+import { SKIP, type ColumnPlan } from './columns';
 import { FirstRow } from './first-row';
 import type { Scanner } from './whitespace';
 
@@ -29,6 +30,10 @@ const AFTER_QUOTE = 5; // after a quoted cell's closing quote
  * delimiter but a tab or another blank), blanks around cells are dropped (not
  * inside quotes). A row of another width than the first is an error with both
  * counts, reported before any bad cell in it.
+ *
+ * With a column selection (the plan's roles), a cell that is not a feature is
+ * stepped over (not read as a number; a quoted one is not even collected) or,
+ * for the id and labels columns, kept as text; features are placed at their slots.
  */
 export class DelimitedScanner implements Scanner {
   private line: number;
@@ -47,6 +52,10 @@ export class DelimitedScanner implements Scanner {
   /** The content of the quoted cell being read. */
   private quoted = '';
   private quoteLine = 0;
+  /** The quoted cell being read is in a skipped column: its text is not collected. */
+  private discard = false;
+  /** Whether a discarded quoted cell held anything but blanks (for a first cell: a line of one blank cell is skipped). */
+  private discardedText = false;
   private first: FirstRow | null = null;
   private readonly d0: number;
   private readonly d1: number;
@@ -57,7 +66,7 @@ export class DelimitedScanner implements Scanner {
     private readonly trim: boolean,
     private readonly cells: CellReader,
     private readonly builder: MatrixBuilder,
-    private readonly header: boolean | undefined,
+    private readonly plan: ColumnPlan,
     private readonly source: string,
     private readonly name: string,
     linesBefore = 0,
@@ -115,6 +124,9 @@ export class DelimitedScanner implements Scanner {
           this.state = QUOTED;
           this.quoted = '';
           this.quoteLine = this.line;
+          const roles = this.plan.roles;
+          this.discard = roles !== null && this.column < roles.length && roles[this.column] === SKIP;
+          this.discardedText = false;
           pos++;
           continue;
         }
@@ -157,6 +169,26 @@ export class DelimitedScanner implements Scanner {
         const q = text.indexOf('"', pos);
         const stop = q < 0 ? length : q;
         for (let nl = text.indexOf('\n', pos); nl >= 0 && nl < stop; nl = text.indexOf('\n', nl + 1)) this.line++;
+        if (this.discard) {
+          // A skipped column: only whether it was blank matters (for a first cell).
+          if (!this.discardedText && this.column === 0) for (let p = pos; p < stop && !this.discardedText; p++) this.discardedText = !isBlank(text.charCodeAt(p));
+          if (q < 0) {
+            if (final) this.unclosedQuote();
+            break;
+          }
+          if (q + 1 === length && !final) {
+            this.state = QUOTE_AT_END;
+            break;
+          }
+          if (q + 1 < length && text.charCodeAt(q + 1) === QUOTE) {
+            this.discardedText = true; // "" is one quote
+            pos = q + 2;
+            continue;
+          }
+          this.state = AFTER_QUOTE;
+          pos = q + 1;
+          continue;
+        }
         if (q < 0) {
           this.quoted += text.slice(pos);
           if (final) this.unclosedQuote();
@@ -179,7 +211,8 @@ export class DelimitedScanner implements Scanner {
       }
       if (state === QUOTE_AT_END) {
         if (pos < length && text.charCodeAt(pos) === QUOTE) {
-          this.quoted += '"';
+          if (this.discard) this.discardedText = true;
+          else this.quoted += '"';
           this.state = QUOTED;
           pos++;
           continue;
@@ -192,7 +225,7 @@ export class DelimitedScanner implements Scanner {
       if (trim) while (pos < length && isInlineBlank(text.charCodeAt(pos))) pos++;
       if (pos === length) {
         if (final) {
-          this.cell(this.quoted, 0, this.quoted.length, this.quoteLine);
+          this.quotedCell();
           this.endRecord();
         }
         break;
@@ -203,7 +236,7 @@ export class DelimitedScanner implements Scanner {
         break;
       }
       if (c === LF || (c === d0 && (d1 < 0 || text.charCodeAt(pos + 1) === d1))) {
-        this.cell(this.quoted, 0, this.quoted.length, this.quoteLine);
+        this.quotedCell();
         this.quoted = '';
         pos = this.terminate(text, pos, length);
         continue;
@@ -225,6 +258,15 @@ export class DelimitedScanner implements Scanner {
       return pos + 1;
     }
     return pos;
+  }
+
+  /** The quoted cell just closed: its text, or for a skipped column a stand-in that is blank if it was. */
+  private quotedCell(): void {
+    if (this.discard) {
+      this.discard = false;
+      const standIn = this.discardedText ? SKIPPED : '';
+      this.cell(standIn, 0, standIn.length, this.quoteLine);
+    } else this.cell(this.quoted, 0, this.quoted.length, this.quoteLine);
   }
 
   private startRecord(): void {
@@ -259,17 +301,32 @@ export class DelimitedScanner implements Scanner {
   private value(text: string, start: number, end: number, line: number, column: number): void {
     const { builder, cells } = this;
     if (builder.width < 0) {
-      (this.first ??= new FirstRow(cells, builder, this.header, this.rowLine)).add(text, start, end, line);
+      (this.first ??= new FirstRow(cells, builder, this.plan, this.rowLine)).add(text, start, end, line);
       return;
     }
-    if (column > builder.width) {
-      this.ragged = true; // counted to the end of the record, for the message
+    const roles = this.plan.roles;
+    if (roles === null) {
+      if (column > builder.width) {
+        this.ragged = true; // counted to the end of the record, for the message
+        return;
+      }
+      let value = plainDecimal(text, start, end, cells.mark);
+      if (value !== value) value = this.slowValue(text.slice(start, end), line, column);
+      else value = cells.checkValue(value);
+      builder.push(value);
       return;
     }
-    let value = plainDecimal(text, start, end, cells.mark);
-    if (value !== value) value = this.slowValue(text.slice(start, end), line, column);
-    else value = cells.checkValue(value);
-    builder.push(value);
+    if (column > roles.length) {
+      this.ragged = true;
+      return;
+    }
+    const role = roles[column - 1];
+    if (role >= 0) {
+      let value = plainDecimal(text, start, end, cells.mark);
+      if (value !== value) value = this.slowValue(text.slice(start, end), line, column);
+      else value = cells.checkValue(value);
+      builder.place(role, value);
+    } else if (role !== SKIP) this.plan.text(role, text, start, end);
   }
 
   private slowValue(text: string, line: number, column: number): number {
@@ -295,7 +352,7 @@ export class DelimitedScanner implements Scanner {
       this.first.finish();
       this.first = null;
     } else {
-      if (this.ragged || this.column !== builder.width) builder.raggedRow(this.rowLine, this.column);
+      if (this.ragged || this.column !== builder.cellsPerRow) builder.raggedRow(this.rowLine, this.column);
       if (this.rowError !== null) throw this.rowError;
       builder.endRow();
     }
@@ -318,6 +375,9 @@ export class DelimitedScanner implements Scanner {
     throw new DataError(`${this.source}:${this.quoteLine}: cannot parse as ${this.name}: the quote that opens cell ${this.column + 1} is never closed`);
   }
 }
+
+/** What a skipped quoted cell that was not blank is passed on as (it is never read). */
+const SKIPPED = 'x';
 
 /** Up to `max` characters of the line from `pos`. */
 function restOfLine(text: string, pos: number, max: number): string {

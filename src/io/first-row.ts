@@ -1,5 +1,6 @@
 import type { MatrixBuilder } from './builder';
 import { isCanonicalPlain, plainDecimal, type CellReader } from './cells';
+import type { ColumnPlan } from './columns';
 
 /**
  * The first row, read cell by cell before it is known to be a header or data.
@@ -14,6 +15,13 @@ import { isCanonicalPlain, plainDecimal, type CellReader } from './cells';
  * exactly if a name turns up later in the row, only the texts that
  * String(value) would not reproduce are kept: ASCII and Latin-1 ones as bytes in
  * one arena, others (rare) as strings.
+ *
+ * With a column selection by positions, only the feature columns decide
+ * whether the row is a header (a labels column of words does not make every
+ * first row one), and only they can be an error; the other cells are pushed as
+ * 0 and their texts kept (for a header's names, or the id and labels of a data
+ * row). The column plan is resolved once the row has ended, before the row's
+ * deferred error is thrown.
  */
 export class FirstRow {
   private count = 0;
@@ -28,14 +36,19 @@ export class FirstRow {
   private keptCount = 0;
   private keptStrings: Map<number, string> | null = null;
 
+  private readonly header: boolean | undefined;
+  private readonly isFeature: ((index: number) => boolean) | null;
+
   constructor(
     private readonly cells: CellReader,
     private readonly builder: MatrixBuilder,
-    private readonly header: boolean | undefined,
+    private readonly plan: ColumnPlan,
     /** The line the row starts on. */
     readonly line: number,
   ) {
-    this.names = header === true ? [] : null;
+    this.header = plan.header;
+    this.isFeature = plan.isFeature;
+    this.names = this.header === true ? [] : null;
   }
 
   /** The next cell: text[start, end), which starts on `line`. */
@@ -46,6 +59,11 @@ export class FirstRow {
       return;
     }
     const { cells, builder } = this;
+    if (this.isFeature && !this.isFeature(index)) {
+      builder.pushGrow(0);
+      this.keep(index, text, start, end);
+      return;
+    }
     const plain = plainDecimal(text, start, end, cells.mark);
     if (plain === plain) {
       const value = cells.checkValue(plain);
@@ -67,14 +85,34 @@ export class FirstRow {
   /** The row has ended: fix the builder's width (data) or its columns (header). Throws the deferred error of a data row. */
   finish(): void {
     if (this.names) {
-      this.builder.setHeader(this.names, this.line);
+      this.plan.headerRow(this.names, this.line);
       return;
     }
+    this.plan.resolveData(this.count, this.line);
     if (this.error) {
       const { text, line, column } = this.error;
       this.cells.read(text, line, column); // throws: peek said it would
     }
-    this.builder.setWidth(this.count, this.line);
+    this.plan.dataRow(this.count, this.line, (i) => this.textAt(i));
+  }
+
+  /** The text of cell `index` of a data row (before it is finished): as kept, or as its value prints. */
+  private textAt(index: number): string {
+    const kept = this.keptStrings?.get(index);
+    if (kept !== undefined) return kept;
+    // keptIndex is sorted: find the cell by bisection.
+    let lo = 0;
+    let hi = this.keptCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.keptIndex[mid] < index) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < this.keptCount && this.keptIndex[lo] === index) {
+      const start = lo === 0 ? 0 : this.keptEnd[lo - 1];
+      return Buffer.from(this.arena.buffer, this.arena.byteOffset + start, this.keptEnd[lo] - start).toString('latin1');
+    }
+    return String(this.builder.valueAt(index));
   }
 
   private keep(index: number, text: string, start: number, end: number): void {

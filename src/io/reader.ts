@@ -1,6 +1,7 @@
 import { DataError } from '../core/errors';
 import { MatrixBuilder } from './builder';
 import { CellReader } from './cells';
+import { ColumnPlan } from './columns';
 import { DelimitedScanner } from './delimited';
 import { checkDelimiter, delimiterFromName, describe, trimsCells, type Delimiter } from './delimiter';
 import { Sniffer } from './sniff';
@@ -16,11 +17,14 @@ export function decimalCommaError(source: string): DataError {
  * One table read from text that comes in pieces (LF line ends, no BOM): the
  * delimiter (given, from the name, or sniffed from the first data line), then
  * the scanner for it, into one MatrixBuilder. parseTable feeds it the whole
- * text at once, parseStream chunk by chunk; both get the same Table.
+ * text at once, parseStream chunk by chunk; both get the same Table. A column
+ * selection (options.select) is checked here and resolved on the first row
+ * (see ColumnPlan).
  */
 export class TableReader {
   readonly cells: CellReader;
   readonly builder: MatrixBuilder;
+  readonly plan: ColumnPlan;
   delimiter: Delimiter | undefined;
   private scanner: Scanner | null = null;
   private sniffer: Sniffer | null = null;
@@ -45,6 +49,7 @@ export class TableReader {
     const decimalComma = options.decimalComma === true;
     this.cells = new CellReader(options.missing ?? [], source, decimalComma);
     this.builder = new MatrixBuilder(source);
+    this.plan = new ColumnPlan(options.select, source, options.header, this.cells, this.builder);
     const hint = delimiterFromName(source);
     if (options.delimiter !== undefined) this.start(options.delimiter, 0);
     else if (hint === '\t') this.start(hint, 0);
@@ -55,12 +60,11 @@ export class TableReader {
     if (this.options.decimalComma && delimiter === ',') throw decimalCommaError(this.source);
     this.delimiter = delimiter;
     this.cells.hintDecimalComma = delimiter !== ',' && delimiter !== 'whitespace';
-    const { cells, builder, source } = this;
-    const header = this.options.header;
+    const { cells, builder, plan, source } = this;
     this.scanner =
       delimiter === 'whitespace'
-        ? new WhitespaceScanner(cells, builder, header, linesBefore)
-        : new DelimitedScanner(delimiter, trimsCells(delimiter), cells, builder, header, source, describe(delimiter), linesBefore);
+        ? new WhitespaceScanner(cells, builder, plan, linesBefore)
+        : new DelimitedScanner(delimiter, trimsCells(delimiter), cells, builder, plan, source, describe(delimiter), linesBefore);
   }
 
   /** The next piece of text; `final` for the last one (which may be empty). */
@@ -110,6 +114,15 @@ export class TableReader {
 
   finish(): Table {
     if (this.sniffer || !this.scanner) this.feed('', true);
-    return { matrix: this.builder.finish(), delimiter: this.delimiter ?? 'whitespace', columns: this.builder.columns };
+    const matrix = this.builder.finish();
+    const { plan } = this;
+    return {
+      matrix,
+      delimiter: this.delimiter ?? 'whitespace',
+      columns: this.builder.columns,
+      ids: plan.ids(),
+      labels: plan.labels(),
+      layout: plan.layout(),
+    };
   }
 }

@@ -1,10 +1,12 @@
 import { parse as csvParse } from 'csv-parse/sync';
 import type { Matrix } from '../core/matrix';
+import type { ColumnLayout, ColumnSelection } from './columns';
 import { checkDelimiter, separator, type Delimiter } from './delimiter';
 import { decimalCommaError, TableReader } from './reader';
 import { sniffText } from './sniff';
 
 export { delimiterFromName, describe, isAllowedDelimiter, type Delimiter } from './delimiter';
+export { formatColumnName, parseColumnList, parseColumnRef, type ColumnLayout, type ColumnRef, type ColumnSelection } from './columns';
 
 export interface ReadOptions {
   /** Undefined: from the file's extension (`.csv` may still turn out semicolon-separated), then from its first data line. */
@@ -15,12 +17,28 @@ export interface ReadOptions {
   readonly missing?: readonly string[];
   /** Cells such as `3,5` are 3.5 ('.' is then not allowed in numbers). Needs a delimiter other than comma. */
   readonly decimalComma?: boolean;
+  /**
+   * Which columns are the features, and which are ids or true classes
+   * (--columns, --ignore-columns, --id-column, --labels-column; a saved
+   * model's column order). Applied while reading: a column that is not a
+   * feature is never read as a number. Selecting by name makes the first row
+   * a header. Undefined: every column is a feature.
+   */
+  readonly select?: ColumnSelection;
 }
 
 export interface Table {
+  /** The features only, in the selection's order. */
   readonly matrix: Matrix;
   readonly delimiter: Delimiter;
+  /** The features' header names (null without a header). */
   readonly columns: string[] | null;
+  /** The id column's cell texts, one per data row (a missing marker as ''); null without an id column. */
+  readonly ids: string[] | null;
+  /** The labels column's cell texts, likewise; null without a labels column. */
+  readonly labels: string[] | null;
+  /** How the file's columns were used: its width and names, the features' positions, the id and labels columns. */
+  readonly layout: ColumnLayout;
 }
 
 /**
@@ -97,6 +115,9 @@ export function recordCells(record: string[], delimiter: ',' | '\t' | ' '): stri
 export interface FormatOptions {
   /** Write numbers with a decimal comma (`3,5`); needs a delimiter other than comma. */
   readonly decimalComma?: boolean;
+  /** A first column of text, one per row (a table's ids), headed `idHeading` (default `id`). */
+  readonly ids?: readonly string[] | null;
+  readonly idHeading?: string;
 }
 
 /** Small integers, the usual observed cells of a rating matrix, are formatted once. */
@@ -130,8 +151,9 @@ export function* formatRows(
   }
   let block: string[] = [];
   let size = 0;
+  const ids = options.ids ?? null;
   if (columns) {
-    const head = columns.map((c) => quoteIfNeeded(c, sep)).join(sep);
+    const head = (ids ? [options.idHeading ?? 'id', ...columns] : columns).map((c) => quoteIfNeeded(c, sep)).join(sep);
     block.push(head);
     size = head.length + 1;
   }
@@ -142,7 +164,7 @@ export function* formatRows(
       if (Number.isInteger(v) && v >= -1024 && v <= 1024) row[c] = SMALL_INTEGERS[v + 1024];
       else row[c] = decimalComma ? String(v).replace('.', ',') : String(v);
     }
-    const line = row.join(sep);
+    const line = ids ? quoteIfNeeded(ids[r], sep) + sep + row.join(sep) : row.join(sep);
     block.push(line);
     size += line.length + 1;
     if (size >= FORMAT_BLOCK) {

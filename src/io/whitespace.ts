@@ -1,5 +1,6 @@
 import type { MatrixBuilder } from './builder';
 import { isBlank, plainDecimal, type CellReader } from './cells';
+import { SKIP, type ColumnPlan } from './columns';
 import { FirstRow } from './first-row';
 
 const LF = 10;
@@ -21,6 +22,10 @@ export interface Scanner {
  * as one string per cell (but the rare ones that are not plain numbers); the
  * text may come in pieces cut anywhere, and only a cell cut by the end of a
  * piece is held over. The first row may be a header (see FirstRow).
+ *
+ * With a column selection (the plan's roles), a cell that is not a feature is
+ * stepped over (not read as a number, nothing allocated) or, for the id and
+ * labels columns, kept as text; features are placed at their slots.
  */
 export class WhitespaceScanner implements Scanner {
   /** The number of the line being read. */
@@ -37,7 +42,7 @@ export class WhitespaceScanner implements Scanner {
   constructor(
     private readonly cells: CellReader,
     private readonly builder: MatrixBuilder,
-    private readonly header: boolean | undefined,
+    private readonly plan: ColumnPlan,
     /** Lines already read before this text (its first line is linesBefore + 1). */
     linesBefore = 0,
   ) {
@@ -59,13 +64,15 @@ export class WhitespaceScanner implements Scanner {
   }
 
   private scan(text: string, final: boolean): void {
-    const { cells, builder } = this;
+    const { cells, builder, plan } = this;
     const mark = cells.mark;
     const length = text.length;
     let line = this.line;
     let state = this.state;
     let column = this.column;
     let width = builder.width;
+    let roles = plan.roles;
+    let fileWidth = plan.fileWidth;
     let pos = 0;
     while (pos < length) {
       if (state === COMMENT) {
@@ -93,7 +100,7 @@ export class WhitespaceScanner implements Scanner {
         column = 0;
         this.ragged = false;
         this.rowLine = line;
-        if (width < 0) this.first = new FirstRow(cells, builder, this.header, line);
+        if (width < 0) this.first = new FirstRow(cells, builder, plan, line);
         else builder.reserve();
       }
       // In a row: its cells up to the end of the line, or of the piece.
@@ -114,15 +121,26 @@ export class WhitespaceScanner implements Scanner {
         }
         column++;
         if (first) first.add(text, start, pos, line);
-        else if (column <= width) {
-          let value = plainDecimal(text, start, pos, mark);
-          value = value !== value ? cells.read(text.slice(start, pos), line, column) : cells.checkValue(value);
-          builder.push(value);
-        } else this.ragged = true; // counted to the end of the row, for the message
+        else if (roles === null) {
+          if (column <= width) {
+            let value = plainDecimal(text, start, pos, mark);
+            value = value !== value ? cells.read(text.slice(start, pos), line, column) : cells.checkValue(value);
+            builder.push(value);
+          } else this.ragged = true; // counted to the end of the row, for the message
+        } else if (column <= fileWidth) {
+          const role = roles[column - 1];
+          if (role >= 0) {
+            let value = plainDecimal(text, start, pos, mark);
+            value = value !== value ? cells.read(text.slice(start, pos), line, column) : cells.checkValue(value);
+            builder.place(role, value);
+          } else if (role !== SKIP) plan.text(role, text, start, pos);
+        } else this.ragged = true;
       }
       if (!eol) break;
       this.endRow(column);
       width = builder.width;
+      roles = plan.roles;
+      fileWidth = plan.fileWidth;
       state = START;
       line++;
       pos = lineEnd + 1;
@@ -142,7 +160,7 @@ export class WhitespaceScanner implements Scanner {
       this.first = null;
       return;
     }
-    if (this.ragged || column !== this.builder.width) this.builder.raggedRow(this.rowLine, column);
+    if (this.ragged || column !== this.builder.cellsPerRow) this.builder.raggedRow(this.rowLine, column);
     this.builder.endRow();
   }
 }

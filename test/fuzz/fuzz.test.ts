@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { DataError } from '../../src/core/errors';
 import { decodeUtf8 } from '../../src/io/read';
 import { parseStream } from '../../src/io/stream';
-import { parseTable, type ReadOptions, type Table } from '../../src/io/table';
+import { parseTable, type ColumnRef, type ColumnSelection, type ReadOptions, type Table } from '../../src/io/table';
 import { makeTempDir, repoPath, runCli, type CliResult } from '../helpers/cli';
 
 // ---------------------------------------------------------------------------
@@ -158,6 +158,10 @@ function expectSoundTable(t: Table): void {
     }
   }
   if (t.columns) expect(t.columns.length).toBe(cols);
+  // Ids and labels: one text per row; the layout's features are the matrix's columns, within the file's.
+  for (const texts of [t.ids, t.labels]) if (texts) expect(texts.length).toBe(rows);
+  expect(t.layout.features.length).toBe(cols);
+  for (const f of t.layout.features) expect(f >= 0 && f < t.layout.fileColumns).toBe(true);
 }
 
 /** decodeUtf8 then parseTable: a sound table, or a DataError with a one-line message naming the source. */
@@ -342,23 +346,73 @@ async function streamBytes(bytes: Buffer, source: string, options: ReadOptions, 
   expectSoundTable(table);
 }
 
+/** A column selection by position (names need a header, and header: false with a name is a usage error, not a data error). */
+const position = fc.integer({ min: 1, max: 6 });
+const positionRef: fc.Arbitrary<ColumnRef> = fc.oneof(
+  position.map((index) => ({ index })),
+  fc.tuple(position, fc.option(position, { nil: undefined })).map(([a, b]) => (b === undefined ? { from: a, to: Infinity } : { from: Math.min(a, b), to: Math.max(a, b) })),
+);
+const selection: fc.Arbitrary<ColumnSelection> = fc.record(
+  {
+    keep: fc.array(positionRef, { maxLength: 3 }),
+    ignore: fc.array(positionRef, { maxLength: 3 }),
+    id: position.map((index) => ({ index })),
+    labels: position.map((index) => ({ index })),
+  },
+  { requiredKeys: [] },
+);
+
 const readOptions: fc.Arbitrary<ReadOptions> = fc.record(
   {
     delimiter: fc.constantFrom<ReadOptions['delimiter']>(',', '\t', 'whitespace', ';', '|', '::', ':'),
     decimalComma: fc.boolean(),
     header: fc.boolean(),
     missing: fc.constantFrom(['0'], ['-'], ['0,5']),
+    select: selection,
   },
   { requiredKeys: [] },
 );
 
 describe('fuzz: parseStream returns a sound matrix or throws a DataError', () => {
-  test('mutated valid files, any options, cut anywhere', async () => {
+  test('mutated valid files, any options (column selections too), cut anywhere', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(mutatedFile, tableLikeBytes), fc.constantFrom(...SOURCES), readOptions, fc.array(fc.nat(), { maxLength: 6 }), (bytes, source, options, cuts) =>
         streamBytes(bytes, source, options, cuts),
       ),
       { seed: 7101, numRuns: 400 },
+    );
+  });
+
+  test('a column selection on mutated valid files: parseStream, cut anywhere, gives what parseTable gives', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(mutatedFile, tableLikeBytes), fc.constantFrom(...SOURCES), selection, fc.array(fc.nat(), { maxLength: 6 }), async (bytes, source, select, cuts) => {
+        await streamBytes(bytes, source, { select }, cuts);
+        const outcome = async (run: () => Promise<Table> | Table) => {
+          try {
+            const t = await run();
+            return { ...t, layout: { ...t.layout } };
+          } catch (err) {
+            return { error: (err as Error).message };
+          }
+        };
+        let text: string;
+        try {
+          text = decodeUtf8(bytes, source);
+        } catch {
+          return;
+        }
+        const pieces = async function* () {
+          let from = 0;
+          for (const cut of [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)) {
+            if (cut <= from) continue;
+            yield bytes.subarray(from, cut);
+            from = cut;
+          }
+          yield bytes.subarray(from);
+        };
+        expect(await outcome(() => parseStream(pieces(), source, { select }))).toEqual(await outcome(() => parseTable(text, source, { select })));
+      }),
+      { seed: 7103, numRuns: 300 },
     );
   });
 

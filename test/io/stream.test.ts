@@ -34,6 +34,9 @@ const TEXTS: Array<[string, string, ReadOptions]> = [
   ['quote.csv', 'a,b\n1,"2\n', {}],
   ['empty.txt', '\n\n# only comments\n', {}],
   ['cr.txt', '1 2\r3 4\r', {}],
+  ['iris.csv', '\ufeffid,sepal,"petal, mm",species\r\n1,5.1,1.4,setosa\r\n# c\r\n2,4.9,NA,"versi\r\ncolor"\r\n', { select: { id: { index: 1 }, labels: { name: 'species' } } }],
+  ['sel.txt', 'a b c d\nx 1 2 skip\ny 3 ? é☕\n', { select: { order: ['c', 'b'], id: { name: 'a' } } }],
+  ['sel-bad.csv', 'a,b,c\n1,2,3\n4,5\n', { select: { ignore: [{ index: 2 }] } }],
 ];
 
 describe('parseStream gives what parseTable gives on the whole text, however the bytes are cut', () => {
