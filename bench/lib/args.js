@@ -13,6 +13,8 @@
 //            option adds to the list (duplicates dropped, order kept);
 //            `noun` names them in messages ("workload")
 //   path     one non-empty string
+//   ints     a list of positive integers: 3, 1,2,4, 1..6 or mixed 1..3,8 (ascending,
+//            duplicates dropped)
 
 /**
  * @param {string[]} argv  the arguments after the script name
@@ -65,6 +67,15 @@ function readValue(spec, option, value, previous) {
     const unknown = names.filter((x) => !option.choices.includes(x));
     if (unknown.length) usageError(spec, `${option.flag}: unknown ${noun}(s) ${unknown.map((x) => JSON.stringify(x)).join(', ')}; known: ${option.choices.join(', ')}`);
     return [...new Set([...(previous ?? []), ...names])];
+  }
+  if (option.type === 'ints') {
+    const out = new Set();
+    for (const part of (value ?? '').split(',')) {
+      const m = /^\s*([1-9]\d*)(?:\.\.([1-9]\d*))?\s*$/.exec(part);
+      if (!m || (m[2] !== undefined && Number(m[2]) < Number(m[1]))) usageError(spec, `${option.flag} needs positive integers such as 3, 1,2,4 or 1..6, got ${shown}`);
+      for (let x = Number(m[1]); x <= Number(m[2] ?? m[1]); x++) out.add(x);
+    }
+    return [...out].sort((a, b) => a - b);
   }
   throw new Error(`args.js: unknown option type ${option.type}`);
 }

@@ -70,6 +70,24 @@ function installPeers() {
 }
 
 /**
+ * apt-get install -y PACKAGES (after apt-get update when `update`), apt's chatter to stderr;
+ * a failure is reported, not fatal. `program` prefixes the messages. (bench/optima.js's --install-peers.)
+ * @returns {{ command: string, ok: boolean }}
+ */
+function installDebianPackages(packages, { update = false, program = 'bench' } = {}) {
+  const steps = [...(update ? [['apt-get', 'update']] : []), ['apt-get', 'install', '-y', ...packages]];
+  for (const cmd of steps) {
+    process.stderr.write(`${program}: --install-peers: ${cmd.join(' ')}\n`);
+    const r = spawnSync(cmd[0], cmd.slice(1), { stdio: ['ignore', 2, 2] });
+    if (r.error || r.status !== 0) {
+      process.stderr.write(`${program}: ${cmd.join(' ')} failed (${r.error ? r.error.message : `exit ${r.status}`}); continuing\n`);
+      return { command: steps.map((c) => c.join(' ')).join(' && '), ok: false };
+    }
+  }
+  return { command: steps.map((c) => c.join(' ')).join(' && '), ok: true };
+}
+
+/**
  * One timed run of a peer script (`python3 SCRIPT ...args`) and its JSON line,
  * in the shape timing.summarizeRuns expects; `doc` keeps the whole report.
  */
@@ -109,6 +127,7 @@ module.exports = {
   probeNumpy,
   probeSklearn,
   installPeers,
+  installDebianPackages,
   runPeer,
   peerCommand,
 };

@@ -7,7 +7,7 @@
 // starts cold. Peak RSS of gmm-fit comes from bench/rss.js (its own
 // process.resourceUsage().maxRSS at exit, worker threads included); peers
 // report their own getrusage in their JSON line.
-const { spawnSync } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const path = require('path');
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -21,6 +21,36 @@ function timed(cmd, args, env) {
   const r = spawnSync(cmd, args, { cwd: REPO, env, encoding: 'utf8', maxBuffer: MAX_BUFFER });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   return { wall, status: r.status, signal: r.signal, error: r.error, stdout: r.stdout || '', stderr: r.stderr || '' };
+}
+
+/**
+ * timed(), without blocking: for running several processes at once (bench/optima.js).
+ * Resolves (never rejects) to the same shape; `timeoutS` kills the process (SIGKILL) after that many seconds.
+ */
+function timedAsync(cmd, args, env, { timeoutS = 0 } = {}) {
+  return new Promise((resolve) => {
+    const t0 = process.hrtime.bigint();
+    const out = [];
+    const err = [];
+    let error;
+    let child;
+    try {
+      child = spawn(cmd, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      resolve({ wall: 0, status: null, signal: null, error: e, stdout: '', stderr: '' });
+      return;
+    }
+    const timer = timeoutS > 0 ? setTimeout(() => child.kill('SIGKILL'), timeoutS * 1000) : null;
+    child.stdout.on('data', (b) => out.push(b));
+    child.stderr.on('data', (b) => err.push(b));
+    child.on('error', (e) => (error = e));
+    child.on('close', (status, signal) => {
+      if (timer) clearTimeout(timer);
+      const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (signal === 'SIGKILL' && timeoutS > 0 && wall >= timeoutS) error = new Error(`timed out after ${timeoutS} s`);
+      resolve({ wall, status, signal, error, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+  });
 }
 
 /** One line on why a timed run failed: the spawn error, or the exit/signal and the last stderr lines. */
@@ -148,4 +178,4 @@ function summarizeRuns(runs) {
   return s;
 }
 
-module.exports = { REPO, timed, timedJson, timedWithPeakRss, describeFailure, median, alternate, showWall, summarizeRuns };
+module.exports = { REPO, timed, timedAsync, timedJson, timedWithPeakRss, describeFailure, median, alternate, showWall, summarizeRuns };
