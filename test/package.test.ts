@@ -57,7 +57,7 @@ describe('the packed package', () => {
     expect(result.stderr).toBe('');
     const out = JSON.parse(result.stdout);
     expect(out.first.toFixed(4)).toBe('-1388.0818');
-    expect(out.selected).toEqual({ k: 3, seed: 0, criterion: 'bic' });
+    expect(out.selected).toEqual({ k: 3, seed: 0, covariance: 'spherical', init: 'random', criterion: 'bic' });
     expect(out.n).toBe(250);
     expect(out.exported).toEqual(expect.arrayContaining(['readTable', 'sweep', 'fit', 'complete', 'loadModel', 'predict', 'score', 'sample', 'DataError', 'UsageError']));
     // The CLI's same document.

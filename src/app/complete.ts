@@ -8,6 +8,14 @@ import { fitTable, type FitOutcome, type FitRequest } from './fit';
 import { sweepDocument } from './documents';
 import type { NamedTable } from './table';
 import { warner } from './warnings';
+import { standardize, type Standardization } from './standardize';
+
+/** A matrix completed in standardised units, with its missing cells back in the data's units and its observed cells the input's. */
+function fromStandardized(filled: Float64Array, input: Matrix, s: Standardization): Float64Array {
+  const { cols: d, data, observed } = input;
+  for (let c = 0; c < filled.length; c++) filled[c] = observed && !observed[c] ? filled[c] * s.scale[c % d] + s.mean[c % d] : data[c];
+  return filled;
+}
 
 /**
  * Fill each missing cell (u,i) with its expected value under the mixture given the
@@ -136,7 +144,9 @@ export async function completeTable(table: NamedTable, request: CompleteRequest 
   const outcome = await fitTable(table, { ...request, onWarning: (w) => (warnings.push(w), request.onWarning?.(w)) });
   if (!input.observed) warn('no-missing', `${table.source} has no missing cells: the completed matrix is the input`);
   const selected = outcome.result.selected;
-  const filled = fillMatrix(input, selected.mixture, outcome.result.data);
+  const s = outcome.standardization;
+  // Filled as fitted (in standardised units with --standardize), then back in the data's units; observed cells as they were.
+  const filled = s ? fromStandardized(fillMatrix(standardize(input, s), outcome.fitted.selected.mixture, outcome.fitted.data), input, s) : fillMatrix(input, selected.mixture, outcome.result.data);
   let scores: CompletionRow[] | null = null;
   if (truth) {
     scores = [

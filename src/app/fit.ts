@@ -1,28 +1,35 @@
 import { availableParallelism } from 'os';
 import { DataError, UsageError } from '../core/errors';
 import { missingCount } from '../core/matrix';
-import type { Covariance } from '../models/families';
+import { family, type Covariance } from '../models/families';
 import type { Mixture } from '../models/mixture';
-import type { ModelName } from '../models/fit-state';
+import { COST, LOG_LIKELIHOOD, type ModelName } from '../models/fit-state';
 import type { KernelName } from '../models/kernels/layout';
 import { wasmKernelAvailable } from '../models/kernels/wasm';
 import type { Criterion } from '../fit/criteria';
 import { isSuccessful, type FailedFit, type Fit, type StartMethod } from '../fit/fit';
+import { HC_MAX_ROWS } from '../models/hc';
 import { runSweep } from '../fit/run';
 import type { SweepResult } from '../fit/sweep';
 import { DEFAULTS, defaultKs, defaultMinVar } from './defaults';
 import type { NamedTable } from './table';
 import { warner, type Warning } from './warnings';
+import { logJacobian, resultInDataUnits, scaleRatio, standardization, standardize, type Standardization } from './standardize';
 
 /** What to fit, as the library takes it; every field has a default (see DEFAULTS). */
 export interface FitRequest {
   /** 'gaussian' (EM) or 'kmeans'. */
   readonly model?: ModelName;
-  readonly covariance?: Covariance;
+  /** One family, or several to sweep (mclust's way: the best family and K are selected together). */
+  readonly covariance?: Covariance | readonly Covariance[];
   /** Numbers of components; default 1..4, capped at the row count. */
   readonly k?: readonly number[];
   readonly seeds?: readonly number[];
-  readonly init?: StartMethod;
+  /**
+   * How each fit starts; 'all' tries random, kmeans++, kmeans and hc for each seed (those the
+   * data allow: kmeans and hc need complete data, hc at most 5000 rows) and keeps the best LL per K.
+   */
+  readonly init?: StartMethod | 'all';
   /** A warm start (a saved model's mixture): its family and K are used, and the sweep is that one fit. */
   readonly start?: Mixture;
   /** What the warm start is called in messages (its file). */
@@ -41,6 +48,11 @@ export interface FitRequest {
   readonly onFit?: (fit: Fit, done: number, total: number) => void;
   /** Called with each warning as it arises (all of them are also in the outcome). */
   readonly onWarning?: (warning: Warning) => void;
+  /**
+   * Fit in standardised units (each column centred and divided by its standard deviation),
+   * reporting everything in the data's units; or a given transform (a saved model's).
+   */
+  readonly standardize?: boolean | Standardization;
   /** Thresholds of the executors' plan (tests lower them). */
   readonly minParallelWork?: number;
   readonly minRowSplitWork?: number;
@@ -49,23 +61,33 @@ export interface FitRequest {
 /** The settings a fit ran with, every default resolved (recorded in the model document). */
 export interface FitSettings {
   readonly model: ModelName;
+  /** The family of the selected fit. */
   readonly covariance: Covariance;
+  /** Every family swept, when there were several. */
+  readonly covariances?: readonly Covariance[];
   /** The numbers of components fitted. */
   readonly k: readonly number[];
   readonly seeds: readonly number[];
-  readonly init: StartMethod | 'model';
-  readonly tol?: number;
+  readonly init: StartMethod | 'all' | 'model';
+  readonly tol: number;
   readonly maxIter: number;
-  readonly minVar?: number;
-  readonly regCovar?: number;
+  readonly minVar: number;
+  readonly regCovar: number;
+  readonly standardize?: boolean;
   readonly criterion: Criterion;
   readonly jobs: number;
 }
 
+type Selected = SweepResult & { readonly selected: NonNullable<SweepResult['selected']> };
+
 /** A sweep's outcome: the table it ran on, every fit and the selection, the settings, and the warnings. */
 export interface FitOutcome {
   readonly table: NamedTable;
-  readonly result: SweepResult & { readonly selected: NonNullable<SweepResult['selected']> };
+  /** In the data's units. */
+  readonly result: Selected;
+  /** With --standardize: the transform, and the result as fitted, in standardised units (what a saved model keeps). */
+  readonly standardization?: Standardization;
+  readonly fitted: Selected;
   readonly settings: FitSettings;
   readonly warnings: readonly Warning[];
 }
@@ -88,12 +110,14 @@ export async function fitTable(table: NamedTable, request: FitRequest = {}): Pro
   const { warnings, warn } = warner(request.onWarning);
   const model = request.model ?? DEFAULTS.model;
   const start = request.start;
-  const covariance = start?.covariance.family ?? request.covariance ?? DEFAULTS.covariance;
+  const asked: readonly Covariance[] | undefined = request.covariance === undefined ? undefined : typeof request.covariance === 'string' ? [request.covariance] : request.covariance;
+  const covariances: readonly Covariance[] = start ? [start.covariance.family] : asked && asked.length > 0 ? asked : [DEFAULTS.covariance];
   if (matrix.observed && missingCount(matrix) === matrix.rows * matrix.cols) {
     throw new DataError(`${source}: every cell is missing, so there is nothing to fit`);
   }
-  if (model === 'kmeans' && request.covariance !== undefined && request.covariance !== DEFAULTS.covariance) {
-    throw new UsageError(`--covariance ${request.covariance} goes with --model gaussian; k-means clusters are spherical`);
+  const other = asked?.find((c) => c !== DEFAULTS.covariance);
+  if (model === 'kmeans' && other !== undefined) {
+    throw new UsageError(`--covariance ${asked!.join(',')} goes with --model gaussian; k-means clusters are spherical`);
   }
   if (request.kernel === 'wasm' && !wasmKernelAvailable()) {
     throw new UsageError('--kernel wasm: the WebAssembly kernel is not available here (not built, or this Node has no WebAssembly SIMD); use --kernel js');
@@ -101,15 +125,30 @@ export async function fitTable(table: NamedTable, request: FitRequest = {}): Pro
   if (model === 'kmeans' && matrix.observed) {
     throw new UsageError(`--model kmeans needs complete data, but ${source} has ${missingCount(matrix)} missing cells; use --model gaussian`);
   }
-  if (request.init === 'kmeans' && matrix.observed) {
-    throw new UsageError(`--init kmeans runs k-means, which needs complete data, but ${source} has ${missingCount(matrix)} missing cells; use --init random or kmeans++`);
+  if ((request.init === 'kmeans' || request.init === 'hc') && matrix.observed) {
+    const what = request.init === 'kmeans' ? 'runs k-means' : 'builds a hierarchy of the rows';
+    throw new UsageError(`--init ${request.init} ${what}, which needs complete data, but ${source} has ${missingCount(matrix)} missing cells; use --init random or kmeans++`);
+  }
+  if (request.init === 'hc' && matrix.rows > HC_MAX_ROWS) {
+    throw new UsageError(`--init hc keeps a merge cost per pair of rows, so it takes at most ${HC_MAX_ROWS} rows; ${source} has ${matrix.rows}; use --init kmeans or random`);
+  }
+  let inits: StartMethod[] | undefined;
+  if (request.init === 'all') {
+    inits = ['random', 'kmeans++'];
+    if (matrix.observed) warn('init', `--init all: ${source} has missing cells, so the kmeans and hc starts (which need complete data) are left out`);
+    else {
+      inits.push('kmeans');
+      if (matrix.rows <= HC_MAX_ROWS) inits.push('hc');
+      else warn('init', `--init all: the hc start takes at most ${HC_MAX_ROWS} rows, so it is left out for the ${matrix.rows} of ${source}`);
+    }
   }
   let ks = request.k ?? defaultKs(matrix.rows);
   if (start) {
     const name = request.startName ?? 'the start';
     if (model === 'kmeans') throw new UsageError('--init FILE.json warm-starts a Gaussian fit, not --model kmeans');
-    if (request.covariance !== undefined && request.covariance !== DEFAULTS.covariance && request.covariance !== covariance) {
-      throw new UsageError(`--covariance ${request.covariance} does not match the ${covariance} model in ${name}`);
+    const startFamily = start.covariance.family;
+    if (asked && (asked.length > 1 || (asked[0] !== DEFAULTS.covariance && asked[0] !== startFamily))) {
+      throw new UsageError(`--covariance ${asked.join(',')} does not match the ${startFamily} model in ${name}`);
     }
     if (request.k && (request.k.length !== 1 || request.k[0] !== start.k)) {
       throw new UsageError(`--k ${request.k.join(',')} does not match the K=${start.k} of ${name}; leave --k out`);
@@ -128,16 +167,22 @@ export async function fitTable(table: NamedTable, request: FitRequest = {}): Pro
   const jobs = Math.min(request.jobs ?? cores, cores);
   const maxIter = request.maxIter ?? DEFAULTS.maxIter;
   const criterion = request.criterion ?? DEFAULTS.criterion;
+  const transform = typeof request.standardize === 'object' ? request.standardize : request.standardize ? standardization(matrix, table.columns, source) : undefined;
+  if (!transform && covariances.some((c) => family(c).isotropic)) {
+    const ratio = scaleRatio(matrix);
+    if (ratio > 1000) warn('scale', `the columns' scales differ by ${ratio.toPrecision(2)}× (standard deviations), which a spherical family cannot follow; try --standardize or --covariance diag`);
+  }
 
   // The columns' names travel with the data, so that messages can name a column.
-  const result = await runSweep(
-    { ...matrix, columns: table.columns },
+  const fitted = await runSweep(
+    { ...(transform ? standardize(matrix, transform) : matrix), columns: table.columns },
     {
       model,
-      covariance,
+      covariances,
       ks,
       seeds,
-      init: request.init,
+      init: request.init === 'all' ? undefined : request.init,
+      inits,
       start,
       tol: request.tol,
       maxIter,
@@ -152,13 +197,14 @@ export async function fitTable(table: NamedTable, request: FitRequest = {}): Pro
       minRowSplitWork: request.minRowSplitWork,
     },
   );
-  const selected = result.selected;
-  if (!selected) {
+  if (!fitted.selected) {
     // Every fit failed: one error, with the first reason.
-    const first = result.fits[0] as FailedFit;
-    const n = result.fits.length;
+    const first = fitted.fits[0] as FailedFit;
+    const n = fitted.fits.length;
     throw new DataError(`${n === 1 ? 'the fit' : `all ${n} fits`} failed; K=${first.k} seed=${first.seed}: ${first.error}`);
   }
+  const result = (transform ? resultInDataUnits(fitted, transform, logJacobian(matrix, transform)) : fitted) as Selected;
+  const selected = result.selected;
   const wentBack: string[] = [];
   for (const fit of result.fits) {
     if (!isSuccessful(fit)) warn('failed', `K=${fit.k} seed=${fit.seed} failed: ${fit.error}`);
@@ -184,16 +230,19 @@ export async function fitTable(table: NamedTable, request: FitRequest = {}): Pro
   }
   const settings: FitSettings = {
     model,
-    covariance,
+    covariance: selected.covariance,
+    ...(covariances.length > 1 ? { covariances } : {}),
     k: ks,
     seeds,
     init: start ? 'model' : request.init ?? DEFAULTS.init,
-    ...(request.tol !== undefined ? { tol: request.tol } : {}),
+    // The values in force, defaults resolved, so that a model says how it was fitted.
+    tol: request.tol ?? (model === 'kmeans' ? COST.defaultTol : LOG_LIKELIHOOD.defaultTol),
     maxIter,
-    ...(minVar !== undefined ? { minVar } : {}),
-    ...(request.regCovar !== undefined ? { regCovar: request.regCovar } : {}),
+    minVar: minVar ?? 0,
+    regCovar: request.regCovar ?? family(selected.covariance).defaultRegCovar,
+    ...(transform ? { standardize: true } : {}),
     criterion,
     jobs,
   };
-  return { table, result: { ...result, selected }, settings, warnings };
+  return { table, result, fitted: fitted as Selected, ...(transform ? { standardization: transform } : {}), settings, warnings };
 }

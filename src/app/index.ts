@@ -6,11 +6,14 @@
 export { readTable, type NamedTable } from './table';
 export { fitTable, type FitOutcome, type FitRequest, type FitSettings } from './fit';
 export { completeTable, completionDocument, fillMatrix, fillBaseline, scoreAgainstTruth, BASELINES, type CompleteOutcome, type CompleteRequest, type CompletionRow, type Errors } from './complete';
-export { predict, score, sample, type Prediction, type Score } from './apply';
-export { describeComponents, fitToJson, selectedModel, sweepDocument } from './documents';
+export { mixtureInDataUnits, predict, predictSelected, score, sample, type Applied, type Prediction, type Score } from './apply';
+export type { Standardization } from './standardize';
+export { agreementToJson, knownClassAgreement, describeComponents, fitToJson, selectedModel, sweepDocument } from './documents';
 export { DEFAULTS } from './defaults';
+export { readOptionsFor } from './reading';
 export type { Warning } from './warnings';
+export { agreement, type Agreement } from '../models/agreement';
 export { isSuccessful, type Fit, type SuccessfulFit, type FailedFit } from '../fit/fit';
 export type { SweepResult } from '../fit/sweep';
-export { loadModelFile, parseModel, type ModelDocument } from '../io/model';
+export { checkWidth, loadModelFile, parseModel, type ModelDocument } from '../io/model';
 export type { SampleBlock } from '../models/sample';

@@ -4,6 +4,8 @@ export interface Output {
   write(text: string): boolean;
   once?(event: 'drain', listener: () => void): unknown;
   isTTY?: boolean;
+  /** A terminal's width in characters. */
+  columns?: number;
 }
 
 export interface CliIO {

@@ -30,6 +30,13 @@ function dispatch(request: CommandRequest, io: CliIO, warnings: Reporter): Promi
     }
     case 'sample':
       return (require('./commands/apply') as typeof import('./commands/apply')).sampleCommand(request, io);
+    case 'fit-ratings':
+    case 'complete-ratings': {
+      const ratings = require('./commands/ratings') as typeof import('./commands/ratings');
+      return (request.command === 'fit-ratings' ? ratings.fitRatingsCommand : ratings.completeRatingsCommand)(request, io, warnings);
+    }
+    case 'recommend':
+      return (require('./commands/ratings') as typeof import('./commands/ratings')).recommendCommand(request, io, warnings);
     default:
       return assertUnreachable(request);
   }

@@ -98,3 +98,57 @@ export function parseDelimiter(text: string): import('../io/table').Delimiter {
 
 /** One seed, 0..4294967295 (sample's --seed: a draw has one seed, not a list). */
 export const parseSeed = numberParser('an integer from 0 to 4294967295', (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff);
+
+/** A comma-separated list of some of `choices` (each once, in the order given), as `--covariance spherical,diag,full`. */
+export function choiceList<T extends string>(choices: readonly T[]): (text: string) => T[] {
+  return (text) => {
+    const items = text.split(',').map((s) => s.trim());
+    const bad = items.find((item) => !choices.includes(item as T));
+    if (bad !== undefined) throw new InvalidArgumentError(`"${bad}" is not one of ${choices.join(', ')} (give one, or several separated by commas)`);
+    return [...new Set(items)] as T[];
+  };
+}
+
+/** --columns and --ignore-columns: names or 1-based positions and ranges, as cut takes them (io/columns.ts). */
+export function parseColumns(text: string): import('../io/columns').ColumnRef[] {
+  try {
+    return (require('../io/columns') as typeof import('../io/columns')).parseColumnList(text);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+/** --id-column and --labels-column: one column, a name or a 1-based position. */
+export function parseColumn(text: string): import('../io/columns').ColumnRef {
+  try {
+    return (require('../io/columns') as typeof import('../io/columns')).parseColumnRef(text);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+/** A fraction strictly between 0 and 1 (--holdout, --validation). */
+export const parseFraction = numberParser('a fraction between 0 and 1 (exclusive), such as 0.1', (v) => v > 0 && v < 1);
+
+/** `--clip LO,HI` (LO < HI), or `none`. */
+export function parseClip(text: string): { min: number; max: number } | null {
+  if (text.trim().toLowerCase() === 'none') return null;
+  const parts = text.split(',');
+  const number = numberParser('a number', () => true);
+  if (parts.length !== 2) throw new InvalidArgumentError(`expected LO,HI (such as 1,5) or none, got "${text}"`);
+  const [min, max] = parts.map((p) => number(p.trim()));
+  if (!(min < max)) throw new InvalidArgumentError(`expected LO < HI, got "${text}"`);
+  return { min, max };
+}
+
+/** A column of a ratings file: a 1-based position, or a header name. */
+export function parseColumnChoice(text: string): { index: number } | { name: string } {
+  const t = text.trim();
+  if (t === '') throw new InvalidArgumentError('expected a column: a header name or a position from 1');
+  if (/^\d+$/.test(t)) {
+    const index = Number(t);
+    if (index < 1 || !Number.isSafeInteger(index)) throw new InvalidArgumentError(`columns count from 1, got "${text}"`);
+    return { index };
+  }
+  return { name: t };
+}

@@ -13,6 +13,7 @@ export const COMMANDS: ReadonlyArray<{ readonly name: CommandName; readonly summ
   { name: 'score', summary: 'the log-likelihood of each row under a saved model, and the total with BIC and AIC (on stderr, or in --format json)', argument: 'table of numbers; - for stdin' },
   { name: 'plot', summary: 'an SVG of the data coloured by posterior, with each component at 1 and 2 standard deviations', argument: 'table of numbers; - for stdin' },
   { name: 'sample', summary: 'draw rows from a saved model, as CSV on stdout, deterministic from --seed' },
+  { name: 'recommend', summary: 'the N best unseen items of each user under a ratings model (fit --ratings --out), from their ratings in the file', argument: 'ratings (user,item,rating, as fit --ratings reads them); - for stdin' },
 ];
 
 export const EXAMPLES = `
@@ -28,6 +29,9 @@ Examples:
   gmm-fit sample --model-file model.json -n 1000 --seed 0
   gmm-fit plot --model-file model.json data/toy.txt --out fit.svg
   gmm-fit plot-sweep data/toy.txt --k 1..6 --seeds 0..4 --out sweep.svg
+  gmm-fit fit ratings.csv --ratings --k 1..12 --holdout 0.1 --out model.json
+  gmm-fit complete u1.base --ratings --test u1.test --out predictions.csv
+  gmm-fit recommend -m model.json ratings.csv --top 10 --user 196
 
 Exit codes: 0 success, 1 data or runtime error, 2 usage error.`;
 

@@ -4,11 +4,17 @@ import type { FitRequest } from '../app/fit';
 import type { ReadOptions } from '../io/table';
 import type { StartMethod } from '../app/defaults';
 import type { CommandName } from './options';
+import type { RatingsRequest } from '../app/ratings';
+import type { ColumnRef } from '../io/columns';
+
+type ColumnChoice = { readonly index: number } | { readonly name: string };
 
 /** How the human output looks and how chatty the run is. */
 export interface Display {
   readonly json: boolean;
   readonly precision: number;
+  /** Tables are not cut to the terminal's width. */
+  readonly wide: boolean;
   readonly color: boolean;
   readonly quiet: boolean;
   readonly verbose: boolean;
@@ -24,6 +30,9 @@ export interface SweepCommand {
   readonly initFile?: string;
   readonly out?: string;
   readonly plot?: string;
+  /** fit --labels FILE: the selected fit's component of each row (with proba, the posteriors). */
+  readonly labels?: string;
+  readonly proba: boolean;
   readonly truth?: string;
   readonly display: Display;
 }
@@ -37,7 +46,9 @@ export interface ApplyCommand {
   readonly format: 'csv' | 'tsv' | 'json';
   readonly proba: boolean;
   readonly out?: string;
-  readonly dims?: readonly number[];
+  readonly dims?: readonly string[];
+  /** predict --truth-labels FILE: known classes, one a line. */
+  readonly truthLabels?: string;
 }
 
 /** sample: rows drawn from a saved model. */
@@ -46,19 +57,62 @@ export interface SampleCommand {
   readonly modelFile: string;
   readonly n: number;
   readonly seed: number;
+  /** Each row's component as a first column. */
+  readonly labels: boolean;
 }
 
-export type CommandRequest = SweepCommand | ApplyCommand | SampleCommand;
+/** How a ratings file is read: the columns, the delimiter and header, and what a pair rated twice means. */
+export interface RatingsRead {
+  readonly delimiter?: ReadOptions['delimiter'];
+  readonly header?: boolean;
+  readonly user?: ColumnChoice;
+  readonly item?: ColumnChoice;
+  readonly rating?: ColumnChoice;
+  readonly duplicates: 'error' | 'mean' | 'last';
+  readonly decimalComma?: boolean;
+}
 
-const START_METHODS: readonly StartMethod[] = ['random', 'kmeans++', 'kmeans'];
+/** fit and complete with --ratings: rating triplets, the sparse EM, the held-out report. */
+export interface RatingsCommand {
+  readonly command: 'fit-ratings' | 'complete-ratings';
+  readonly file: string;
+  readonly read: RatingsRead;
+  readonly fit: RatingsRequest;
+  readonly test?: string;
+  readonly pairs?: string;
+  readonly out?: string;
+  readonly display: Display;
+}
+
+/** recommend: the top items of each user under a ratings model. */
+export interface RecommendCommand {
+  readonly command: 'recommend';
+  readonly file: string;
+  readonly modelFile: string;
+  readonly read: RatingsRead;
+  readonly top: number;
+  readonly users?: readonly string[];
+  readonly out?: string;
+}
+
+export type CommandRequest = SweepCommand | ApplyCommand | SampleCommand | RatingsCommand | RecommendCommand;
+
+const START_METHODS: ReadonlyArray<StartMethod | 'all'> = ['random', 'kmeans++', 'kmeans', 'hc', 'all'];
 
 /** The reading options, as the table reader takes them. */
 function readOptions(o: Record<string, unknown>): ReadOptions {
+  const select = {
+    ...(o.columns ? { keep: o.columns as ColumnRef[] } : {}),
+    ...(o.ignoreColumns ? { ignore: o.ignoreColumns as ColumnRef[] } : {}),
+    ...(o.idColumn ? { id: o.idColumn as ColumnRef } : {}),
+    ...(o.labelsColumn ? { labels: o.labelsColumn as ColumnRef } : {}),
+  };
   return {
     delimiter: o.delimiter as ReadOptions['delimiter'],
     header: o.header as boolean | undefined,
     missing: o.missing as string[] | undefined,
     ...(o.decimalComma ? { decimalComma: true } : {}),
+    ...(Object.keys(select).length > 0 ? { select } : {}),
   };
 }
 
@@ -84,15 +138,118 @@ function oneStdin(inputs: Record<string, string | undefined>): void {
   if (named.length > 1) throw new UsageError(`${named.join(' and ')} cannot both be stdin`);
 }
 
+/** The options only ratings mode takes, by their flags, for the message when one comes without --ratings. */
+const RATINGS_ONLY: ReadonlyArray<[string, string]> = [
+  ['userCol', '--user-col'],
+  ['itemCol', '--item-col'],
+  ['ratingCol', '--rating-col'],
+  ['center', '--center'],
+  ['meanPrior', '--mean-prior'],
+  ['clip', '--clip'],
+  ['test', '--test'],
+  ['holdout', '--holdout'],
+  ['validation', '--validation'],
+  ['pairs', '--pairs'],
+  ['duplicates', '--duplicates'],
+  ['splitSeed', '--split-seed'],
+];
+
+/** Options that ratings mode does not take (the dense table's), by their flags. */
+const DENSE_ONLY: ReadonlyArray<[string, string]> = [
+  ['missing', '--missing'],
+  ['columns', '--columns'],
+  ['ignoreColumns', '--ignore-columns'],
+  ['idColumn', '--id-column'],
+  ['labelsColumn', '--labels-column'],
+  ['truth', '--truth'],
+  ['standardize', '--standardize'],
+  ['plot', '--plot'],
+  ['labels', '--labels'],
+];
+
+function ratingsRead(o: Record<string, unknown>): RatingsRead {
+  return {
+    delimiter: o.delimiter as ReadOptions['delimiter'],
+    header: o.header as boolean | undefined,
+    user: o.userCol as ColumnChoice | undefined,
+    item: o.itemCol as ColumnChoice | undefined,
+    rating: o.ratingCol as ColumnChoice | undefined,
+    duplicates: (o.duplicates as RatingsRead['duplicates']) ?? 'error',
+    ...(o.decimalComma ? { decimalComma: true } : {}),
+  };
+}
+
+function display(o: Record<string, unknown>): Display {
+  return { json: o.json === true, precision: o.precision as number, wide: o.wide === true, color: o.color !== false, quiet: o.quiet === true, verbose: o.verbose === true };
+}
+
+/** fit or complete with --ratings. */
+function ratingsCommand(command: 'fit' | 'complete', file: string, o: Record<string, unknown>): RatingsCommand {
+  const other = DENSE_ONLY.find(([key]) => o[key] !== undefined && o[key] !== false);
+  if (other) throw new UsageError(`${other[1]} is for tables; with --ratings the unrated pairs are the missing cells`);
+  if (o.model === 'kmeans') throw new UsageError('--model kmeans does not run on rating rows (--ratings); use --model gaussian');
+  if (o.init !== undefined && o.init !== 'random') throw new UsageError(`--init ${String(o.init)}: ratings mode starts from random users' ratings (the course's start) only`);
+  if (o.test !== undefined && o.holdout !== undefined) throw new UsageError('--test and --holdout are two ways of holding ratings out; give one');
+  if (o.pairs !== undefined && (o.test !== undefined || o.holdout !== undefined)) throw new UsageError('--pairs lists pairs to predict without their ratings; with --test or --holdout the held-out pairs are predicted');
+  if (o.pairs !== undefined && command !== 'complete') throw new UsageError('--pairs goes with complete --ratings');
+  if (o.validation !== undefined && (o.criterion ?? (o.center === 'none' ? 'bic' : 'rmse')) !== 'rmse') throw new UsageError('--validation goes with --criterion rmse (the default with --ratings, unless --center none)');
+  if (command === 'complete' && o.test === undefined && o.holdout === undefined && o.pairs === undefined) {
+    throw new UsageError('complete --ratings predicts held-out pairs: give --test FILE, --holdout FRACTION or --pairs FILE');
+  }
+  if (command === 'complete' && o.json && !o.out) throw new UsageError('complete --json prints the report on stdout, so the predictions need --out FILE');
+  oneStdin({ 'the ratings': file, '--test': o.test as string | undefined, '--pairs': o.pairs as string | undefined });
+  checkOutputs({ '--out': o.out as string | undefined });
+  if (o.seed && o.seeds) throw new UsageError('give --seed or --seeds, not both');
+  if (o.quiet && o.verbose) throw new UsageError('give --quiet or --verbose, not both');
+  const fit: RatingsRequest = {
+    covariance: o.covariance as RatingsRequest['covariance'],
+    k: o.k as number[] | undefined,
+    seeds: (o.seed ?? o.seeds) as number[] | undefined,
+    tol: o.tol as number | undefined,
+    maxIter: o.maxIter as number | undefined,
+    minVar: o.minVar as number | undefined,
+    regCovar: o.regCovar as number | undefined,
+    criterion: o.criterion as RatingsRequest['criterion'],
+    center: o.center as RatingsRequest['center'],
+    meanPrior: o.meanPrior as number | undefined,
+    ...(o.clip !== undefined ? { clip: o.clip as RatingsRequest['clip'] } : {}),
+    holdout: o.holdout as number | undefined,
+    splitSeed: o.splitSeed as number | undefined,
+    validation: o.validation as number | undefined,
+    jobs: o.jobs as number | undefined,
+    kernel: o.kernel as RatingsRequest['kernel'],
+  };
+  return {
+    command: command === 'fit' ? 'fit-ratings' : 'complete-ratings',
+    file,
+    read: ratingsRead(o),
+    fit,
+    test: o.test as string | undefined,
+    pairs: o.pairs as string | undefined,
+    out: o.out as string | undefined,
+    display: display(o),
+  };
+}
+
 /**
  * Turns what commander parsed into a request, checking every clash between options
  * that the data need not be read for. Pure: no files, no process.
  */
 export function validate(command: CommandName, file: string | undefined, o: Record<string, unknown>): CommandRequest {
-  if (command === 'sample') return { command, modelFile: o.modelFile as string, n: o.n as number, seed: o.seed as number };
-  if (command === 'predict' || command === 'score' || command === 'plot') {
-    oneStdin({ 'the data': file, '--model-file': o.modelFile as string });
+  if (command === 'sample') return { command, modelFile: o.modelFile as string, n: o.n as number, seed: o.seed as number, labels: o.labels === true };
+  if (command === 'recommend') {
+    oneStdin({ 'the ratings': file, '--model-file': o.modelFile as string });
     checkOutputs({ '--out': o.out as string | undefined });
+    return { command, file: file!, modelFile: o.modelFile as string, read: ratingsRead(o), top: o.top as number, users: o.user as string[] | undefined, out: o.out as string | undefined };
+  }
+  if ((command === 'fit' || command === 'complete') && o.ratings) return ratingsCommand(command, file!, o);
+  const ratingsOnly = RATINGS_ONLY.find(([key]) => o[key] !== undefined);
+  if (ratingsOnly) throw new UsageError(`${ratingsOnly[1]} goes with --ratings (rating triplets)`);
+  if (o.criterion === 'rmse') throw new UsageError('--criterion rmse scores held-out ratings: it goes with --ratings');
+  if (command === 'predict' || command === 'score' || command === 'plot') {
+    oneStdin({ 'the data': file, '--model-file': o.modelFile as string, '--truth-labels': o.truthLabels as string | undefined });
+    checkOutputs({ '--out': o.out as string | undefined });
+    if (o.truthLabels && o.labelsColumn) throw new UsageError('give --labels-column or --truth-labels, not both');
     return {
       command,
       file: file!,
@@ -101,29 +258,34 @@ export function validate(command: CommandName, file: string | undefined, o: Reco
       format: (o.format as ApplyCommand['format']) ?? 'csv',
       proba: o.proba === true,
       out: o.out as string | undefined,
-      dims: o.dims as number[] | undefined,
+      dims: o.dims as string[] | undefined,
+      truthLabels: o.truthLabels as string | undefined,
     };
   }
   if (o.seed && o.seeds) throw new UsageError('give --seed or --seeds, not both');
   if (o.quiet && o.verbose) throw new UsageError('give --quiet or --verbose, not both');
   const init = o.init as string;
-  const initFile = START_METHODS.includes(init as StartMethod) ? undefined : init;
+  const initFile = START_METHODS.includes(init as StartMethod | 'all') ? undefined : init;
   if (initFile !== undefined && initFile !== '-' && !initFile.toLowerCase().endsWith('.json')) {
-    throw new UsageError(`--init takes random, kmeans++, kmeans, a model FILE.json or - (a model on stdin); got "${init}"`);
+    throw new UsageError(`--init takes random, kmeans++, kmeans, hc, all, a model FILE.json or - (a model on stdin); got "${init}"`);
   }
   if (initFile !== undefined && o.model === 'kmeans') throw new UsageError('--init FILE.json warm-starts a Gaussian fit, not --model kmeans');
   oneStdin({ 'the data': file, '--init': initFile, '--truth': o.truth as string | undefined });
   const out = o.out as string | undefined;
-  checkOutputs({ '--out': out, '--plot': o.plot as string | undefined });
+  checkOutputs({ '--out': out, '--plot': o.plot as string | undefined, '--labels': o.labels as string | undefined });
   if (command === 'complete' && o.json && !out) {
     throw new UsageError('complete --json prints the report on stdout, so the completed matrix needs --out FILE (or --out - for stdout, the report then going to stderr)');
   }
+  if (command === 'plot-sweep' && o.json && (!out || out === '-' || out === '/dev/stdout')) {
+    throw new UsageError('plot-sweep --json prints the document on stdout, so the SVG needs --out FILE');
+  }
+  if (o.proba && !o.labels) throw new UsageError('--proba goes with --labels FILE (the posteriors are written beside the labels)');
   const fit: FitRequest = {
     model: o.model as FitRequest['model'],
-    covariance: o.covariance as FitRequest['covariance'],
+    covariance: o.covariance as FitRequest['covariance'], // a list, from choiceList
     k: o.k as number[] | undefined,
     seeds: (o.seed ?? o.seeds) as number[] | undefined,
-    init: initFile === undefined ? (init as StartMethod) : undefined,
+    init: initFile === undefined ? (init as StartMethod | 'all') : undefined,
     startName: initFile === '-' ? '<stdin>' : initFile,
     tol: o.tol as number | undefined,
     maxIter: o.maxIter as number | undefined,
@@ -132,6 +294,7 @@ export function validate(command: CommandName, file: string | undefined, o: Reco
     criterion: o.criterion as FitRequest['criterion'],
     jobs: o.jobs as number | undefined,
     kernel: o.kernel as FitRequest['kernel'],
+    ...(o.standardize ? { standardize: true } : {}),
   };
   return {
     command,
@@ -141,10 +304,13 @@ export function validate(command: CommandName, file: string | undefined, o: Reco
     initFile,
     out,
     plot: o.plot as string | undefined,
+    labels: o.labels as string | undefined,
+    proba: o.proba === true,
     truth: o.truth as string | undefined,
     display: {
       json: o.json === true,
       precision: o.precision as number,
+      wide: o.wide === true,
       color: o.color !== false,
       quiet: o.quiet === true,
       verbose: o.verbose === true,

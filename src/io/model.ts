@@ -36,6 +36,10 @@ export interface FittedModel {
   readonly columns: readonly string[] | null;
   /** The options the model was fitted with, as recorded. */
   readonly options: Record<string, unknown>;
+  /** With --standardize: each column's mean and scale; the mixture is in standardised units. */
+  readonly standardization?: { readonly mean: Float64Array; readonly scale: Float64Array };
+  /** How the training data was read (the options given; undefined ones were detected), for new data to be read the same way. */
+  readonly read?: Record<string, unknown>;
 }
 
 /** The versioned model document of a fit, ready for JSON.stringify. */
@@ -48,6 +52,8 @@ export function modelDocument(model: FittedModel): Record<string, unknown> {
     d: mixture.d,
     ...(model.columns ? { columns: model.columns } : {}),
     mixture: mixtureToJson(mixture),
+    ...(model.standardization ? { standardization: { mean: Array.from(model.standardization.mean), scale: Array.from(model.standardization.scale) } } : {}),
+    ...(model.read ? { read: model.read } : {}),
     fit: model.fit,
     options: model.options,
   };
@@ -57,6 +63,12 @@ export function modelDocument(model: FittedModel): Record<string, unknown> {
 export interface ModelDocument {
   readonly mixture: Mixture;
   readonly columns: string[] | null;
+  /** Apply (x − mean)/scale to new data before the mixture (the model was fitted so). */
+  readonly standardization: { readonly mean: Float64Array; readonly scale: Float64Array } | null;
+  /** The options it was fitted with, as recorded (empty for older documents). */
+  readonly options: Record<string, unknown>;
+  /** How its training data was read, as recorded (empty for older documents). */
+  readonly read: Record<string, unknown>;
 }
 
 /**
@@ -69,7 +81,7 @@ export function readModel(doc: unknown, source: string, d?: number): ModelDocume
   const fail = (why: string): never => {
     throw new DataError(`${source}: not a usable model: ${why}`);
   };
-  const fit = doc as { format?: unknown; model?: unknown; d?: unknown; columns?: unknown; mixture?: Record<string, unknown> };
+  const fit = doc as { format?: unknown; model?: unknown; d?: unknown; columns?: unknown; mixture?: Record<string, unknown>; standardization?: unknown; options?: unknown; read?: unknown };
   if (typeof fit !== 'object' || fit === null) fail('not a JSON object');
   if (fit.format !== MODEL_FORMAT) {
     fail(fit.format === undefined ? `no "format": "${MODEL_FORMAT}" (write one with gmm-fit … --out FILE)` : `its format is ${JSON.stringify(fit.format)}; this gmm-fit reads ${MODEL_FORMAT}`);
@@ -77,10 +89,23 @@ export function readModel(doc: unknown, source: string, d?: number): ModelDocume
   if (typeof fit.mixture !== 'object' || fit.mixture === null) fail('no "mixture" object');
   const width = d ?? (typeof fit.d === 'number' ? fit.d : fail('no "d"'));
   const columns = Array.isArray(fit.columns) && fit.columns.length === width && fit.columns.every((c) => typeof c === 'string') ? (fit.columns as string[]) : null;
-  return { mixture: mixtureFromJson(fit.model, fit.mixture!, fail, width), columns };
+  const mixture = mixtureFromJson(fit.model, fit.mixture!, fail, width);
+  const record = (v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  return { mixture, columns, standardization: standardizationFromJson(fit.standardization, width, fail), options: record(fit.options), read: record(fit.read) };
 }
 
-function mixtureFromJson(model: unknown, json: Record<string, unknown>, fail: (why: string) => never, d: number): Mixture {
+/** A recorded standardisation: d means and d scales > 0, all finite; null when there is none. */
+function standardizationFromJson(json: unknown, d: number, fail: (why: string) => never): ModelDocument['standardization'] {
+  if (json === undefined || json === null) return null;
+  const s = json as { mean?: unknown; scale?: unknown };
+  const numbers = (v: unknown) => Array.isArray(v) && v.length === d && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+  if (!numbers(s.mean) || !numbers(s.scale) || !(s.scale as number[]).every((x) => x > 0)) {
+    fail(`"standardization" needs "mean" and "scale", ${d} finite numbers each, the scales > 0`);
+  }
+  return { mean: Float64Array.from(s.mean as number[]), scale: Float64Array.from(s.scale as number[]) };
+}
+
+export function mixtureFromJson(model: unknown, json: Record<string, unknown>, fail: (why: string) => never, d: number): Mixture {
   const name = (model === 'kmeans' ? KMEANS_COVARIANCE : model) as Covariance;
   if (!COVARIANCE_NAMES.includes(name)) fail(`"model" is ${JSON.stringify(model)}; expected ${COVARIANCE_NAMES.join(', ')} or kmeans`);
   const f = family(name);
@@ -136,6 +161,12 @@ function checkPositiveDefinite(values: Float64Array, k: number, d: number, fail:
     factor.set(values.subarray(j * d * d, (j + 1) * d * d));
     if (!choleskyInPlace(factor, 0, d)) fail(`the covariance of component ${j + 1} is not positive definite`);
   }
+}
+
+/** A model checked against data of `d` columns (the check readModel makes when it is given d). */
+export function checkWidth(model: ModelDocument, d: number, source: string): ModelDocument {
+  if (model.mixture.d !== d) throw new DataError(`${source}: not a usable model: its means have ${model.mixture.d} values, but the data has ${d} columns`);
+  return model;
 }
 
 /** A model document from JSON text or an already parsed object, checked (the library's loadModel). */

@@ -66,3 +66,15 @@ export async function readTable(path: string, options: ReadOptions, stdin: NodeJ
 function isReadError(err: unknown): boolean {
   return !(err instanceof DataError) && !(err instanceof UsageError) && typeof (err as NodeJS.ErrnoException | null)?.code === 'string';
 }
+
+/** A small text file (or stdin for `-`) as a string, strict UTF-8. */
+export async function readText(path: string, stdin: NodeJS.ReadableStream): Promise<string> {
+  const source = path === '-' ? '<stdin>' : path;
+  let bytes: Buffer;
+  try {
+    bytes = path === '-' ? await readStream(stdin) : await fs.readFile(path);
+  } catch (err) {
+    throw fileError(source, err);
+  }
+  return decodeUtf8(bytes, source);
+}

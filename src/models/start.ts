@@ -1,7 +1,9 @@
 import type { Matrix } from '../core/matrix';
 import { NumpyRandomState } from '../core/random';
 import type { Mixture } from './mixture';
-import { DEFAULT_COVARIANCE, family, type Covariance } from './families';
+import { DEFAULT_COVARIANCE, family, sparseFamily, type Covariance } from './families';
+import type { SparseData } from './sparse';
+import { shiftMeans, type PreparedData } from './data';
 
 export interface Initialisation {
   readonly mixture: Mixture;
@@ -37,6 +39,21 @@ export function randomInit(m: Matrix, k: number, seed: number, options: InitOpti
   const covariances = family(options.covariance ?? DEFAULT_COVARIANCE).startCovariances(m, mu, k, options.regCovar ?? 0);
   const p = new Float64Array(k).fill(1 / k);
   return { mixture: { k, d, mu, p, covariance: covariances }, rows };
+}
+
+/**
+ * The course's start on sparse rating rows: the rows numpy's `choice` draws (as randomInit),
+ * zero-filled (an unrated cell's mean is 0), p_j = 1/K, and the spreads over the zero-filled
+ * rows from sums, in O(nnz + K·d): the dense start on the matrix with 0 for "not rated".
+ */
+export function sparseRandomInit(data: SparseData, k: number, seed: number, options: Omit<InitOptions, 'method'> = {}): Initialisation {
+  const rows = new NumpyRandomState(seed).choiceWithoutReplacement(data.n, k);
+  const { d, rowStart, items, x } = data;
+  const mu = new Float64Array(k * d);
+  for (let j = 0; j < k; j++) for (let t = rowStart[rows[j]], end = rowStart[rows[j] + 1]; t < end; t++) mu[j * d + items[t]] = x[t];
+  const covariance = sparseFamily(options.covariance ?? DEFAULT_COVARIANCE).startCovariances(data, mu, k, options.regCovar ?? 0);
+  const p = new Float64Array(k).fill(1 / k);
+  return { mixture: { k, d, mu, p, covariance }, rows };
 }
 
 /**
@@ -82,4 +99,31 @@ function kmeansPlusPlusRows(m: Matrix, k: number, random: NumpyRandomState): Int
     taken[next] = 1;
   }
   return chosen;
+}
+
+/**
+ * The start from a hard partition of the rows (labels 0..k−1), as mclust's `Mclust()` starts
+ * EM from its hierarchical classes: each cluster's mean and share of the rows, and its
+ * covariance (a cluster with fewer than two distinct rows takes its spread around its mean
+ * over all rows). Complete data only.
+ */
+export function partitionInit(m: Matrix, data: PreparedData, labels: Int32Array, k: number, options: Omit<InitOptions, 'method'> = {}): Initialisation {
+  const { n, d, x } = data;
+  const f = family(options.covariance ?? DEFAULT_COVARIANCE);
+  const reg = options.regCovar ?? 0;
+  const count = new Float64Array(k);
+  const centred = new Float64Array(k * d);
+  for (let u = 0; u < n; u++) {
+    const j = labels[u];
+    count[j]++;
+    for (let i = 0; i < d; i++) centred[j * d + i] += x[u * d + i];
+  }
+  for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) centred[j * d + i] /= count[j] || 1;
+  const mu = shiftMeans(centred, k, data, -1);
+  const fallback = f.startCovariances(m, mu, k, reg);
+  const covariance = f.clusterCovariances(data, labels, centred, k, reg, fallback);
+  // The first row of each cluster stands for it in `rows` (the JSON's initialRows).
+  const rows = new Int32Array(k).fill(-1);
+  for (let u = 0; u < n; u++) if (rows[labels[u]] < 0) rows[labels[u]] = u;
+  return { mixture: { k, d, mu, p: Float64Array.from(count, (c) => c / n), covariance }, rows };
 }

@@ -97,9 +97,9 @@ describe('fit --json, one fit: data/toy.txt --k 3 --seed 0', () => {
 
   test('best and selected', () => {
     expect(doc.best).toEqual([
-      { k: 3, seed: 0, logLikelihood: doc.fits[0].logLikelihood, bic: doc.fits[0].bic, aic: doc.fits[0].aic },
+      { covariance: 'spherical', k: 3, seed: 0, init: 'random', logLikelihood: doc.fits[0].logLikelihood, bic: doc.fits[0].bic, aic: doc.fits[0].aic },
     ]);
-    expect(doc.selected).toEqual({ k: 3, seed: 0, criterion: 'bic' });
+    expect(doc.selected).toEqual({ covariance: 'spherical', k: 3, seed: 0, init: 'random', criterion: 'bic' });
   });
 });
 
@@ -133,7 +133,7 @@ describe('fit --json, the sweep --k 1..4 --seeds 0..4', () => {
   });
 
   test('selected: K=3 by BIC (the course answer), BIC -1169.2589', () => {
-    expect(doc.selected).toEqual({ k: 3, seed: 0, criterion: 'bic' });
+    expect(doc.selected).toEqual({ covariance: 'spherical', k: 3, seed: 0, init: 'random', criterion: 'bic' });
     const chosen = doc.best.find((b: Json) => b.k === 3);
     expect(chosen.bic).toBeCloseTo(-1169.2589, 4);
     expect(chosen.bic).toBe(Math.max(...doc.best.map((b: Json) => b.bic)));
@@ -141,9 +141,9 @@ describe('fit --json, the sweep --k 1..4 --seeds 0..4', () => {
 
   test('--criterion ll selects K=4, --criterion aic selects K=3', async () => {
     const ll = expectJson(await runCli([TOY, '--k', '1..4', '--seeds', '0..4', '--json', '--criterion', 'll']));
-    expect(ll.selected).toEqual({ k: 4, seed: 4, criterion: 'll' });
+    expect(ll.selected).toEqual({ covariance: 'spherical', k: 4, seed: 4, init: 'random', criterion: 'll' });
     const aic = expectJson(await runCli([TOY, '--k', '1..4', '--seeds', '0..4', '--json', '--criterion', 'aic']));
-    expect(aic.selected).toEqual({ k: 3, seed: 0, criterion: 'aic' });
+    expect(aic.selected).toEqual({ covariance: 'spherical', k: 3, seed: 0, init: 'random', criterion: 'aic' });
   });
 
   test('--seed is the same as --seeds', async () => {
@@ -444,7 +444,7 @@ describe('complete', () => {
     const out = path.join(tmp(), 'completed.txt');
     const doc = expectJson(await runCli([...base, '--truth', COMPLETE, '--out', out, '--json']), COURSE_FLOOR_WARNING);
     expect(doc.input).toMatchObject({ path: INCOMPLETE, rows: 20, cols: 5, missing: 19 });
-    expect(doc.selected).toEqual({ k: 4, seed: 0, criterion: 'bic' });
+    expect(doc.selected).toEqual({ covariance: 'spherical', k: 4, seed: 0, init: 'random', criterion: 'bic' });
     // test_solutions.txt: LL after the first E-step and after the run.
     expect(Math.abs(doc.fits[0].trace[0] - -152.16319226209848)).toBeLessThan(1e-8);
     expect(Math.abs(doc.fits[0].logLikelihood - -84.98451993042474)).toBeLessThan(1e-8);
@@ -511,12 +511,13 @@ describe('complete', () => {
     expect(r.stderr).not.toMatch(/RMSE/);
   });
 
-  test('--out without --json: the report on stdout, naming the file', async () => {
+  test('--out without --json: the report on stdout, the file named on stderr', async () => {
     const out = path.join(tmp(), 'filled.txt');
     const r = await runCli([...base, '--out', out]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`completed matrix written to ${escapeRegExp(out)}\\n$`));
-    expect(r.stderr).toBe(COURSE_FLOOR_WARNING);
+    expect(r.stdout).toMatch(/│\s+1 │\s+-152\.1632 │/);
+    expect(r.stdout).toMatch(/spherical K=4 seed=0, log-likelihood -84\.9845, .*converged\n$/);
+    expect(r.stderr).toBe(COURSE_FLOOR_WARNING + `gmm-fit: completed matrix written to ${out}\n`);
     expectCompletion(fs.readFileSync(out, 'utf8'));
   });
 
@@ -726,7 +727,7 @@ describe('covariance families and starts', () => {
     expect(kmeans.stderr).toMatch(/--covariance diag goes with --model gaussian/);
     const bad = await runCli([TOY, '--covariance', 'tied']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/Allowed choices are spherical, diag, full/);
+    expect(bad.stderr).toMatch(/"tied" is not one of spherical, diag, full/);
   });
 
   test('full completes the course fixture by conditional means', async () => {

@@ -46,7 +46,7 @@ describe('--init FILE.json: a warm start from a saved model', () => {
       [[TOY, '--init', model, '--k', '2'], 2, /--k 2 does not match the K=3 of .*model\.json; leave --k out/],
       [[TOY, '--init', model, '--covariance', 'full'], 2, /--covariance full does not match the diag model/],
       [[TOY, '--init', model, '--model', 'kmeans'], 2, /warm-starts a Gaussian fit/],
-      [[TOY, '--init', 'nonsense'], 2, /--init takes random, kmeans\+\+, kmeans, a model FILE\.json or - \(a model on stdin\); got "nonsense"/],
+      [[TOY, '--init', 'nonsense'], 2, /--init takes random, kmeans\+\+, kmeans, hc, all, a model FILE\.json or - \(a model on stdin\); got "nonsense"/],
       [['-', '--init', '-'], 2, /the data and --init cannot both be stdin/],
       [[TOY, '--init', path.join(tmp(), 'missing.json')], 1, /missing\.json: no such file/],
     ];

@@ -23,6 +23,8 @@ export interface CliRunOptions {
   readonly isTTY?: boolean;
   /** How many cores the tool is told the machine has (default: the real count). */
   readonly cores?: number;
+  /** The terminal's width, with isTTY. */
+  readonly columns?: number;
 }
 
 /** The repository root, so tests do not depend on jest's working folder. */
@@ -76,6 +78,7 @@ export async function runCli(args: readonly string[], options: CliRunOptions = {
         return true;
       },
       isTTY: options.isTTY ?? false,
+      ...(options.columns !== undefined ? { columns: options.columns } : {}),
     },
     stderr: {
       write: (text: string) => {

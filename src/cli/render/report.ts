@@ -2,19 +2,30 @@ import { renderTable, type Align } from './text-table';
 import chalk, { type Chalk } from 'chalk';
 import { describeComponents, isSuccessful, type CompletionRow, type Fit, type SuccessfulFit, type SweepResult } from '../../app';
 
+/** What the sweep tables read of a result, dense or sparse. */
+type SweepSummary = Pick<SweepResult, 'fits' | 'best' | 'selected' | 'criterion' | 'covariances'>;
+
 /** How human output looks: decimals and colour, decided once by the CLI. */
 export interface Style {
   readonly precision: number;
   readonly chalk: Chalk;
+  /** Tables are cut to this width (a terminal's, unless --wide); undefined: never cut. */
+  readonly width?: number;
 }
 
 /**
  * The style of a run: colour only when stdout is a terminal, NO_COLOR is not set
  * (chalk ignores it) and --no-color was not given.
  */
-export function styleFor(display: { precision: number; color: boolean }, stdoutIsTTY: boolean, env: Readonly<Record<string, string | undefined>>): Style {
-  const color = display.color && stdoutIsTTY && !env.NO_COLOR;
-  return { precision: display.precision, chalk: new chalk.Instance({ level: color ? 1 : 0 }) };
+export function styleFor(
+  display: { precision: number; color: boolean; wide?: boolean },
+  stdout: { isTTY?: boolean; columns?: number },
+  env: Readonly<Record<string, string | undefined>>,
+): Style {
+  const tty = stdout.isTTY === true;
+  const color = display.color && tty && !env.NO_COLOR;
+  const width = tty && !display.wide && stdout.columns ? stdout.columns : undefined;
+  return { precision: display.precision, chalk: new chalk.Instance({ level: color ? 1 : 0 }), ...(width ? { width } : {}) };
 }
 
 /** Rows gathered, then drawn once with the head in bold: see renderTable. */
@@ -29,7 +40,7 @@ class TextTable {
     this.rows.push(cells.map(String));
   }
   toString(): string {
-    return renderTable(this.head.map((h) => this.style.chalk.bold(h)), this.rows, this.aligns);
+    return renderTable(this.head.map((h) => this.style.chalk.bold(h)), this.rows, this.aligns, this.style.width);
   }
 }
 
@@ -78,7 +89,7 @@ export function componentTable(fit: SuccessfulFit, style: Style): string {
 /** One line: the fit's figures. */
 export function fitSummary(fit: SuccessfulFit, style: Style): string {
   const parts = [
-    `${fit.model === 'kmeans' ? 'k-means' : fit.covariance} K=${fit.k} seed=${fit.seed}`,
+    `${fit.model === 'kmeans' ? 'k-means' : fit.covariance} K=${fit.k} seed=${fit.seed}${fit.init === 'random' || fit.init === 'model' ? '' : ` (${fit.init} start)`}`,
     ...(fit.cost !== undefined ? [`cost ${fixed(fit.cost, style)}`] : []),
     `log-likelihood ${fixed(fit.logLikelihood, style)}`,
     `BIC ${fixed(fit.bic, style)}`,
@@ -93,16 +104,22 @@ export function fitSummary(fit: SuccessfulFit, style: Style): string {
 export function sweepTable(fits: readonly Fit[], style: Style): string {
   const kmeans = fits.some((f) => f.model === 'kmeans');
   const failures = fits.some((f) => !isSuccessful(f));
-  const head = ['K', 'seed', ...(kmeans ? ['cost'] : []), 'log-likelihood', 'iterations', 'converged', ...(failures ? ['error'] : [])];
-  const t = table(style, head, head.map((h) => (h === 'error' ? 'left' : 'right')));
+  const families = new Set(fits.map((f) => f.covariance)).size > 1;
+  const starts = new Set(fits.map((f) => f.init)).size > 1;
+  const head = [...(families ? ['family'] : []), 'K', 'seed', ...(starts ? ['start'] : []), ...(kmeans ? ['cost'] : []), 'log-likelihood', 'iterations', 'converged', ...(failures ? ['error'] : [])];
+  const t = table(style, head, head.map((h) => (h === 'error' || h === 'family' || h === 'start' ? 'left' : 'right')));
   for (const fit of fits) {
+    const family = families ? [fit.covariance] : [];
+    const start = starts ? [fit.init] : [];
     if (!isSuccessful(fit)) {
-      t.push([fit.k, fit.seed, ...(kmeans ? ['—'] : []), '—', fit.trace.length, style.chalk.red('failed'), style.chalk.red(fit.error)]);
+      t.push([...family, fit.k, fit.seed, ...start, ...(kmeans ? ['—'] : []), '—', fit.trace.length, style.chalk.red('failed'), style.chalk.red(fit.error)]);
       continue;
     }
     t.push([
+      ...family,
       fit.k,
       fit.seed,
+      ...start,
       ...(kmeans ? [fixed(fit.cost ?? NaN, style)] : []),
       fixed(fit.logLikelihood, style),
       fit.iterations,
@@ -113,8 +130,13 @@ export function sweepTable(fits: readonly Fit[], style: Style): string {
   return t.toString();
 }
 
-/** Per K, the best fit over seeds, with its criteria; the selected K marked. */
-export function bestTable(result: SweepResult, style: Style): string {
+/**
+ * Per K, the best fit over seeds, with its criteria; the selected K marked. With several
+ * families, mclust's summary instead: a row per K, a column per family, the criterion in
+ * each cell, the selected (family, K) marked.
+ */
+export function bestTable(result: SweepSummary, style: Style, criterion?: string): string {
+  if (result.covariances.length > 1) return criterionTable(result, style);
   const kmeans = result.best.some((f) => f.model === 'kmeans');
   const t = table(style, ['K', 'best seed', ...(kmeans ? ['cost'] : []), 'log-likelihood', 'BIC', 'AIC', 'selected']);
   for (const fit of result.best) {
@@ -126,9 +148,28 @@ export function bestTable(result: SweepResult, style: Style): string {
       fixed(fit.logLikelihood, style),
       fixed(fit.bic, style),
       fixed(fit.aic, style),
-      chosen ? `* by ${result.criterion.toUpperCase()}` : '',
+      chosen ? `* by ${criterion ?? result.criterion.toUpperCase()}` : '',
     ];
     t.push(chosen ? cells.map((c) => style.chalk.green.bold(c)) : cells);
+  }
+  return t.toString();
+}
+
+function criterionTable(result: SweepSummary, style: Style): string {
+  const name = result.criterion === 'll' ? 'log-likelihood' : result.criterion.toUpperCase();
+  const value = (fit: SuccessfulFit) => (result.criterion === 'bic' ? fit.bic : result.criterion === 'aic' ? fit.aic : fit.logLikelihood);
+  const ks = [...new Set(result.fits.map((f) => f.k))].sort((a, b) => a - b);
+  const t = table(style, ['K', ...result.covariances.map((c) => `${c} ${name}`)]);
+  for (const k of ks) {
+    t.push([
+      k,
+      ...result.covariances.map((c) => {
+        const fit = result.best.find((f) => f.k === k && f.covariance === c);
+        if (!fit) return style.chalk.red('failed');
+        const text = fixed(value(fit), style);
+        return fit === result.selected ? style.chalk.green.bold(`* ${text}`) : text;
+      }),
+    ]);
   }
   return t.toString();
 }

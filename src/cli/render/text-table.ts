@@ -36,11 +36,44 @@ export function displayWidth(text: string): number {
   return width;
 }
 
-/** A table: the head and rows of cell texts, and each column's alignment (default right). */
-export function renderTable(head: readonly string[], rows: ReadonlyArray<readonly string[]>, aligns: readonly Align[] = []): string {
+/** Cuts `text` to `width` columns, ending it with … (colours are dropped from a cut cell). */
+export function cut(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  let out = '';
+  let used = 0;
+  for (const ch of text.replace(ANSI, '')) {
+    const w = displayWidth(ch);
+    if (used + w > width - 1) break;
+    out += ch;
+    used += w;
+  }
+  return out + '…';
+}
+
+/** Narrowest a cut column gets. */
+const MIN_CUT_WIDTH = 12;
+
+/**
+ * A table: the head and rows of cell texts, and each column's alignment (default right).
+ * With `maxWidth` (a terminal's), left-aligned text columns (names, a failed fit's error) are
+ * cut with … until the table fits, widest first; numbers are never cut.
+ */
+export function renderTable(head: readonly string[], rows: ReadonlyArray<readonly string[]>, aligns: readonly Align[] = [], maxWidth?: number): string {
   const columns = head.length;
   const widths = head.map(displayWidth);
   for (const row of rows) for (let c = 0; c < columns; c++) widths[c] = Math.max(widths[c], displayWidth(row[c] ?? ''));
+  if (maxWidth !== undefined) {
+    const total = () => widths.reduce((sum, w) => sum + w + 3, 1);
+    for (let excess = total() - maxWidth; excess > 0; excess = total() - maxWidth) {
+      let widest = -1;
+      for (let c = 0; c < columns; c++) if ((aligns[c] ?? 'right') === 'left' && widths[c] > MIN_CUT_WIDTH && (widest < 0 || widths[c] > widths[widest])) widest = c;
+      if (widest < 0) break;
+      widths[widest] = Math.max(MIN_CUT_WIDTH, widths[widest] - excess);
+    }
+    const cutRow = (cells: readonly string[]) => cells.map((cell, c) => (displayWidth(cell) > widths[c] ? cut(cell, widths[c]) : cell));
+    head = cutRow(head);
+    rows = rows.map(cutRow);
+  }
   const line = (left: string, middle: string, right: string) => left + widths.map((w) => '─'.repeat(w + 2)).join(middle) + right;
   const render = (cells: readonly string[]) => {
     let out = '│';
