@@ -1,9 +1,9 @@
 import { DataError } from '../core/errors';
 import type { PreparedData } from '../models/data';
-import { COST, LOG_LIKELIHOOD, type ModelName, type Objective } from '../models/fit-state';
+import { COST, LOG_LIKELIHOOD, type FitState, type ModelName, type Objective } from '../models/fit-state';
 import type { Mixture } from '../models/mixture';
-import { DEFAULT_COVARIANCE, expectationOf, family, familyOf, KMEANS_COVARIANCE, type Covariance } from '../models/families';
-import type { KernelName, RunnerFactory } from '../models/kernels/layout';
+import { DEFAULT_COVARIANCE, expectationOf, family, familyOf, KMEANS_COVARIANCE, sparseFamily, type Covariance } from '../models/families';
+import { denseData, type FitData, type KernelName, type RunnerFactory } from '../models/kernels/layout';
 import type { Initialisation, InitMethod } from '../models/start';
 import { KMeansState } from '../models/kmeans';
 import { runLoop, type StopReason } from './em';
@@ -16,8 +16,11 @@ import { aic, bic } from './criteria';
  */
 export const MISSING_DATA_MIN_VAR = 0.25;
 
-/** How a start is drawn: random rows (numpy's), k-means++ rows, or a k-means run from the random rows. */
-export type StartMethod = InitMethod | 'kmeans';
+/**
+ * How a start is drawn: random rows (numpy's), k-means++ rows, a k-means run from the random
+ * rows, or mclust's hierarchical classes (hc: deterministic, so one fit per K whatever the seeds).
+ */
+export type StartMethod = InitMethod | 'kmeans' | 'hc';
 
 export interface FitOptions {
   readonly model: ModelName;
@@ -41,11 +44,15 @@ export interface FitOptions {
   readonly runnerFor?: RunnerFactory;
   /** Spherical and diag fits: the E-step kernel ('wasm' or 'js'; the same bits). Default: 'wasm' where available. */
   readonly kernel?: KernelName;
+  /** Rating rows: λ of the means' MAP estimate (see FamilyOptions.meanPrior); default 0. */
+  readonly meanPrior?: number;
 }
 
 interface FitCommon {
   readonly model: ModelName;
   readonly covariance: Covariance;
+  /** How its start was drawn ('model': a given start, a warm start from a saved model). */
+  readonly init: StartMethod | 'model';
   readonly k: number;
   readonly seed: number;
   /** The rows of the input whose values became the initial means. */
@@ -101,17 +108,21 @@ export function logLikelihoodOf(data: PreparedData, mixture: Mixture): number {
 }
 
 /** One fit from a given start (`options.k` must match it; `options.seed` is recorded). Failures come back as a FailedFit, never thrown. */
-export function fitFrom(data: PreparedData, init: Initialisation, options: FitOptions): Fit {
+export function fitFrom(data: FitData, init: Initialisation, options: FitOptions): Fit {
   const { model, k, seed } = options;
   const covariance = init.mixture.covariance.family;
+  const start: StartMethod | 'model' = options.start ? 'model' : options.init ?? 'random';
   const initialRows = Array.from(init.rows);
   const objective = objectiveOf(model);
   const trace: number[] = [];
   try {
+    const familyOptions = { minVar: options.minVar ?? 0, regCovar: regCovarFor({ ...options, covariance }), kernel: options.kernel, meanPrior: options.meanPrior };
     const state =
       model === 'kmeans'
-        ? new KMeansState(data, init.mixture)
-        : family(covariance).state(data, init.mixture, { minVar: options.minVar ?? 0, regCovar: regCovarFor({ ...options, covariance }), kernel: options.kernel }, options.runnerFor);
+        ? new KMeansState(denseData(data), init.mixture)
+        : data.kind === 'dense'
+          ? family(covariance).state(data, init.mixture, familyOptions, options.runnerFor)
+          : sparseFamily(covariance).state(data, init.mixture, familyOptions, options.runnerFor);
     const loop = runLoop(state, objective, {
       tol: options.tol ?? objective.defaultTol,
       maxIter: options.maxIter,
@@ -121,7 +132,7 @@ export function fitFrom(data: PreparedData, init: Initialisation, options: FitOp
       },
     });
     const mixture = state.mixture();
-    const logLikelihood = model === 'gaussian' ? loop.objective : logLikelihoodOf(data, mixture);
+    const logLikelihood = model === 'gaussian' ? ((state as FitState).logLikelihood?.() ?? loop.objective) : logLikelihoodOf(denseData(data), mixture);
     if (!Number.isFinite(logLikelihood)) {
       const zero = Array.from(familyOf(mixture.covariance).variancesOf(mixture.covariance, mixture.k, mixture.d)).findIndex((v) => v === 0);
       throw new DataError(
@@ -133,6 +144,7 @@ export function fitFrom(data: PreparedData, init: Initialisation, options: FitOp
     return {
       model,
       covariance,
+      init: start,
       k,
       seed,
       initialRows,
@@ -149,6 +161,6 @@ export function fitFrom(data: PreparedData, init: Initialisation, options: FitOp
     };
   } catch (err) {
     if (!(err instanceof DataError)) throw err;
-    return { model, covariance, k, seed, initialRows, trace, error: err.message };
+    return { model, covariance, init: start, k, seed, initialRows, trace, error: err.message };
   }
 }

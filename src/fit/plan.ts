@@ -6,16 +6,20 @@
  */
 export type Plan = { readonly executor: 'thread' } | { readonly executor: 'pool'; readonly workers: number } | { readonly executor: 'rows'; readonly threads: number };
 
-/** Below this much work (rows × columns × Σ K over the fits) a sweep stays in this thread: starting workers would cost more than it saves. */
+/** Below this much work (cells × Σ K over the fits) a sweep stays in this thread: starting workers would cost more than it saves. */
 export const DEFAULT_MIN_PARALLEL_WORK = 2e7;
-/** A single fit is split over threads from this much work per E-step (rows × columns × K). */
+/** A single fit is split over threads from this much work per E-step (cells × K). */
 export const DEFAULT_MIN_ROW_SPLIT_WORK = 1e6;
 
 export interface PlanInput {
   readonly rows: number;
   readonly cols: number;
+  /** The cells an E-step reads: rows × cols for a dense table (the default), the ratings for sparse rows. */
+  readonly cells?: number;
   readonly ks: readonly number[];
   readonly seeds: readonly number[];
+  /** How many covariance families are swept (default 1). */
+  readonly families?: number;
   /** Whether the fits run their rows in chunks (Gaussian fits do; k-means does not). */
   readonly chunked: boolean;
   /** At most this many threads in all. */
@@ -27,8 +31,9 @@ export interface PlanInput {
 }
 
 export function plan(input: PlanInput): Plan {
-  const count = input.ks.length * input.seeds.length;
-  const work = input.rows * input.cols * input.ks.reduce((sum, k) => sum + k, 0) * input.seeds.length;
+  const families = input.families ?? 1;
+  const count = input.ks.length * input.seeds.length * families;
+  const work = (input.cells ?? input.rows * input.cols) * input.ks.reduce((sum, k) => sum + k, 0) * input.seeds.length * families;
   if (count === 1 && input.chunked && input.jobs > 1 && work >= (input.minRowSplitWork ?? DEFAULT_MIN_ROW_SPLIT_WORK)) {
     return { executor: 'rows', threads: input.jobs };
   }

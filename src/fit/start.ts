@@ -1,21 +1,29 @@
-import type { Matrix } from '../core/matrix';
-import type { PreparedData } from '../models/data';
 import { COST } from '../models/fit-state';
 import { family } from '../models/families';
 import { KMeansState } from '../models/kmeans';
-import { randomInit, type Initialisation } from '../models/start';
+import { partitionInit, randomInit, sparseRandomInit, type Initialisation } from '../models/start';
+import { startPartitions } from '../models/hc-start';
 import { runLoop } from './em';
 import { covarianceOf, fitFrom, regCovarFor, type Fit, type FitOptions } from './fit';
+import type { FitSource } from './source';
 
 /**
  * The start a fit's options ask for: a given mixture (a warm start), rows drawn as
  * numpy does or by k-means++, or k-means (the course's) from the random rows with
  * each component then made from its cluster.
  */
-export function startFor(matrix: Matrix, data: PreparedData, options: FitOptions): Initialisation {
+export function startFor(source: FitSource, options: FitOptions): Initialisation {
   if (options.start) return { mixture: options.start, rows: new Int32Array(0) };
   const covariance = covarianceOf(options);
   const regCovar = regCovarFor({ ...options, covariance });
+  // Rating rows: the course's random rows, zero-filled (the other starts need dense rows).
+  if (source.kind === 'sparse') return sparseRandomInit(source.data, options.k, options.seed, { covariance, regCovar });
+  const { matrix, data } = source;
+  if (options.init === 'hc') {
+    // One hierarchy per sweep, built when the first hc start is drawn.
+    const partitions = (source.memo.partitions ??= startPartitions(matrix));
+    return partitionInit(matrix, data, partitions.partition(options.k), options.k, { covariance, regCovar });
+  }
   const method = options.init === 'kmeans++' ? 'kmeans++' : 'random';
   const start = randomInit(matrix, options.k, options.seed, { covariance, regCovar, method });
   if (options.init !== 'kmeans' || options.model === 'kmeans') return start;
@@ -25,6 +33,6 @@ export function startFor(matrix: Matrix, data: PreparedData, options: FitOptions
 }
 
 /** One fit from the start its options ask for (the numpy-identical random rows by default). Failures come back as a FailedFit, never thrown. */
-export function fitOne(matrix: Matrix, data: PreparedData, options: FitOptions): Fit {
-  return fitFrom(data, startFor(matrix, data, options), options);
+export function fitOne(source: FitSource, options: FitOptions): Fit {
+  return fitFrom(source.data, startFor(source, options), options);
 }

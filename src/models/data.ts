@@ -11,6 +11,7 @@ import { DataError } from '../core/errors';
  * few sums that must leave them out subtract them through a per-row index of missing columns.
  */
 export interface PreparedData {
+  readonly kind: 'dense';
   readonly n: number;
   readonly d: number;
   /** Centred values, row-major n×d; 0 at missing cells. */
@@ -137,7 +138,7 @@ export function prepareData(m: Matrix, shared = false): PreparedData {
     observed = shared ? new Uint8Array(new SharedArrayBuffer(mask.length)) : new Uint8Array(mask.length);
     observed.set(mask);
   }
-  return { n, d, x, center, rowSquares, rowObserved, observed, missingStart, missingIndex, columnVariance, columns: m.columns && m.columns.length === d ? m.columns : null };
+  return { kind: 'dense', n, d, x, center, rowSquares, rowObserved, observed, missingStart, missingIndex, columnVariance, columns: m.columns && m.columns.length === d ? m.columns : null };
 }
 
 /** Means (K×d, row-major) moved into the data's centred coordinates, or back out (sign −1). */

@@ -20,6 +20,11 @@ export interface FitState {
   degeneracy(): string | null;
   /** How many variances (full: eigenvalues) the last M-step raised to the floor (--min-var). */
   readonly flooredVariances: number;
+  /**
+   * The data's log-likelihood at the last E-step, when the objective is not it: with a prior
+   * on the means (--mean-prior) the objective is the log posterior, LL + the prior's log density.
+   */
+  logLikelihood?(): number;
 }
 
 export type ModelName = 'gaussian' | 'kmeans';

@@ -1,11 +1,11 @@
 import { parentPort, workerData } from 'worker_threads';
-import type { PreparedData } from '../../models/data';
+import type { FitData } from '../../models/kernels/layout';
 import type { Initialisation } from '../../models/start';
 import { fitFrom, type FitOptions } from '../fit';
 
 /** What a sweep worker is started with: the data, in shared memory. */
 export interface PoolWorkerInput {
-  readonly data: PreparedData;
+  readonly data: FitData;
 }
 
 /** One (K, seed) fit: its start (drawn by the coordinator) and its options, without callbacks. */

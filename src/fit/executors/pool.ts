@@ -1,9 +1,8 @@
 import { Worker } from 'worker_threads';
-import type { Matrix } from '../../core/matrix';
-import type { PreparedData } from '../../models/data';
 import type { Fit } from '../fit';
 import type { Executed } from './executed';
 import { startFor } from '../start';
+import type { FitSource } from '../source';
 import { fitOptionsFor, type SweepOptions, type SweepTask } from '../sweep';
 import type { PoolTask, PoolWorkerInput } from './pool-worker';
 import { workerError } from './errors';
@@ -17,13 +16,13 @@ import { transferable } from './transferable';
  * drawn here, one as each task is handed out (so no more are held than there are
  * workers); the workers share the prepared data, which must be in shared memory.
  */
-export async function runInPool(matrix: Matrix, data: PreparedData, tasks: readonly SweepTask[], options: SweepOptions, workers: number, script = workerScript('pool-worker')): Promise<Executed> {
+export async function runInPool(source: FitSource, tasks: readonly SweepTask[], options: SweepOptions, workers: number, script = workerScript('pool-worker')): Promise<Executed> {
   const fits: Fit[] = new Array(tasks.length);
   let next = 0;
   let done = 0;
   const pool: Worker[] = [];
   const answered = new Set<Worker>();
-  const input: PoolWorkerInput = { data };
+  const input: PoolWorkerInput = { data: source.data };
   try {
     await new Promise<void>((resolve, reject) => {
       const feed = (worker: Worker) => {
@@ -31,7 +30,7 @@ export async function runInPool(matrix: Matrix, data: PreparedData, tasks: reado
         try {
           const task = tasks[next++];
           const fitOptions = fitOptionsFor(options, task);
-          const message: PoolTask = { index: task.index, init: startFor(matrix, data, fitOptions), options: transferable(fitOptions) };
+          const message: PoolTask = { index: task.index, init: startFor(source, fitOptions), options: transferable(fitOptions) };
           worker.postMessage(message);
         } catch (err) {
           reject(err);

@@ -1,6 +1,6 @@
 import { parentPort, workerData, type MessagePort } from 'worker_threads';
-import type { PreparedData } from '../../models/data';
-import { family, type Covariance } from '../../models/families';
+import type { FitData } from '../../models/kernels/layout';
+import { kernelOf, type Covariance } from '../../models/families';
 import { CONTROL, type ChunkWorkerMessage, type RowSplitWorkerInput } from './control';
 
 /**
@@ -13,7 +13,7 @@ import { CONTROL, type ChunkWorkerMessage, type RowSplitWorkerInput } from './co
  * on the block and cannot see events, stops at once with the reason.
  */
 if (parentPort) {
-  const { data, control, index, threads, errors } = workerData as RowSplitWorkerInput & { data: PreparedData; errors: MessagePort };
+  const { data, control, index, threads, errors } = workerData as RowSplitWorkerInput & { data: FitData; errors: MessagePort };
   const fail = (err: unknown) => {
     const e = err as Error;
     errors.postMessage({ name: e?.name ?? 'Error', message: e?.message ?? String(err), code: (e as NodeJS.ErrnoException)?.code });
@@ -25,7 +25,7 @@ if (parentPort) {
   };
   parentPort.on('message', ({ layout, job, kernel: name }: ChunkWorkerMessage) => {
     try {
-      const kernel = family(job.family as Covariance).kernel(name, data, layout, job);
+      const kernel = kernelOf(job.family as Covariance, data)(name, data, layout, job);
       let seen = Atomics.load(control, CONTROL.generation);
       Atomics.add(control, CONTROL.ready, 1);
       Atomics.notify(control, CONTROL.ready);

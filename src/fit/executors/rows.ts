@@ -1,12 +1,11 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'worker_threads';
-import type { Matrix } from '../../core/matrix';
 import { DataError } from '../../core/errors';
-import type { PreparedData } from '../../models/data';
-import type { RunnerFactory } from '../../models/kernels/layout';
+import type { FitData, RunnerFactory } from '../../models/kernels/layout';
 import { CONTROL, type ChunkWorkerMessage } from './control';
 import { fitFrom } from '../fit';
 import type { Executed } from './executed';
 import { startFor } from '../start';
+import type { FitSource } from '../source';
 import { fitOptionsFor, type SweepOptions, type SweepTask } from '../sweep';
 import { workerError } from './errors';
 import { workerScript } from './script';
@@ -28,7 +27,7 @@ export class RowSplitPool {
 
   /** `script`: the worker's code (the compiled rows-worker by default; tests hand in others). */
   constructor(
-    private readonly data: PreparedData,
+    private readonly data: FitData,
     readonly threads: number,
     script: string = workerScript('rows-worker'),
   ) {
@@ -118,12 +117,12 @@ export class RowSplitPool {
 }
 
 /** One Gaussian fit with its rows split over `threads` threads (this one included). */
-export async function runRowSplit(matrix: Matrix, data: PreparedData, task: SweepTask, options: SweepOptions, threads: number): Promise<Executed> {
-  const pool = new RowSplitPool(data, threads);
+export async function runRowSplit(source: FitSource, task: SweepTask, options: SweepOptions, threads: number): Promise<Executed> {
+  const pool = new RowSplitPool(source.data, threads);
   try {
     await pool.ready();
     const fitOptions = fitOptionsFor(options, task);
-    const fit = fitFrom(data, startFor(matrix, data, fitOptions), { ...fitOptions, runnerFor: pool.runnerFor });
+    const fit = fitFrom(source.data, startFor(source, fitOptions), { ...fitOptions, runnerFor: pool.runnerFor });
     options.onFit?.(fit, 1, 1);
     // This thread and every worker that answered ready ran the fit's chunks.
     return { fits: [fit], threads: threads };

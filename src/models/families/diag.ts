@@ -3,6 +3,7 @@ import { scatterAroundMean } from '../scatter';
 import { completedByMeans } from '../completion';
 import { diagKernel } from '../kernels/diag';
 import { DiagState, SKLEARN_REG_COVAR } from './diag-state';
+import { SPARSE_DIAG } from './sparse';
 import type { DiagCovariance, Family } from './types';
 
 /** The diag family (mclust's VVI): component j's covariance is diag(var_j1 … var_jd). */
@@ -11,6 +12,7 @@ export const DIAG: Family<DiagCovariance> = {
   mclust: 'VVI',
   sklearn: 'diag',
   summary: 'diag(var_1 … var_d)',
+  isotropic: false,
   defaultRegCovar: SKLEARN_REG_COVAR,
   covarianceParameters: (d) => d,
 
@@ -52,6 +54,7 @@ export const DIAG: Family<DiagCovariance> = {
   checkSize: () => {},
   state: (data, start, options, runnerFor) => new DiagState(data, start, options, runnerFor),
   kernel: diagKernel,
+  sparse: SPARSE_DIAG,
 
   expectation(data, mixture) {
     const state = new DiagState(data, mixture, { minVar: 0, regCovar: 0, keepPosterior: true });
@@ -72,6 +75,7 @@ export const DIAG: Family<DiagCovariance> = {
   variancesOf: (c) => c.variances,
   marginal: (c, j, i, l, d) => [c.variances[j * d + i], 0, c.variances[j * d + l]],
   componentVariances: (c, j, d) => c.variances.subarray(j * d, (j + 1) * d),
+  rescaled: (c, _k, d, scale) => ({ family: 'diag', variances: Float64Array.from(c.variances, (v, t) => v * scale[t % d] ** 2) }),
   varianceHeading: 'var (per dimension)',
   sampler(c, _k, d) {
     const { variances } = c;

@@ -12,6 +12,7 @@ export const FULL: Family<FullCovariance> = {
   mclust: 'VVV',
   sklearn: 'full',
   summary: 'any positive definite Σ',
+  isotropic: false,
   defaultRegCovar: SKLEARN_REG_COVAR,
   covarianceParameters: (d) => (d * (d + 1)) / 2,
 
@@ -81,6 +82,7 @@ export const FULL: Family<FullCovariance> = {
     return [V[base + i * d + i], (V[base + i * d + l] + V[base + l * d + i]) / 2, V[base + l * d + l]];
   },
   componentVariances: (c, j, d) => Float64Array.from({ length: d }, (_, i) => c.matrices[j * d * d + i * d + i]),
+  rescaled: (c, _k, d, scale) => ({ family: 'full', matrices: Float64Array.from(c.matrices, (v, t) => v * scale[Math.floor((t % (d * d)) / d)] * scale[t % d]) }),
   varianceHeading: 'diagonal of the covariance',
   sampler(c, k, d) {
     // mu_j + L_j·z with L_j the Cholesky factor of Σ_j.

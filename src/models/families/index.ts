@@ -1,11 +1,12 @@
 import { DIAG } from './diag';
 import { FULL } from './full';
 import { SPHERICAL } from './spherical';
-import type { Covariance, Covariances, Expectation, Family } from './types';
+import type { Covariance, Covariances, Expectation, Family, SparseFamily } from './types';
 import type { PreparedData } from '../data';
 import type { Mixture } from '../mixture';
+import type { FitData, KernelFactory } from '../kernels/layout';
 
-export type { Covariance, Covariances, DiagCovariance, Expectation, Family, FamilyOptions, FullCovariance, SphericalCovariance } from './types';
+export type { Covariance, Covariances, DiagCovariance, Expectation, Family, FamilyOptions, FullCovariance, SparseFamily, SphericalCovariance } from './types';
 
 /** The covariance families by name: everything that differs between them is in their records. */
 export const FAMILIES: { readonly [F in Covariance]: Family<Extract<Covariances, { family: F }>> } = {
@@ -41,4 +42,16 @@ export function freeParameters(k: number, d: number, covariance: Covariance = DE
 /** One E-step with `mixture`, of its own family and with no floor: the n×K posterior and each row's log-likelihood. */
 export function expectationOf(data: PreparedData, mixture: Mixture): Expectation {
   return familyOf(mixture.covariance).expectation(data, mixture);
+}
+
+/** How family `name` runs on sparse rating rows (checked beforehand: a family without it is a usage error). */
+export function sparseFamily(name: Covariance): SparseFamily {
+  const record = family(name).sparse;
+  if (!record) throw new Error(`internal: the ${name} family does not run on rating rows`);
+  return record;
+}
+
+/** The chunk kernel of a job of family `name` on this data: the family's dense kernel, or its sparse one for rating rows. */
+export function kernelOf(name: Covariance, data: FitData): KernelFactory {
+  return data.kind === 'dense' ? family(name).kernel : sparseFamily(name).kernel;
 }

@@ -2,6 +2,7 @@ import { scatterAroundMean } from '../scatter';
 import { completedByMeans } from '../completion';
 import { sphericalKernel } from '../kernels/spherical';
 import { SphericalState } from './spherical-state';
+import { SPARSE_SPHERICAL } from './sparse';
 import type { Family, SphericalCovariance } from './types';
 
 /** The spherical family (mclust's VII): component j's covariance is var_j·I. The course's model. */
@@ -10,6 +11,7 @@ export const SPHERICAL: Family<SphericalCovariance> = {
   mclust: 'VII',
   sklearn: 'spherical',
   summary: 'var·I, the course model',
+  isotropic: true,
   // The course's model has no regularisation.
   defaultRegCovar: 0,
   covarianceParameters: () => 1,
@@ -51,6 +53,7 @@ export const SPHERICAL: Family<SphericalCovariance> = {
   checkSize: () => {},
   state: (data, start, options, runnerFor) => new SphericalState(data, start, options, runnerFor),
   kernel: sphericalKernel,
+  sparse: SPARSE_SPHERICAL,
 
   expectation(data, mixture) {
     const state = new SphericalState(data, mixture, { minVar: 0, keepPosterior: true });
@@ -70,6 +73,7 @@ export const SPHERICAL: Family<SphericalCovariance> = {
   variancesOf: (c) => c.variances,
   marginal: (c, j) => [c.variances[j], 0, c.variances[j]],
   componentVariances: (c, j) => c.variances[j],
+  rescaled: (c, k, d, scale) => ({ family: 'diag', variances: Float64Array.from({ length: k * d }, (_, t) => c.variances[Math.floor(t / d)] * scale[t % d] ** 2) }),
   varianceHeading: 'var',
   sampler(c, _k, d) {
     const { variances } = c;

@@ -3,6 +3,7 @@ import type { PreparedData } from '../data';
 import type { FitState } from '../fit-state';
 import type { KernelFactory, KernelName, RunnerFactory } from '../kernels/layout';
 import type { Mixture } from '../mixture';
+import type { SparseData } from '../sparse';
 
 /** The covariance families (mclust: VII, VVI, VVV). */
 export type Covariance = 'spherical' | 'diag' | 'full';
@@ -38,6 +39,24 @@ export interface FamilyOptions {
   readonly keepPosterior?: boolean;
   /** Which E-step kernel runs the chunks here: 'wasm' (SIMD) or 'js' (the TypeScript reference); the same bits either way. */
   readonly kernel?: KernelName;
+  /**
+   * Sparse rating rows only: λ ≥ 0 of the means' MAP estimate, mu_ji = Σ post·x / (Σ post·δ + λ),
+   * which shrinks an item's mean toward 0 (the baseline, for residuals) when it has few ratings. 0: the plain M-step.
+   */
+  readonly meanPrior?: number;
+}
+
+/** How a family runs on sparse rating rows (--ratings), in O(nnz·K) per iteration. */
+export interface SparseFamily<C extends Covariances = Covariances> {
+  /**
+   * The course's start on the rows zero-filled, from sums in O(nnz + K·d): each component's
+   * spread around its mean `mu` (K×d) over all n rows, the unrated cells read as 0, plus `reg`.
+   */
+  startCovariances(data: SparseData, mu: Float64Array, k: number, reg: number): C;
+  state(data: SparseData, start: Mixture, options: FamilyOptions, runnerFor?: RunnerFactory): FitState;
+  readonly kernel: KernelFactory;
+  /** One E-step under `mixture`, with no floor: each user's posterior (n×K) and log-likelihood. */
+  expectation(data: SparseData, mixture: Mixture): Expectation;
 }
 
 /** One E-step's results over the whole data. */
@@ -61,6 +80,8 @@ export interface Family<C extends Covariances = Covariances> {
   readonly sklearn: string;
   /** What a component's covariance is, for help texts. */
   readonly summary: string;
+  /** One variance for every column: it cannot follow columns of very different scales. */
+  readonly isotropic: boolean;
   /** The default of --reg-covar. */
   readonly defaultRegCovar: number;
   /** The covariance's free parameters per component. */
@@ -78,6 +99,8 @@ export interface Family<C extends Covariances = Covariances> {
   state(data: PreparedData, start: Mixture, options: FamilyOptions, runnerFor?: RunnerFactory): FitState;
   /** The chunk kernel of a fit of this family (also in worker threads, from the job they are sent). */
   readonly kernel: KernelFactory;
+  /** Its EM on sparse rating rows; absent when the family cannot run on them (full: an item pair's covariance needs both rated). */
+  readonly sparse?: SparseFamily<C>;
   /** One E-step under `mixture`, with no floor: the posterior and each row's log-likelihood. */
   expectation(data: PreparedData, mixture: Mixture): Expectation;
   /**
@@ -99,6 +122,12 @@ export interface Family<C extends Covariances = Covariances> {
   marginal(c: C, j: number, i: number, l: number, d: number): [number, number, number];
   /** Component j's variances for a table: one number (spherical) or one per column. */
   componentVariances(c: C, j: number, d: number): number | Float64Array;
+  /**
+   * The covariances of the data with column i multiplied by scale[i] (D·Σ·D, D = diag(scale)):
+   * how a fit in standardised units reads in the data's units. A spherical covariance then
+   * becomes diagonal, so the result may be of another family.
+   */
+  rescaled(c: C, k: number, d: number, scale: Float64Array): Covariances;
   /** The heading of that column in the component table. */
   readonly varianceHeading: string;
   /**

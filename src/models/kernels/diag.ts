@@ -1,7 +1,7 @@
 import { float64Arrays, type PreparedData } from '../data';
 import { addWeightedRows, rowDots } from './products';
 import { shiftedExpSum } from './exp';
-import { chunkLayout, statsLayout, type ChunkLayout, type KernelFactory } from './layout';
+import { chunkLayout, denseData, statsLayout, type ChunkLayout, type KernelFactory } from './layout';
 import { WasmDiagKernel, wasmOrJs } from './wasm';
 
 /**
@@ -167,7 +167,8 @@ export function diagChunk(data: PreparedData, layout: ChunkLayout, b: DiagBuffer
 }
 
 /** The diag family's kernel for a job: the WebAssembly one unless told otherwise or it cannot be had, else this TypeScript one. */
-export const diagKernel: KernelFactory = (requested, data, layout, job) => {
+export const diagKernel: KernelFactory = (requested, fitData, layout, job) => {
+  const data = denseData(fitData);
   const buffers = job.buffers as DiagBuffers;
   return wasmOrJs(
     requested,

@@ -1,6 +1,6 @@
 import { float64Arrays, type PreparedData } from '../data';
 import { shiftedExpSum } from './exp';
-import { chunkLayout, statsLayout, type ChunkLayout, type KernelFactory } from './layout';
+import { chunkLayout, denseData, statsLayout, type ChunkLayout, type KernelFactory } from './layout';
 
 /**
  * The full family's per-row work on one chunk of rows, in two phases, so that
@@ -344,6 +344,6 @@ export class FullChunkKernel {
 
 /** The full family's kernel for a job: TypeScript only (the WebAssembly kernels cover spherical and diag). */
 export const fullKernel: KernelFactory = (_requested, data, layout, job) => {
-  const kernel = new FullChunkKernel(data, layout, job.rows as FullRows, job.buffers as FullBuffers);
+  const kernel = new FullChunkKernel(denseData(data), layout, job.rows as FullRows, job.buffers as FullBuffers);
   return { name: 'js', run: (chunk, phase) => kernel.run(chunk, phase) };
 };

@@ -1,4 +1,14 @@
 import type { PreparedData } from '../data';
+import type { SparseData } from '../sparse';
+
+/** What a fit runs on: a dense matrix laid out for the kernels, or sparse rating rows. */
+export type FitData = PreparedData | SparseData;
+
+/** The dense matrix a dense family's kernel runs on; a sparse one reaching it is a wiring fault. */
+export function denseData(data: FitData): PreparedData {
+  if (data.kind !== 'dense') throw new Error('internal: a dense kernel was given sparse rating rows');
+  return data;
+}
 
 /**
  * What every family's chunked E-step shares: how the rows are cut into chunks,
@@ -78,10 +88,10 @@ export interface ChunkJob {
 }
 
 /** Makes a fit's chunk kernel in whatever thread runs it: the family's own kernel for the job. */
-export type KernelFactory = (requested: KernelName | undefined, data: PreparedData, layout: ChunkLayout, job: ChunkJob) => ChunkKernel;
+export type KernelFactory = (requested: KernelName | undefined, data: FitData, layout: ChunkLayout, job: ChunkJob) => ChunkKernel;
 
 /** Makes the runner of one fit's chunks: in this thread, or spread over worker threads. */
-export type RunnerFactory = (data: PreparedData, layout: ChunkLayout, job: ChunkJob, kernel: KernelFactory, requested?: KernelName) => ChunkRunner;
+export type RunnerFactory = (data: FitData, layout: ChunkLayout, job: ChunkJob, kernel: KernelFactory, requested?: KernelName) => ChunkRunner;
 
 /** The chunks run one after another in this thread. */
 export const localRunner: RunnerFactory = (data, layout, job, kernel, requested) => {

@@ -1,7 +1,7 @@
 import { float64Arrays, type PreparedData } from '../data';
 import { addWeightedRows, rowDots } from './products';
 import { shiftedExpSum } from './exp';
-import { chunkLayout, statsLayout, type ChunkLayout, type KernelFactory } from './layout';
+import { chunkLayout, denseData, statsLayout, type ChunkLayout, type KernelFactory } from './layout';
 import { WasmSphericalKernel, wasmOrJs } from './wasm';
 
 /**
@@ -163,7 +163,8 @@ export function sphericalChunk(data: PreparedData, layout: ChunkLayout, b: Spher
 
 
 /** The spherical family's kernel for a job: the WebAssembly one unless told otherwise or it cannot be had, else this TypeScript one. */
-export const sphericalKernel: KernelFactory = (requested, data, layout, job) => {
+export const sphericalKernel: KernelFactory = (requested, fitData, layout, job) => {
+  const data = denseData(fitData);
   const buffers = job.buffers as SphericalBuffers;
   return wasmOrJs(
     requested,
