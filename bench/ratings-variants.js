@@ -40,7 +40,11 @@ function fromMatrix(rows, keep) {
   const items = [];
   const rating = [];
   for (let u = 0; u < n; u++) {
-    for (let i = 0; i < d; i++) if (rows[u][i] && keep()) (items.push(i), rating.push(rows[u][i]));
+    for (let i = 0; i < d; i++) {
+      if (!rows[u][i] || !keep()) continue;
+      items.push(i);
+      rating.push(rows[u][i]);
+    }
     rowStart[u + 1] = items.length;
   }
   return { rows: { users: n, items: d, rowStart, itemIndex: Int32Array.from(items) }, rating: Float64Array.from(rating) };
@@ -106,7 +110,10 @@ function run(all, splitSeed) {
   const means = ratingMeans(train.rows, train.rating);
   let min = Infinity;
   let max = -Infinity;
-  for (const r of train.rating) (min = Math.min(min, r)), (max = Math.max(max, r));
+  for (const r of train.rating) {
+    min = Math.min(min, r);
+    max = Math.max(max, r);
+  }
   const clip = { min, max };
   const out = {};
   const b = baselinePredictions(heldOut, means, base, clip);

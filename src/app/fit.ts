@@ -7,13 +7,14 @@ import { COST, LOG_LIKELIHOOD, type ModelName } from '../models/fit-state';
 import type { KernelName } from '../models/kernels/layout';
 import { wasmKernelAvailable } from '../models/kernels/wasm';
 import type { Criterion } from '../fit/criteria';
-import { isSuccessful, type FailedFit, type Fit, type StartMethod } from '../fit/fit';
+import { isSuccessful, type Fit, type StartMethod } from '../fit/fit';
 import { HC_MAX_ROWS } from '../models/hc';
 import { runSweep } from '../fit/run';
 import type { SweepResult } from '../fit/sweep';
 import { DEFAULTS, defaultKs, defaultMinVar } from './defaults';
 import type { NamedTable } from './table';
 import { warner, type Warning } from './warnings';
+import { everyFitFailed, warnAboutFits } from './fit-warnings';
 import { logJacobian, resultInDataUnits, scaleRatio, standardization, standardize, type Standardization } from './standardize';
 
 /** What to fit, as the library takes it; every field has a default (see DEFAULTS). */
@@ -92,10 +93,6 @@ export interface FitOutcome {
   readonly warnings: readonly Warning[];
 }
 
-/** At most a few items, then how many more. */
-function listed(items: string[], most = 5): string {
-  return items.length <= most ? items.join(', ') : `${items.slice(0, most).join(', ')} and ${items.length - most} more fits`;
-}
 
 /**
  * Checks the request against the table, fits every (K, seed) pair, and selects K.
@@ -197,28 +194,10 @@ export async function fitTable(table: NamedTable, request: FitRequest = {}): Pro
       minRowSplitWork: request.minRowSplitWork,
     },
   );
-  if (!fitted.selected) {
-    // Every fit failed: one error, with the first reason.
-    const first = fitted.fits[0] as FailedFit;
-    const n = fitted.fits.length;
-    throw new DataError(`${n === 1 ? 'the fit' : `all ${n} fits`} failed; K=${first.k} seed=${first.seed}: ${first.error}`);
-  }
+  if (!fitted.selected) throw everyFitFailed(fitted.fits);
   const result = (transform ? resultInDataUnits(fitted, transform, logJacobian(matrix, transform)) : fitted) as Selected;
   const selected = result.selected;
-  const wentBack: string[] = [];
-  for (const fit of result.fits) {
-    if (!isSuccessful(fit)) warn('failed', `K=${fit.k} seed=${fit.seed} failed: ${fit.error}`);
-    else if (fit.stop === 'decrease') wentBack.push(`K=${fit.k} seed=${fit.seed}`);
-    else if (fit.stop === 'max-iter' && request.tol !== 0) warn('max-iter', `K=${fit.k} seed=${fit.seed} stopped at --max-iter ${maxIter} before converging`);
-  }
-  if (wentBack.length > 0) {
-    const what = model === 'kmeans' ? 'cost rose' : 'log-likelihood fell';
-    warn(
-      'decrease',
-      `${listed(wentBack)} stopped because the ${what} by more than rounding, so ${wentBack.length === 1 ? 'it is' : 'they are'} not converged: ` +
-        "EM with a variance floor, --reg-covar or the course's mean rule is not always monotone (--tol 0 --max-iter N runs on past it)",
-    );
-  }
+  warnAboutFits(result.fits, warn, { maxIter, tol: request.tol, kmeans: model === 'kmeans' });
   const floored = result.fits.filter((f) => isSuccessful(f) && f.flooredVariances > 0).length;
   if (floored > 0 && minVar !== undefined) {
     const chosen = selected.flooredVariances;

@@ -8,7 +8,7 @@ import { fitBaseline, ratingMeans, residuals, type Baseline, type Means } from '
 import { splitRatings, type RatedRows, type RatingPairs } from '../models/rating-split';
 import { baselinePredictions, errors, fallbacks, mixturePredictions, type Clip } from '../models/rating-predict';
 import type { Criterion } from '../fit/criteria';
-import { isSuccessful, type FailedFit, type Fit, type SuccessfulFit } from '../fit/fit';
+import type { Fit, SuccessfulFit } from '../fit/fit';
 import { runSweep } from '../fit/run';
 import type { SweepResult } from '../fit/sweep';
 import { readText } from '../io/read';
@@ -16,6 +16,7 @@ import { idMap, readRatings, type ColumnChoice, type Duplicates, type Ratings, t
 import type { Delimiter } from '../io/table';
 import { DEFAULTS } from './defaults';
 import { warner, type Warning } from './warnings';
+import { everyFitFailed, warnAboutFits } from './fit-warnings';
 
 /** How rating rows are fitted: the mixture on the ratings themselves (the course's model), or on their residuals from the bias baseline. */
 export type Center = 'bias' | 'none';
@@ -238,10 +239,6 @@ function prepare(train: RatedRows, center: Center): Prepared {
   return { train, baseline, values: center === 'bias' ? residuals(train.rows, train.rating, baseline) : train.rating };
 }
 
-/** At most a few items, then how many more. */
-function listed(items: string[], most = 5): string {
-  return items.length <= most ? items.join(', ') : `${items.slice(0, most).join(', ')} and ${items.length - most} more fits`;
-}
 
 /**
  * Fits a mixture of user types to rating rows by the sparse EM, after the bias baseline
@@ -338,15 +335,7 @@ export async function fitRatings(named: NamedRatings, request: RatingsRequest = 
   const result = await fit(prepared, finalKs, finalFamilies);
   if (!result.selected) throw everyFitFailed(result.fits);
   const selected = result.selected;
-  const wentBack: string[] = [];
-  for (const f of result.fits) {
-    if (!isSuccessful(f)) warn('failed', `K=${f.k} seed=${f.seed} failed: ${f.error}`);
-    else if (f.stop === 'decrease') wentBack.push(`K=${f.k} seed=${f.seed}`);
-    else if (f.stop === 'max-iter' && request.tol !== 0) warn('max-iter', `K=${f.k} seed=${f.seed} stopped at --max-iter ${maxIter} before converging`);
-  }
-  if (wentBack.length > 0) {
-    warn('decrease', `${listed(wentBack)} stopped because the log-likelihood fell by more than rounding, so ${wentBack.length === 1 ? 'it is' : 'they are'} not converged (the variance floor and the mean rule make EM not always monotone)`);
-  }
+  warnAboutFits(result.fits, warn, { maxIter, tol: request.tol });
   const posterior = sparseFamily(selected.covariance).expectation(result.data, selected.mixture).posterior;
   const means = ratingMeans(train.rows, train.rating);
   let heldOut: HeldOut | null = null;
@@ -397,9 +386,4 @@ function pairIds(pairs: RatingPairs, train: Ratings, test: RatingTriplets | unde
     userId: (t) => name(pairs.user[t], train.userIds, test?.unknownUserIds),
     itemId: (t) => name(pairs.item[t], train.itemIds, test?.unknownItemIds),
   };
-}
-
-function everyFitFailed(fits: readonly Fit[]): DataError {
-  const first = fits[0] as FailedFit;
-  return new DataError(`${fits.length === 1 ? 'the fit' : `all ${fits.length} fits`} failed; K=${first.k} seed=${first.seed}: ${first.error}`);
 }

@@ -1,6 +1,5 @@
-import { readFile } from 'fs/promises';
 import { DataError } from '../core/errors';
-import { decodeUtf8, readStream } from './read';
+import { readJsonFile } from './read';
 import type { Mixture } from '../models/mixture';
 import { COVARIANCE_NAMES, family, familyOf, KMEANS_COVARIANCE, type Covariance } from '../models/families';
 import { isUsableVariance } from '../models/data';
@@ -184,17 +183,5 @@ export function parseModel(json: string | unknown, source = '<model>', d?: numbe
 
 /** A model document from a file, or from `stdin` when the path is `-`, read and checked. */
 export async function loadModelFile(path: string, stdin: NodeJS.ReadableStream, d?: number): Promise<ModelDocument> {
-  const source = path === '-' ? '<stdin>' : path;
-  let doc: unknown;
-  try {
-    const bytes = path === '-' ? await readStream(stdin) : await readFile(path);
-    doc = JSON.parse(decodeUtf8(bytes, source));
-  } catch (err) {
-    if (err instanceof DataError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new DataError(
-      `${source}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ? `cannot read (${code})` : `not JSON (${(err as Error).message})`}`,
-    );
-  }
-  return readModel(doc, source, d);
+  return readModel(await readJsonFile(path, stdin), path === '-' ? '<stdin>' : path, d);
 }

@@ -1,10 +1,9 @@
-import { readFile } from 'fs/promises';
 import { DataError } from '../core/errors';
 import type { Mixture } from '../models/mixture';
 import type { Baseline } from '../models/baseline';
 import type { Clip } from '../models/rating-predict';
 import { mixtureFromJson, mixtureToJson } from './model';
-import { decodeUtf8, readStream } from './read';
+import { readJsonFile } from './read';
 
 /**
  * The ratings model document: what `fit --ratings --out` writes and `recommend` reads.
@@ -94,15 +93,5 @@ export function readRatingsModel(doc: unknown, source: string): RatingsModel {
 
 /** A ratings model from a file, or stdin for `-`. */
 export async function loadRatingsModel(path: string, stdin: NodeJS.ReadableStream): Promise<RatingsModel> {
-  const source = path === '-' ? '<stdin>' : path;
-  let doc: unknown;
-  try {
-    const bytes = path === '-' ? await readStream(stdin) : await readFile(path);
-    doc = JSON.parse(decodeUtf8(bytes, source));
-  } catch (err) {
-    if (err instanceof DataError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new DataError(`${source}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : code ? `cannot read (${code})` : `not JSON (${(err as Error).message})`}`);
-  }
-  return readRatingsModel(doc, source);
+  return readRatingsModel(await readJsonFile(path, stdin), path === '-' ? '<stdin>' : path);
 }

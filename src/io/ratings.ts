@@ -30,6 +30,7 @@ import { promises as fs } from 'fs';
 import type { FileHandle } from 'fs/promises';
 import { DataError, UsageError } from '../core/errors';
 import { CellReader } from './cells';
+import { fileError } from './read';
 import { checkDelimiter, delimiterFromName, type Delimiter } from './delimiter';
 import { decimalCommaError } from './reader';
 import { IdIndex, KnownIds, type IdResolver } from './ratings-ids';
@@ -406,13 +407,6 @@ export async function readRatings(path: string, options: RatingsReadOptions, std
   }
 }
 
-function fileError(path: string, err: unknown): DataError {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new DataError(`${path}: no such file`);
-  if (code === 'EISDIR') return new DataError(`${path}: is a directory, not a file`);
-  if (code === 'EACCES' || code === 'EPERM') return new DataError(`${path}: permission denied`);
-  return new DataError(`${path}: cannot read (${code ?? (err as Error).message})`);
-}
 
 /** An error of the operating system (it has an errno code), not of the data or the options. */
 function isReadError(err: unknown): boolean {

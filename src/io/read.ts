@@ -21,7 +21,8 @@ export function decodeUtf8(bytes: Buffer, source: string): string {
   }
 }
 
-function fileError(path: string, err: unknown): DataError {
+/** An error of the operating system on reading `path`, as one line. */
+export function fileError(path: string, err: unknown): DataError {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new DataError(`${path}: no such file`);
   if (code === 'EISDIR') return new DataError(`${path}: is a directory, not a file`);
@@ -77,4 +78,15 @@ export async function readText(path: string, stdin: NodeJS.ReadableStream): Prom
     throw fileError(source, err);
   }
   return decodeUtf8(bytes, source);
+}
+
+/** A JSON document from a file, or stdin for `-` (a model), strict UTF-8; a file that cannot be read or parsed is one DataError naming it. */
+export async function readJsonFile(path: string, stdin: NodeJS.ReadableStream): Promise<unknown> {
+  const source = path === '-' ? '<stdin>' : path;
+  const text = await readText(path, stdin);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new DataError(`${source}: not JSON (${(err as Error).message})`);
+  }
 }

@@ -45,7 +45,7 @@ test('first E-step and first M-step', () => {
 
 describe('a full run', () => {
   const data = prepareData(X);
-  const fit = fitOne({ kind: 'dense', matrix: X, data }, { model: 'gaussian', k: 4, seed: 0, maxIter: 1000, minVar: MISSING_DATA_MIN_VAR });
+  const fit = fitOne({ kind: 'dense', matrix: X, data, memo: {} }, { model: 'gaussian', k: 4, seed: 0, maxIter: 1000, minVar: MISSING_DATA_MIN_VAR });
   if (!isSuccessful(fit)) throw new Error(fit.error);
   const run = expected['After a run'];
 
