@@ -157,7 +157,10 @@ function timeState(data, family, k, kernel, iterations, seed) {
   return { ms: median(wall), cpu: median(cpu), trace };
 }
 
-/** ms per iteration of a whole fit on `threads` threads (row split), from its iteration reports. */
+/**
+ * ms per iteration of a whole fit on `threads` threads (row split), from its iteration
+ * reports: the median of `iterations` gaps after the first (the workers' warm-up).
+ */
 async function timeThreads(input, family, k, kernel, iterations, threads, seed) {
   const { runSweep } = require(path.join(DIST, 'fit', 'run.js'));
   const stamps = [];
@@ -168,7 +171,7 @@ async function timeThreads(input, family, k, kernel, iterations, threads, seed) 
     seeds: [seed],
     covariances: [family],
     criterion: 'bic',
-    maxIter: iterations + 1,
+    maxIter: iterations + 2,
     tol: 0,
     minVar: 0.25,
     kernel,
@@ -181,7 +184,7 @@ async function timeThreads(input, family, k, kernel, iterations, threads, seed) 
   });
   if (result.plan.executor !== 'rows') throw new Error(`expected a row split, the plan chose ${result.plan.executor}`);
   const gaps = [];
-  for (let t = 1; t < stamps.length; t++) gaps.push(Number(stamps[t] - stamps[t - 1]) / 1e6);
+  for (let t = 2; t < stamps.length; t++) gaps.push(Number(stamps[t] - stamps[t - 1]) / 1e6);
   return { ms: median(gaps), trace, threads: result.threads };
 }
 
@@ -224,11 +227,11 @@ async function main() {
   }
   const columns = ['size', 'ratings', 'family', ...o.kernels.flatMap((k) => [k, `${k} cpu`]), ...(o.threads > 1 ? o.kernels.map((k) => `${k}×${o.threads}`) : [])];
   if (o.kernels.includes('js') && o.kernels.includes('wasm')) columns.push('js/wasm');
-  if (o.threads > 1 && o.kernels.includes('js') && o.kernels.includes('wasm')) columns.push(`js/wasm×${o.threads}`);
+  if (o.threads > 1 && o.kernels.includes('js') && o.kernels.includes('wasm')) columns.push(`js×${o.threads}/wasm×${o.threads}`);
   columns.push('same bits');
   const cell = (row, c) => {
     if (c === 'js/wasm') return `${(row.js / row.wasm).toFixed(2)}×`;
-    if (c === `js/wasm×${o.threads}`) return `${(row.js / row[`wasm×${o.threads}`]).toFixed(2)}×`;
+    if (c === `js×${o.threads}/wasm×${o.threads}`) return `${(row[`js×${o.threads}`] / row[`wasm×${o.threads}`]).toFixed(2)}×`;
     if (c === 'same bits') return row.same ? 'yes' : 'MISMATCH';
     const v = row[c];
     return typeof v === 'number' && c !== 'ratings' ? `${v.toFixed(1)} ms` : String(v);

@@ -12,8 +12,10 @@ import { mixtureOf } from '../helpers/mixture';
 // The WebAssembly SIMD kernels of the sparse families (assembly/estep.ts
 // sparseSphericalExpectation, sparseDiagExpectation) must compute exactly the bits
 // of the TypeScript ones (src/models/kernels/sparse.ts): every chunk's statistics
-// (its log-likelihood among them), the posterior and each user's log-likelihood.
-// Compared byte for byte, so even 0 and −0 would differ.
+// (its log-likelihood among them), the posterior and each user's log-likelihood,
+// whichever way the WebAssembly kernel runs a chunk (in one call or in parts,
+// its blocks interleaved or not: SparseTuning). Compared byte for byte, so even 0
+// and −0 would differ.
 
 const bytes = (a: Float64Array | null) => (a ? Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex') : null);
 

@@ -64,15 +64,13 @@ export class SparseSphericalState implements FitState {
   }
 
   expectation(): number {
-    const { d } = this.data;
     const { k } = this.layout;
-    const { logWeight, halfLogNorm, invTwoVar, a: mu, b: muSquared } = this.buffers;
+    const { logWeight, halfLogNorm, invTwoVar } = this.buffers;
     for (let j = 0; j < k; j++) {
       logWeight[j] = Math.log(this.weight[j] + WEIGHT_EPSILON);
       halfLogNorm[j] = 0.5 * (LOG_2PI + Math.log(this.variance[j]));
       invTwoVar[j] = 0.5 / this.variance[j];
     }
-    for (let c = 0, end = d * k; c < end; c++) muSquared[c] = mu[c] * mu[c];
     const prior = this.logPrior();
     this.runner.runAll();
     addChunks(this.layout, this.buffers.stats, this.total);

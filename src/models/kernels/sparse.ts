@@ -71,7 +71,7 @@ export interface SparseBuffers {
   readonly logWeight: Float64Array;
   readonly halfLogNorm: Float64Array;
   readonly invTwoVar: Float64Array;
-  /** d×K item-major. Spherical: mu and mu² (which the kernels no longer read: they square mu). Diag: mu/var, 1/var, mu²/var, ln(2π·var). */
+  /** d×K item-major. Spherical: mu in `a` (the kernels square it themselves; `b` is unused). Diag: mu/var, 1/var, mu²/var, ln(2π·var). */
   readonly a: Float64Array;
   readonly b: Float64Array;
   readonly c: Float64Array;
