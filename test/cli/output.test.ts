@@ -43,10 +43,13 @@ describe('the test helper refuses outputs outside the test folder', () => {
   const tmp = useTempDir();
 
   test('a path outside every temporary folder throws before the tool runs', async () => {
-    expect(() => checkOutputPaths([TOY, '--out', '/dev/null'])).toThrow(/outside its temporary folder: --out \/dev\/null/);
+    // A path that exists nowhere, outside every temporary folder: refused before anything runs.
+    const outside = '/gmm-fit-test-guard/out.json';
+    expect(() => checkOutputPaths([TOY, '--out', outside])).toThrow(/outside its temporary folder: --out \/gmm-fit-test-guard\/out\.json/);
     expect(() => checkOutputPaths([TOY, '--plot=/tmp/x.svg'])).toThrow(/--plot \/tmp\/x.svg/);
     expect(() => checkOutputPaths([TOY, '-o', path.join(repoPath(), 'x.json')])).toThrow(/outside/);
-    await expect(runCli([TOY, '--out', '/dev/null'])).rejects.toThrow(/outside its temporary folder/);
+    await expect(runCli([TOY, '--out', outside])).rejects.toThrow(/outside its temporary folder/);
+    expect(fs.existsSync(path.dirname(outside))).toBe(false);
   });
 
   test('paths inside the folder, and -, are allowed', () => {
