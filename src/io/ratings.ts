@@ -37,7 +37,8 @@ import { IdIndex, KnownIds, type IdResolver } from './ratings-ids';
 import { Batch, RatingsScanner, type ColumnChoice } from './ratings-scan';
 import { buildRows, buildTriplets, type Duplicate, type Duplicates } from './ratings-sort';
 import { LineMap, TripletStore, type RatingArray } from './ratings-store';
-import { feedText } from './ratings-text';
+import { feedText } from './text';
+import { openInput } from './gzip';
 import { Sniffer } from './sniff';
 
 export type { ColumnChoice } from './ratings-scan';
@@ -370,7 +371,7 @@ export async function parseRatingsStream(
   reader: ReaderOptions = {},
 ): Promise<Ratings | RatingTriplets> {
   const r = new RatingsReader(source, options, reader);
-  await feedText(chunks, source, (text, final) => r.feed(text, final));
+  await feedText(await openInput(chunks, source), source, 'ratings as text', (text, final) => r.feed(text, final));
   return r.finish();
 }
 
