@@ -7,7 +7,7 @@ import { COST, LOG_LIKELIHOOD, type ModelName } from '../models/fit-state';
 import type { KernelName } from '../models/kernels/layout';
 import { wasmKernelAvailable } from '../models/kernels/wasm';
 import type { Criterion } from '../fit/criteria';
-import { isSuccessful, type Fit, type StartMethod } from '../fit/fit';
+import { isSuccessful, regCovarFor, type Fit, type StartMethod } from '../fit/fit';
 import { HC_MAX_ROWS } from '../models/hc';
 import { runSweep } from '../fit/run';
 import type { SweepResult } from '../fit/sweep';
@@ -15,7 +15,7 @@ import { DEFAULTS, defaultKs, defaultMinVar } from './defaults';
 import type { NamedTable } from './table';
 import { warner, type Warning } from './warnings';
 import { everyFitFailed, warnAboutFits } from './fit-warnings';
-import { logJacobian, resultInDataUnits, scaleRatio, standardization, standardize, type Standardization } from './standardize';
+import { logJacobian, resultInDataUnits, scaleRatio, smallestColumnVariance, standardization, standardize, type Standardization } from './standardize';
 
 /** What to fit, as the library takes it; every field has a default (see DEFAULTS). */
 export interface FitRequest {
@@ -171,8 +171,11 @@ export async function fitTable(table: NamedTable, request: FitRequest = {}): Pro
   }
 
   // The columns' names travel with the data, so that messages can name a column.
+  const fitMatrix = transform ? standardize(matrix, transform) : matrix;
+  // The default --reg-covar is relative to the data's scale (the smallest column variance), so that the units do not change the fit.
+  const regCovarScale = request.regCovar === undefined ? smallestColumnVariance(fitMatrix) : undefined;
   const fitted = await runSweep(
-    { ...(transform ? standardize(matrix, transform) : matrix), columns: table.columns },
+    { ...fitMatrix, columns: table.columns },
     {
       model,
       covariances,
@@ -185,6 +188,7 @@ export async function fitTable(table: NamedTable, request: FitRequest = {}): Pro
       maxIter,
       minVar,
       regCovar: request.regCovar,
+      regCovarScale,
       criterion,
       kernel: request.kernel,
       jobs,
@@ -218,7 +222,7 @@ export async function fitTable(table: NamedTable, request: FitRequest = {}): Pro
     tol: request.tol ?? (model === 'kmeans' ? COST.defaultTol : LOG_LIKELIHOOD.defaultTol),
     maxIter,
     minVar: minVar ?? 0,
-    regCovar: request.regCovar ?? family(selected.covariance).defaultRegCovar,
+    regCovar: regCovarFor({ covariance: selected.covariance, regCovar: request.regCovar, regCovarScale }),
     ...(transform ? { standardize: true } : {}),
     criterion,
     jobs,

@@ -134,3 +134,14 @@ export function scaleRatio(matrix: Matrix): number {
   const spread = all.filter((v) => v > 0);
   return spread.length < 2 ? 1 : Math.max(...spread) / Math.min(...spread);
 }
+
+/**
+ * The smallest variance of a column with any spread (over observed cells, n in the denominator):
+ * the scale of the default --reg-covar, so that a fit in millimetres is the fit in metres.
+ * 1 when no column has a finite, positive variance.
+ */
+export function smallestColumnVariance(matrix: Matrix): number {
+  let smallest = Infinity;
+  for (const s of columnMoments(matrix).scale) if (s > 0 && s * s > 0 && Number.isFinite(s * s) && s * s < smallest) smallest = s * s;
+  return Number.isFinite(smallest) ? smallest : 1;
+}

@@ -53,6 +53,13 @@ export interface OptionSpec {
   readonly exampleFor?: Partial<Record<CommandName, string>>;
 }
 
+/** The families' --reg-covar defaults, families with the same one named together: "0 for spherical; 1e-6 × … for diag and full". */
+function regCovarDefaults(): string {
+  const groups = new Map<number, string[]>();
+  for (const f of FAMILY_CHOICES) groups.set(f.defaultRegCovar, [...(groups.get(f.defaultRegCovar) ?? []), f.name]);
+  const value = (x: number) => (x === 0 ? '0' : `${x.toExponential()} × the smallest column variance`);
+  return [...groups].map(([x, names]) => `${value(x)} for ${names.join(' and ')}`).join('; ');
+}
 const KERNEL_HELP = 'the E-step kernel of spherical and diag fits: wasm (WebAssembly SIMD) or js (the TypeScript reference); the same numbers, bit for bit';
 
 /** Every option of every command. */
@@ -100,8 +107,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     flags: '--reg-covar <x>',
-    help: 'added to every variance (the diagonal) after each M-step and to the start, as scikit-learn reg_covar',
-    shownDefault: FAMILY_CHOICES.map((f) => `${f.defaultRegCovar === 0 ? 0 : f.defaultRegCovar.toExponential()} for ${f.name}`).join(', '),
+    help:
+      "added to every variance (the diagonal) after each M-step and to the start, as scikit-learn reg_covar; the default is relative to the table: that many times its smallest column variance, so the data's units do not change the fit (rating triplets: absolute); --reg-covar 1e-6 is scikit-learn's",
+    shownDefault: regCovarDefaults(),
     parse: parseNonNegative,
     commands: SWEEPS,
     example: '--reg-covar 1e-4',

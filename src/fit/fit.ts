@@ -33,8 +33,14 @@ export interface FitOptions {
   readonly minVar?: number;
   /** The Gaussian family; default spherical (the course's model). */
   readonly covariance?: Covariance;
-  /** Added to the variances (the diagonal) after each M-step; undefined: the family's default. */
+  /** Added to the variances (the diagonal) after each M-step; undefined: the family's default × regCovarScale. */
   readonly regCovar?: number;
+  /**
+   * The data's scale, for the default regCovar: the family's relative default (1e-6 for diag
+   * and full) is multiplied by it, so that a fit does not depend on the data's units. The app
+   * gives the smallest column variance; undefined: 1 (scikit-learn's absolute 1e-6).
+   */
+  readonly regCovarScale?: number;
   /** How the start is drawn (default random). */
   readonly init?: StartMethod;
   /** A given start (a warm start from a saved model); overrides `init`. */
@@ -91,9 +97,9 @@ function objectiveOf(model: ModelName): Objective {
   return model === 'kmeans' ? COST : LOG_LIKELIHOOD;
 }
 
-/** The --reg-covar in force: the one given, else the family's default (0 for spherical, scikit-learn's 1e-6 for diag and full). */
-export function regCovarFor(options: Pick<FitOptions, 'covariance' | 'regCovar'>): number {
-  return options.regCovar ?? family(options.covariance ?? DEFAULT_COVARIANCE).defaultRegCovar;
+/** The --reg-covar in force: the one given, else the family's default (0 for spherical, 1e-6 for diag and full) × the data's scale. */
+export function regCovarFor(options: Pick<FitOptions, 'covariance' | 'regCovar' | 'regCovarScale'>): number {
+  return options.regCovar ?? family(options.covariance ?? DEFAULT_COVARIANCE).defaultRegCovar * (options.regCovarScale ?? 1);
 }
 
 /** The family a fit's start and state come from: a warm start's, else the one asked for; k-means reads its clusters as spherical. */

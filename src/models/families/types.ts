@@ -82,7 +82,7 @@ export interface Family<C extends Covariances = Covariances> {
   readonly summary: string;
   /** One variance for every column: it cannot follow columns of very different scales. */
   readonly isotropic: boolean;
-  /** The default of --reg-covar. */
+  /** The default of --reg-covar, relative: the app multiplies it by the data's scale (FitOptions.regCovarScale). */
   readonly defaultRegCovar: number;
   /** The covariance's free parameters per component. */
   covarianceParameters(d: number): number;
