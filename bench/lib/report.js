@@ -146,7 +146,8 @@ function renderRatios(doc) {
   const lines = ['', 'gmm-fit / numpy wall time (median / median; < 1 means gmm-fit is faster):'];
   for (const name of doc.selected_workloads) {
     const r = doc.workloads[name];
-    if (!r) continue;
+    // a workload without a gmm-fit / numpy pair (accelerate: gmm-fit against itself) has no ratio here
+    if (!r || (!r.skipped && !r.gmm_fit)) continue;
     let text;
     if (r.numpy && r.numpy.no_peer) text = `n/a (${r.numpy.skipped})`;
     else if (r.skipped) text = 'n/a (workload skipped)';

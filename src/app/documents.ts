@@ -22,6 +22,7 @@ export function fitToJson(fit: Fit): Record<string, unknown> {
     converged: fit.converged,
     stop: fit.stop,
     ...(fit.model === 'kmeans' ? {} : { flooredVariances: fit.flooredVariances }),
+    ...(fit.acceleration ? { acceleration: fit.acceleration } : {}),
     bic: fit.bic,
     aic: fit.aic,
     initialRows: fit.initialRows,
@@ -85,6 +86,7 @@ function fitRecord(fit: SuccessfulFit, n: number): Record<string, unknown> {
     converged: fit.converged,
     stop: fit.stop,
     ...(fit.model === 'kmeans' ? {} : { flooredVariances: fit.flooredVariances }),
+    ...(fit.acceleration ? { acceleration: fit.acceleration } : {}),
     initialRows: fit.initialRows,
     trace: fit.trace,
   };

@@ -39,6 +39,8 @@ export interface FitRequest {
   readonly maxIter?: number;
   readonly minVar?: number;
   readonly regCovar?: number;
+  /** Guarded SQUAREM between EM steps (Gaussian fits); default plain EM. */
+  readonly accelerate?: boolean;
   readonly criterion?: Criterion;
   /** At most this many threads; default and cap: the number of cores. */
   readonly jobs?: number;
@@ -74,6 +76,7 @@ export interface FitSettings {
   readonly maxIter: number;
   readonly minVar: number;
   readonly regCovar: number;
+  readonly accelerate?: boolean;
   readonly standardize?: boolean;
   readonly criterion: Criterion;
   readonly jobs: number;
@@ -189,6 +192,7 @@ export async function fitTable(table: NamedTable, request: FitRequest = {}): Pro
       minVar,
       regCovar: request.regCovar,
       regCovarScale,
+      accelerate: request.accelerate,
       criterion,
       kernel: request.kernel,
       jobs,
@@ -223,6 +227,7 @@ export async function fitTable(table: NamedTable, request: FitRequest = {}): Pro
     maxIter,
     minVar: minVar ?? 0,
     regCovar: regCovarFor({ covariance: selected.covariance, regCovar: request.regCovar, regCovarScale }),
+    ...(request.accelerate && model === 'gaussian' ? { accelerate: true } : {}),
     ...(transform ? { standardize: true } : {}),
     criterion,
     jobs,

@@ -99,6 +99,8 @@ export interface RatingsRequest {
   /** Floor on every variance; default (range/8)², the course's 0.25 for 1–5 ratings. */
   readonly minVar?: number;
   readonly regCovar?: number;
+  /** Guarded SQUAREM between EM steps; default plain EM. */
+  readonly accelerate?: boolean;
   /** bic, aic, ll (on the training ratings), or rmse (on a validation split carved from them). */
   readonly criterion?: Criterion | 'rmse';
   readonly center?: Center;
@@ -193,6 +195,7 @@ export interface RatingsSettings {
   readonly maxIter: number;
   readonly minVar: number;
   readonly regCovar?: number;
+  readonly accelerate?: boolean;
   readonly criterion: Criterion | 'rmse';
   readonly center: Center;
   readonly meanPrior: number;
@@ -296,6 +299,7 @@ export async function fitRatings(named: NamedRatings, request: RatingsRequest = 
     maxIter,
     minVar: minVar > 0 ? minVar : undefined,
     regCovar: request.regCovar,
+    accelerate: request.accelerate,
     meanPrior,
     criterion: criterion === 'rmse' ? ('ll' as const) : criterion,
     kernel: request.kernel,
@@ -361,6 +365,7 @@ export async function fitRatings(named: NamedRatings, request: RatingsRequest = 
     maxIter,
     minVar,
     ...(request.regCovar !== undefined ? { regCovar: request.regCovar } : {}),
+    ...(request.accelerate ? { accelerate: true } : {}),
     criterion,
     center,
     meanPrior,

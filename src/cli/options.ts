@@ -144,6 +144,12 @@ export const OPTIONS: readonly OptionSpec[] = [
     example: '--max-iter 50',
   },
   {
+    flags: '--accelerate',
+    help: "guarded SQUAREM (Varadhan & Roland 2008) between EM steps: an extrapolation from two EM steps, kept only when its log-likelihood is not below the plain step's, which cuts the E-steps of EM's slow tail (the same stopping rule); the JSON gives each fit's acceleration (E-steps, extrapolations, accepted). Default plain EM (the course's iteration counts and traces)",
+    commands: SWEEPS,
+    example: '--accelerate',
+  },
+  {
     flags: '--min-var <x>',
     help: 'floor on every variance (full: every eigenvalue) after each M-step; a floor that holds up a variance is reported',
     shownDefault: "0.25 with --missing 0 (the course's ratings convention), else none",

@@ -218,6 +218,7 @@ function ratingsCommand(command: 'fit' | 'complete', file: string, o: Record<str
     validation: o.validation as number | undefined,
     jobs: o.jobs as number | undefined,
     kernel: o.kernel as RatingsRequest['kernel'],
+    ...(o.accelerate ? { accelerate: true } : {}),
   };
   return {
     command: command === 'fit' ? 'fit-ratings' : 'complete-ratings',
@@ -270,6 +271,7 @@ export function validate(command: CommandName, file: string | undefined, o: Reco
     throw new UsageError(`--init takes random, kmeans++, kmeans, hc, all, a model FILE.json or - (a model on stdin); got "${init}"`);
   }
   if (initFile !== undefined && o.model === 'kmeans') throw new UsageError('--init FILE.json warm-starts a Gaussian fit, not --model kmeans');
+  if (o.accelerate && o.model === 'kmeans') throw new UsageError('--accelerate extrapolates EM steps of a Gaussian fit, not --model kmeans');
   oneStdin({ 'the data': file, '--init': initFile, '--truth': o.truth as string | undefined });
   const out = o.out as string | undefined;
   checkOutputs({ '--out': out, '--plot': o.plot as string | undefined, '--labels': o.labels as string | undefined });
@@ -295,6 +297,7 @@ export function validate(command: CommandName, file: string | undefined, o: Reco
     jobs: o.jobs as number | undefined,
     kernel: o.kernel as FitRequest['kernel'],
     ...(o.standardize ? { standardize: true } : {}),
+    ...(o.accelerate ? { accelerate: true } : {}),
   };
   return {
     command,

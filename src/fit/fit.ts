@@ -6,7 +6,7 @@ import { DEFAULT_COVARIANCE, expectationOf, family, familyOf, KMEANS_COVARIANCE,
 import { denseData, type FitData, type KernelName, type RunnerFactory } from '../models/kernels/layout';
 import type { Initialisation, InitMethod } from '../models/start';
 import { KMeansState } from '../models/kmeans';
-import { runLoop, type StopReason } from './em';
+import { runLoop, type Acceleration, type StopReason } from './em';
 import { aic, bic } from './criteria';
 
 /**
@@ -52,6 +52,8 @@ export interface FitOptions {
   readonly kernel?: KernelName;
   /** Rating rows: λ of the means' MAP estimate (see FamilyOptions.meanPrior); default 0. */
   readonly meanPrior?: number;
+  /** Gaussian fits: guarded SQUAREM between E-steps (fit/em.ts); default plain EM, the course's. */
+  readonly accelerate?: boolean;
 }
 
 interface FitCommon {
@@ -78,6 +80,8 @@ export interface SuccessfulFit extends FitCommon {
   readonly stop: StopReason;
   /** How many variances (full: eigenvalues) the floor held up at the last M-step. */
   readonly flooredVariances: number;
+  /** With --accelerate: E-steps used, extrapolations tried and kept. */
+  readonly acceleration?: Acceleration;
   readonly bic: number;
   readonly aic: number;
   readonly mixture: Mixture;
@@ -132,6 +136,7 @@ export function fitFrom(data: FitData, init: Initialisation, options: FitOptions
     const loop = runLoop(state, objective, {
       tol: options.tol ?? objective.defaultTol,
       maxIter: options.maxIter,
+      accelerate: options.accelerate === true && model === 'gaussian',
       onIteration: (iteration, value) => {
         trace.push(value);
         options.onIteration?.(iteration, value);
@@ -161,6 +166,7 @@ export function fitFrom(data: FitData, init: Initialisation, options: FitOptions
       converged: loop.converged,
       stop: loop.stop,
       flooredVariances: state.flooredVariances,
+      ...(loop.acceleration ? { acceleration: loop.acceleration } : {}),
       bic: bic(logLikelihood, k, data.d, data.n, covariance),
       aic: aic(logLikelihood, k, data.d, covariance),
       mixture,

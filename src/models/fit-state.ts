@@ -5,6 +5,24 @@ import type { Mixture } from './mixture';
  * starting mixture, with every buffer allocated up front. The EM loop in
  * fit/em.ts drives it; nothing here allocates per iteration.
  */
+/**
+ * A fit's parameters, as live views of the state's own buffers (in its own layout and
+ * coordinates: centred, item-major, …), for an accelerator that moves them between
+ * E-steps (--accelerate). Writing them and calling expectation() evaluates the new point.
+ */
+export interface FitParameters {
+  /** The K weights (on the simplex). */
+  readonly weight: Float64Array;
+  /** The means, any layout. */
+  readonly mean: Float64Array;
+  /** Spherical and diag: the variances (> 0), any layout. */
+  readonly variance?: Float64Array;
+  /** Full: K symmetric d×d matrices, row-major, positive definite. */
+  readonly covariance?: { readonly matrices: Float64Array; readonly d: number };
+  /** The variance floor the M-step holds (--min-var; 0 = none). */
+  readonly minVar: number;
+}
+
 export interface FitState {
   /** E-step with the current parameters; returns the objective (log-likelihood or cost). */
   expectation(): number;
@@ -25,6 +43,8 @@ export interface FitState {
    * on the means (--mean-prior) the objective is the log posterior, LL + the prior's log density.
    */
   logLikelihood?(): number;
+  /** The parameters as live views (Gaussian families); k-means has none. */
+  parameters?(): FitParameters;
 }
 
 export type ModelName = 'gaussian' | 'kmeans';

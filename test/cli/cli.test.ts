@@ -776,3 +776,44 @@ test('--json is one compact line, so the first E-step LL is at the front of the 
   expect(r.stdout.trimEnd().split('\n')).toHaveLength(1);
   expect(r.stdout.slice(0, 400)).toMatch(/"trace":\[-1388\.0818/);
 });
+
+describe('--accelerate', () => {
+  const tmp = useTempDir();
+
+  test("the JSON gives each fit's E-steps, extrapolations and kept steps; the model records the option; plain EM is the course's", async () => {
+    const model = path.join(tmp(), 'model.json');
+    const plain = JSON.parse((await runCli([TOY, '--k', '3', '--seeds', '0..4', '--json'])).stdout);
+    const r = await runCli([TOY, '--k', '3', '--seeds', '0..4', '--accelerate', '--json', '--out', model]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const doc = JSON.parse(r.stdout);
+    for (const [i, fit] of doc.fits.entries()) {
+      expect(plain.fits[i].acceleration).toBeUndefined();
+      expect(fit.acceleration.eSteps).toBe(fit.iterations);
+      expect(fit.acceleration.accepted).toBeLessThanOrEqual(fit.acceleration.extrapolations);
+      // The same starts (the course's numpy rows), carried to the same stopping rule.
+      expect(fit.initialRows).toEqual(plain.fits[i].initialRows);
+      expect(fit.trace[0]).toBe(plain.fits[i].trace[0]);
+    }
+    const saved = JSON.parse(fs.readFileSync(model, 'utf8'));
+    expect(saved.options.accelerate).toBe(true);
+    expect(saved.fit.acceleration.eSteps).toBe(saved.fit.iterations);
+  });
+
+  test('--accelerate with --model kmeans is a usage error (exit 2, one line)', async () => {
+    const r = await runCli([TOY, '--k', '3', '--model', 'kmeans', '--accelerate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--accelerate .* not --model kmeans/);
+  });
+
+  test('rating triplets take it too', async () => {
+    const lines: string[] = [];
+    for (let u = 0; u < 12; u++) for (let i = 0; i < 9; i++) if ((u + i) % 3 !== 0) lines.push(`u${u},m${i},${1 + ((u * i) % 5)}`);
+    const file = writeFile(tmp(), 'r.csv', 'user,item,rating\n' + lines.join('\n') + '\n');
+    const r = await runCli(['fit', '--ratings', file, '--k', '2', '--center', 'none', '--accelerate', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.fits[0].acceleration.eSteps).toBe(doc.fits[0].iterations);
+  });
+});

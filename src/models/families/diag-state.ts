@@ -1,4 +1,4 @@
-import type { FitState } from '../fit-state';
+import type { FitParameters, FitState } from '../fit-state';
 import type { Mixture } from '../mixture';
 import { COLLAPSE_RELATIVE, columnLabel, constantColumns, isUsableVariance, scaleProblem, shiftMeans, varianceScale, type PreparedData } from '../data';
 import { addChunks, localRunner, type ChunkLayout, type ChunkRunner, type RunnerFactory } from '../kernels/layout';
@@ -122,6 +122,11 @@ export class DiagState implements FitState {
   }
 
   /** A variance at the rounding level of its column's scale: the component sits on one value of that column. */
+  parameters(): FitParameters {
+    const { mu, variance, weight } = this.buffers;
+    return { weight, mean: mu, variance, minVar: this.options.minVar };
+  }
+
   degeneracy(): string | null {
     const { d } = this.data;
     const { k } = this.layout;

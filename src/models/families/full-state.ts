@@ -1,5 +1,5 @@
 import { DataError } from '../../core/errors';
-import type { FitState } from '../fit-state';
+import type { FitParameters, FitState } from '../fit-state';
 import type { Mixture } from '../mixture';
 import { COLLAPSE_RELATIVE, columnLabel, shiftMeans, varianceScale, type PreparedData } from '../data';
 import { choleskyInPlace, floorEigenvalues, solveBoth } from '../kernels/linalg';
@@ -220,6 +220,10 @@ export class FullState implements FitState {
       // The floor bounds the eigenvalues (the exact constrained M-step), so EM stays monotone.
       if (this.options.minVar > 0) this.flooredVariances += floorEigenvalues(cov, c, d, this.options.minVar, this.eigenWork);
     }
+  }
+
+  parameters(): FitParameters {
+    return { weight: this.weight, mean: this.buffers.mu, covariance: { matrices: this.cov, d: this.data.d }, minVar: this.options.minVar };
   }
 
   /**

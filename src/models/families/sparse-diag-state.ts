@@ -1,4 +1,4 @@
-import type { FitState } from '../fit-state';
+import type { FitParameters, FitState } from '../fit-state';
 import type { Mixture } from '../mixture';
 import { COLLAPSE_RELATIVE, isUsableVariance, scaleProblem } from '../data';
 import type { SparseData } from '../sparse';
@@ -121,6 +121,10 @@ export class SparseDiagState implements FitState {
       }
       variance[c] = v;
     }
+  }
+
+  parameters(): FitParameters {
+    return { weight: this.weight, mean: this.mu, variance: this.variance, minVar: this.options.minVar };
   }
 
   degeneracy(): string | null {

@@ -1,4 +1,4 @@
-import type { FitState } from '../fit-state';
+import type { FitParameters, FitState } from '../fit-state';
 import type { Mixture } from '../mixture';
 import { COLLAPSE_RELATIVE, isUsableVariance, scaleProblem } from '../data';
 import type { SparseData } from '../sparse';
@@ -142,6 +142,10 @@ export class SparseSphericalState implements FitState {
       }
       this.variance[j] = v;
     }
+  }
+
+  parameters(): FitParameters {
+    return { weight: this.weight, mean: this.buffers.a, variance: this.variance, minVar: this.options.minVar };
   }
 
   degeneracy(): string | null {

@@ -1,4 +1,4 @@
-import type { FitState } from '../fit-state';
+import type { FitParameters, FitState } from '../fit-state';
 import type { Mixture } from '../mixture';
 import { COLLAPSE_RELATIVE, isUsableVariance, scaleProblem, shiftMeans, type PreparedData } from '../data';
 import { addChunks, localRunner, type ChunkLayout, type ChunkRunner, type RunnerFactory } from '../kernels/layout';
@@ -126,6 +126,11 @@ export class SphericalState implements FitState {
       }
       variance[j] = v;
     }
+  }
+
+  parameters(): FitParameters {
+    const { mu, variance, weight } = this.buffers;
+    return { weight, mean: mu, variance, minVar: this.options.minVar };
   }
 
   /**
