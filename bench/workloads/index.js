@@ -3,6 +3,7 @@
 // their sections and targets in the report). To add one, write
 // bench/workloads/NAME.js (see bench/README.md, "Adding a workload") and list it here.
 module.exports = [
+  require('./startup.js'),
   require('./toy-fit.js'),
   require('./toy-sweep.js'),
   require('./netflix.js'),

@@ -1,16 +1,18 @@
-import { COVARIANCE_NAMES, DEFAULT_COVARIANCE, FAMILIES, type Covariance } from '../models/families';
+import { CATALOGUE, COVARIANCE_NAMES, DEFAULT_COVARIANCE } from '../models/families/catalogue';
+import type { Covariance } from '../models/families';
 import { KERNEL_NAMES, type KernelName } from '../models/kernels/layout';
 import type { ModelName } from '../models/fit-state';
 import type { Criterion } from '../fit/criteria';
-import { MISSING_DATA_MIN_VAR, type StartMethod } from '../fit/fit';
+import { MISSING_DATA_MIN_VAR } from '../fit/constants';
+import type { StartMethod } from '../fit/fit';
 
 export type { Covariance, Criterion, KernelName, StartMethod };
 
 /** The covariance families, as help texts list them: name, what a component's covariance is, and the default of --reg-covar. */
 export const FAMILY_CHOICES: ReadonlyArray<{ readonly name: Covariance; readonly summary: string; readonly defaultRegCovar: number }> = COVARIANCE_NAMES.map((name) => ({
   name,
-  summary: FAMILIES[name].summary,
-  defaultRegCovar: FAMILIES[name].defaultRegCovar,
+  summary: CATALOGUE[name].summary,
+  defaultRegCovar: CATALOGUE[name].defaultRegCovar,
 }));
 
 /** The E-step kernels. */

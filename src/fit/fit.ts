@@ -14,7 +14,7 @@ import { aic, bic } from './criteria';
  * written as 0 (`--missing 0`). It is not applied by default to other data: the
  * application's defaults decide (see app/defaults.ts).
  */
-export const MISSING_DATA_MIN_VAR = 0.25;
+export { MISSING_DATA_MIN_VAR } from './constants';
 
 /**
  * How a start is drawn: random rows (numpy's), k-means++ rows, a k-means run from the random

@@ -2,18 +2,14 @@ import { toRows } from '../../core/matrix';
 import { scatterAroundMean } from '../scatter';
 import { completedByMeans } from '../completion';
 import { diagKernel } from '../kernels/diag';
-import { DiagState, SKLEARN_REG_COVAR } from './diag-state';
+import { DiagState } from './diag-state';
 import { SPARSE_DIAG } from './sparse';
+import { CATALOGUE } from './catalogue';
 import type { DiagCovariance, Family } from './types';
 
 /** The diag family (mclust's VVI): component j's covariance is diag(var_j1 … var_jd). */
 export const DIAG: Family<DiagCovariance> = {
-  name: 'diag',
-  mclust: 'VVI',
-  sklearn: 'diag',
-  summary: 'diag(var_1 … var_d)',
-  isotropic: false,
-  defaultRegCovar: SKLEARN_REG_COVAR,
+  ...CATALOGUE.diag,
   covarianceParameters: (d) => d,
 
   startCovariances(m, mu, k, reg) {

@@ -2,18 +2,13 @@ import { toRows } from '../../core/matrix';
 import { scatterAroundMean } from '../scatter';
 import { fullKernel } from '../kernels/full';
 import { choleskyInPlace } from '../kernels/linalg';
-import { SKLEARN_REG_COVAR } from './diag-state';
 import { checkFullSize, FullState, missingPatterns } from './full-state';
+import { CATALOGUE } from './catalogue';
 import type { Family, FullCovariance } from './types';
 
 /** The full family (mclust's VVV): any positive definite Σ_j. */
 export const FULL: Family<FullCovariance> = {
-  name: 'full',
-  mclust: 'VVV',
-  sklearn: 'full',
-  summary: 'any positive definite Σ',
-  isotropic: false,
-  defaultRegCovar: SKLEARN_REG_COVAR,
+  ...CATALOGUE.full,
   covarianceParameters: (d) => (d * (d + 1)) / 2,
 
   startCovariances(m, mu, k, reg) {

@@ -15,11 +15,9 @@ export const FAMILIES: { readonly [F in Covariance]: Family<Extract<Covariances,
   full: FULL,
 };
 
-/** The families' names, in the order help texts list them. */
-export const COVARIANCE_NAMES = Object.keys(FAMILIES) as Covariance[];
+import { COVARIANCE_NAMES, DEFAULT_COVARIANCE } from './catalogue';
 
-/** The family of a fit when none is asked for: the course's. */
-export const DEFAULT_COVARIANCE: Covariance = SPHERICAL.name;
+export { COVARIANCE_NAMES, DEFAULT_COVARIANCE };
 
 /** k-means clusters read as a Gaussian mixture: spherical, var_j the cluster's mean squared distance per column. */
 export const KMEANS_COVARIANCE: Covariance = SPHERICAL.name;

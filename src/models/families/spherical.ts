@@ -3,17 +3,12 @@ import { completedByMeans } from '../completion';
 import { sphericalKernel } from '../kernels/spherical';
 import { SphericalState } from './spherical-state';
 import { SPARSE_SPHERICAL } from './sparse';
+import { CATALOGUE } from './catalogue';
 import type { Family, SphericalCovariance } from './types';
 
 /** The spherical family (mclust's VII): component j's covariance is var_j·I. The course's model. */
 export const SPHERICAL: Family<SphericalCovariance> = {
-  name: 'spherical',
-  mclust: 'VII',
-  sklearn: 'spherical',
-  summary: 'var·I, the course model',
-  isotropic: true,
-  // The course's model has no regularisation.
-  defaultRegCovar: 0,
+  ...CATALOGUE.spherical,
   covarianceParameters: () => 1,
 
   startCovariances(m, mu, k, reg) {
