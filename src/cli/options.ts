@@ -122,7 +122,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     flags: '--init <method>',
-    help: "the start: random (numpy-identical rows), kmeans++ (D² sampling), kmeans (a k-means run from the random rows), hc (mclust's model-based hierarchical classes; one fit per K), all (each of these for every seed, the best log-likelihood per K kept), or FILE.json, a model written by --out (- for stdin)",
+    help: "the start: random (numpy-identical rows), kmeans++ (scikit-learn's greedy D² sampling), kmeans (a k-means run from the random rows), hc (mclust's model-based hierarchical classes; one fit per K), all (each of these for every seed, the best log-likelihood per K kept), or FILE.json, a model written by --out (- for stdin)",
     default: DEFAULTS.init,
     commands: SWEEPS,
     example: '--init kmeans++',

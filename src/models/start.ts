@@ -57,8 +57,10 @@ export function sparseRandomInit(data: SparseData, k: number, seed: number, opti
 }
 
 /**
- * k-means++ seeding: the first row uniformly, then each next row with probability
- * proportional to its squared distance to the nearest row chosen so far.
+ * Greedy k-means++ seeding, as scikit-learn's `kmeans_plusplus`: the first row uniformly, then
+ * at each step 2 + ⌊ln K⌋ candidate rows, each drawn with probability proportional to its
+ * squared distance to the nearest row chosen so far, and the one that leaves the smallest
+ * sum of those squared distances is kept. The draws come from the seed's numpy generator.
  */
 function kmeansPlusPlusRows(m: Matrix, k: number, random: NumpyRandomState): Int32Array {
   const { rows: n, cols: d, data } = m;
@@ -69,6 +71,8 @@ function kmeansPlusPlusRows(m: Matrix, k: number, random: NumpyRandomState): Int
   const taken = new Uint8Array(n);
   taken[chosen[0]] = 1;
   let firstFree = 0;
+  // scikit-learn's number of local trials: 2 + ⌊ln K⌋.
+  const trials = 2 + Math.floor(Math.log(k));
   for (let c = 1; c <= k; c++) {
     const last = chosen[c - 1];
     let total = 0;
@@ -84,10 +88,29 @@ function kmeansPlusPlusRows(m: Matrix, k: number, random: NumpyRandomState): Int
     if (c === k) break;
     let next = -1;
     if (total > 0) {
-      let target = random.randomSample() * total;
-      for (let u = 0; u < n && next < 0; u++) {
-        target -= nearest[u];
-        if (target < 0 && nearest[u] > 0) next = u;
+      // scikit-learn's greedy k-means++: several candidates drawn by D², the one that lowers the potential most.
+      let best = Infinity;
+      for (let t = 0; t < trials; t++) {
+        let candidate = -1;
+        let target = random.randomSample() * total;
+        for (let u = 0; u < n && candidate < 0; u++) {
+          target -= nearest[u];
+          if (target < 0 && nearest[u] > 0) candidate = u;
+        }
+        if (candidate < 0) continue;
+        let potential = 0;
+        for (let u = 0; u < n; u++) {
+          let dist = 0;
+          for (let i = 0; i < d; i++) {
+            const diff = data[u * d + i] - data[candidate * d + i];
+            dist += diff * diff;
+          }
+          potential += dist < nearest[u] ? dist : nearest[u];
+        }
+        if (potential < best) {
+          best = potential;
+          next = candidate;
+        }
       }
     }
     // Fewer distinct rows than K (or rounding at the end): the first row not yet chosen.

@@ -1,3 +1,4 @@
+import { NumpyRandomState } from '../../src/core/random';
 import { mixtureOf, varOf } from '../helpers/mixture';
 import { fromRows } from '../../src/core/matrix';
 import { prepareData } from '../../src/models/data';
@@ -132,6 +133,35 @@ describe('starts', () => {
     const pairs = (rows: Int32Array) => new Set(Array.from(rows, (r) => Math.floor(r / 2))).size;
     const spread = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].filter((seed) => pairs(randomInit(X, 3, seed, { method: 'kmeans++' }).rows) === 3);
     expect(spread.length).toBeGreaterThanOrEqual(9);
+  });
+
+  test("kmeans++ is scikit-learn's greedy seeding: of 2 + ⌊ln K⌋ D² candidates per step, the one leaving the smallest potential", () => {
+    // A direct transcription of the documented algorithm (scikit-learn's _kmeans_plusplus), with the same draws.
+    const reference = (m: ReturnType<typeof fromRows>, k: number, seed: number): number[] => {
+      const random = new NumpyRandomState(seed);
+      const row = (u: number) => Array.from(m.data.subarray(u * m.cols, (u + 1) * m.cols));
+      const dist = (a: number[], b: number[]) => a.reduce((s0, v, i) => s0 + (v - b[i]) ** 2, 0);
+      const chosen = [random.interval(m.rows - 1)];
+      let nearest = Array.from({ length: m.rows }, (_, u) => dist(row(u), row(chosen[0])));
+      while (chosen.length < k) {
+        const total = nearest.reduce((a, b) => a + b, 0);
+        let best = -1;
+        let bestPotential = Infinity;
+        for (let t = 0; t < 2 + Math.floor(Math.log(k)); t++) {
+          let target = random.randomSample() * total;
+          const candidate = nearest.findIndex((v) => (target -= v) < 0 && v > 0);
+          const potential = nearest.reduce((a, v, u) => a + Math.min(v, dist(row(u), row(candidate))), 0);
+          if (potential < bestPotential) [best, bestPotential] = [candidate, potential];
+        }
+        chosen.push(best);
+        nearest = nearest.map((v, u) => Math.min(v, dist(row(u), row(best))));
+      }
+      return chosen;
+    };
+    const rows: number[][] = [];
+    for (let u = 0; u < 60; u++) rows.push([Math.sin(u * 1.7) * 5 + (u % 4) * 3, Math.cos(u * 0.9) * 2 + (u % 3)]);
+    const Y = fromRows(rows);
+    for (const k of [2, 3, 5, 8]) for (const seed of [0, 1, 7]) expect(Array.from(randomInit(Y, k, seed, { method: 'kmeans++' }).rows)).toEqual(reference(Y, k, seed));
   });
 
   test('kmeans++ with fewer distinct rows than K still gives K distinct rows', () => {
