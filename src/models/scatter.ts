@@ -8,6 +8,27 @@ import type { Matrix } from '../core/matrix';
  */
 export function scatterAroundMean(m: Matrix, full: boolean): { center: Float64Array; scatter: Float64Array } {
   const { rows: n, cols: d, data } = m;
+  // Every start of a sweep asks for the same data's: computed once per data array (callers only read it).
+  const cached = CACHE.get(data);
+  const hit = cached && cached.n === n && cached.d === d ? (full ? cached.full : cached.diagonal) : undefined;
+  if (hit) return hit;
+  const result = computeScatter(m, full);
+  const entry = cached && cached.n === n && cached.d === d ? cached : { n, d };
+  if (full) entry.full = result;
+  else entry.diagonal = result;
+  CACHE.set(data, entry);
+  return result;
+}
+
+interface Scatter {
+  center: Float64Array;
+  scatter: Float64Array;
+}
+
+const CACHE = new WeakMap<Float64Array, { n: number; d: number; full?: Scatter; diagonal?: Scatter }>();
+
+function computeScatter(m: Matrix, full: boolean): Scatter {
+  const { rows: n, cols: d, data } = m;
   const center = new Float64Array(d);
   for (let u = 0; u < n; u++) for (let i = 0; i < d; i++) center[i] += data[u * d + i];
   for (let i = 0; i < d; i++) center[i] /= n;

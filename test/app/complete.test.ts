@@ -1,6 +1,6 @@
 import { mixtureOf } from '../helpers/mixture';
 import { fromRows } from '../../src/core/matrix';
-import { fillBaseline, fillMatrix, scoreAgainstTruth } from '../../src/app/complete';
+import { BASELINES, fillBaseline, fillMatrix, scoreAgainstTruth, scoreBaselines } from '../../src/app/complete';
 import type { Mixture } from '../../src/models/mixture';
 
 // Hand-computed expectations in the comments.
@@ -72,4 +72,21 @@ test('fillMatrix: the posterior-weighted mean, observed cells unchanged', () => 
   expect(filled[1]).toBeCloseTo(30, 12);
   expect(filled[3]).toBeCloseTo(20, 12);
   expect([filled[0], filled[2], filled[4], filled[5]]).toEqual([1, 3, 4, 5]);
+});
+
+test('scoreBaselines gives each baseline the errors of its filled matrix, bit for bit, without filling one', () => {
+  // A 40×7 matrix with a third of its cells missing, an empty row and column, and a truth with unknown cells.
+  const rows: number[][] = [];
+  const truthRows: number[][] = [];
+  for (let u = 0; u < 40; u++) {
+    rows.push(Array.from({ length: 7 }, (_, i) => (u === 3 || i === 5 || (u * 7 + i) % 3 === 0 ? NaN : 1 + ((u * 13 + i * 7) % 5) + 0.1 * i)));
+    truthRows.push(Array.from({ length: 7 }, (_, i) => ((u + i) % 11 === 0 ? NaN : 1 + ((u * 5 + i * 3) % 5))));
+  }
+  const m = fromRows(rows);
+  const truth = fromRows(truthRows);
+  const fused = scoreBaselines(m, truth);
+  BASELINES.forEach((b, at) => expect(fused[at]).toEqual(scoreAgainstTruth(fillBaseline(m, b), m, truth)));
+  // Complete input: every baseline is the input itself.
+  const full = fromRows([[1, 2], [3, 4]]);
+  for (const e of scoreBaselines(full, fromRows([[1, 2], [3, 5]]))) expect(e.rmse).toBeCloseTo(Math.sqrt(1 / 4), 15);
 });
