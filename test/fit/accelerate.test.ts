@@ -1,5 +1,5 @@
 import { createMatrix, type Matrix } from '../../src/core/matrix';
-import { sweep } from '../../src/fit/run';
+import { runSweep, sweep } from '../../src/fit/run';
 import { isSuccessful, type SuccessfulFit } from '../../src/fit/fit';
 import type { SweepOptions } from '../../src/fit/sweep';
 import { choleskyInPlace } from '../../src/models/kernels/linalg';
@@ -145,5 +145,19 @@ test('--max-iter counts every E-step, extrapolated ones included', () => {
       expect(fit.stop).toBe('max-iter');
       expectValid(fit);
     }
+  }
+});
+
+test('the same bits on worker threads: a sweep on a pool, and one fit with its rows split over threads', async () => {
+  for (const covariance of ['spherical', 'full'] as Covariance[]) {
+    const options: SweepOptions = { model: 'gaussian', covariances: [covariance], ks: [3], seeds: [0, 1], maxIter: 500, criterion: 'bic', accelerate: true };
+    const here = sweep(incomplete, options);
+    const pool = await runSweep(incomplete, { ...options, jobs: 2, minParallelWork: 0 });
+    const rows = await runSweep(incomplete, { ...options, seeds: [0], jobs: 2, minRowSplitWork: 0 });
+    expect(pool.plan.executor).toBe('pool');
+    expect(rows.plan.executor).toBe('rows');
+    const figures = (fits: readonly unknown[]) => (fits as SuccessfulFit[]).map((f) => [f.logLikelihood, f.iterations, f.acceleration, f.trace]);
+    expect(figures(pool.fits)).toEqual(figures(here.fits));
+    expect(figures(rows.fits)).toEqual(figures(here.fits.slice(0, 1)));
   }
 });
