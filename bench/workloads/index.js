@@ -7,5 +7,6 @@ module.exports = [
   require('./toy-sweep.js'),
   require('./netflix.js'),
   require('./synthetic.js'),
+  require('./synthetic-kmeans.js'),
   require('./large.js'),
 ];
