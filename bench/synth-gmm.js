@@ -21,7 +21,9 @@
 // Adds cost (of the last E-step), stop, cluster_sizes (n·p_j), and
 // ms_per_iteration_loop_only = (end of the last E-step − end of the first) /
 // (iterations − 1): the loop's own pace, without the data preparation, the
-// start, the first E-step and the final log-likelihood that ms_total includes.
+// start, the first E-step and the final log-likelihood that ms_total includes
+// (ms_first_e_step: from the call to the end of the first E-step;
+// ms_after_last_e_step: the last M-step, the log-likelihood and the document).
 // bench/run.js spawns one process per measurement so every timing starts cold,
 // as the CLI does.
 const os = require('os');
@@ -112,6 +114,7 @@ async function main() {
       ms_per_iteration: msTotal / fit.iterations,
       ms_per_iteration_loop_only: ends.length >= 2 ? (ends[ends.length - 1] - ends[0]) / (ends.length - 1) : null,
       ms_first_e_step: ends.length ? ends[0] : null,
+      ms_after_last_e_step: ends.length ? msTotal - ends[ends.length - 1] : null,
       cluster_sizes: fit.weights ? fit.weights.map((p) => Math.round(p * rows)) : null,
     });
   }

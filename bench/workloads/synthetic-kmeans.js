@@ -235,6 +235,13 @@ function render(r, doc) {
     table(HEADER, rows),
     `data: the synthetic workload's file (${d.n} × ${d.d}, sha256 ${d.sha256.slice(0, 16)}…); in-process: ${r.in_process_command}; scikit-learn: ${r.sklearn_command}`,
   ];
+  const xl = lastRun(x);
+  if (x.ok && typeof xl.ms_first_e_step === 'number') {
+    lines.push(
+      `gmm-fit in-process, where the time goes (last run): ${xl.ms_first_e_step.toFixed(1)} ms from the call to the end of the first E-step (data preparation, the start, that E-step), ` +
+        `${fmt(xl.ms_per_iteration_loop_only, 2)} ms per later iteration, ${fmt(xl.ms_after_last_e_step, 1)} ms after the last E-step (its M-step, the clusters' log-likelihood, the document)`,
+    );
+  }
   if (s.ok) lines.push(`scikit-learn's BLAS/OpenMP: ${blasLabel(s.blas, s.openblas_env)}`);
   return [...lines, ...findingLines(r)];
 }
