@@ -2,10 +2,10 @@
 'use strict';
 // In-process per-iteration timer for the bench's `synthetic` workload.
 //
-//   node bench/synth-gmm.js FILE --jobs J [--kernel wasm|js] [--covariance spherical|diag|full] [--k 8] [--seed 0] [--iterations 50]
+//   node bench/synth-gmm.js FILE --jobs J [--kernel wasm|js] [--covariance spherical|diag|full] [--model gaussian|kmeans] [--k 8] [--seed 0] [--iterations 50]
 //
 // Reads FILE with readMatrix (not timed), then times ONE call
-//   await fitInProcess(matrix, { k: K, seed, iterations: ITER, jobs: J, kernel, covariance })
+//   await fitInProcess(matrix, { k: K, seed, iterations: ITER, jobs: J, kernel, covariance, model })
 // with process.hrtime.bigint() around it and nothing else. Both come from
 // bench/lib/gmm-fit.js, the bench's one door into gmm-fit's compiled code
 // (today: the library's readTable, and one sweep call with tol = 0, which
@@ -15,20 +15,34 @@
 // Prints one JSON line: { jobs, iterations, ll (fits[0].logLikelihood = LL of
 // the last E-step), ms_total, ms_per_iteration (= ms_total / ITER), parse_ms,
 // ll_rising_at_end (from the fit's trace, when it has one), maxrss_kib, ... }.
+//
+// --model kmeans: k-means with tol 0 and at most ITER iterations; it stops once the
+// cost no longer falls, so ms_per_iteration = ms_total / the iterations it ran.
+// Adds cost (of the last E-step), stop, cluster_sizes (n·p_j), and
+// ms_per_iteration_loop_only = (end of the last E-step − end of the first) /
+// (iterations − 1): the loop's own pace, without the data preparation, the
+// start, the first E-step and the final log-likelihood that ms_total includes
+// (ms_first_e_step: from the call to the end of the first E-step;
+// ms_after_last_e_step: the last M-step, the log-likelihood and the document).
 // bench/run.js spawns one process per measurement so every timing starts cold,
 // as the CLI does.
 const os = require('os');
 const { load, readMatrix, fitInProcess, kernelName } = require('./lib/gmm-fit.js');
 
 function usage(msg) {
-  process.stderr.write(`synth-gmm.js: ${msg}\nusage: node bench/synth-gmm.js FILE --jobs J [--kernel wasm|js] [--covariance spherical|diag|full] [--k 8] [--seed 0] [--iterations 50]\n`);
+  process.stderr.write(`synth-gmm.js: ${msg}\nusage: node bench/synth-gmm.js FILE --jobs J [--kernel wasm|js] [--covariance spherical|diag|full] [--model gaussian|kmeans] [--k 8] [--seed 0] [--iterations 50]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const o = { file: null, jobs: 1, k: 8, seed: 0, iterations: 50, kernel: undefined, covariance: 'spherical' };
+  const o = { file: null, jobs: 1, k: 8, seed: 0, iterations: 50, kernel: undefined, covariance: 'spherical', model: 'gaussian' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === '--model') {
+      o.model = argv[++i];
+      if (o.model !== 'gaussian' && o.model !== 'kmeans') usage('--model must be gaussian or kmeans');
+      continue;
+    }
     if (a === '--covariance') {
       o.covariance = argv[++i];
       if (!['spherical', 'diag', 'full'].includes(o.covariance)) usage('--covariance must be spherical, diag or full');
@@ -61,7 +75,7 @@ async function main() {
   const { matrix, rows, cols } = await readMatrix(o.file);
   const parseMs = Number(process.hrtime.bigint() - t0) / 1e6;
 
-  const options = { k: o.k, seed: o.seed, iterations: o.iterations, jobs: o.jobs, kernel: o.kernel, covariance: o.covariance };
+  const options = { k: o.k, seed: o.seed, iterations: o.iterations, jobs: o.jobs, kernel: o.kernel, covariance: o.covariance, model: o.model };
   const t1 = process.hrtime.bigint();
   const fit = await fitInProcess(matrix, options);
   const msTotal = Number(process.hrtime.bigint() - t1) / 1e6;
@@ -88,6 +102,22 @@ async function main() {
     ll_rising_at_end: trace && trace.length >= 2 ? trace[trace.length - 1] > trace[trace.length - 2] : null,
     maxrss_kib: process.resourceUsage().maxRSS,
   };
+  if (o.model === 'kmeans') {
+    const ends = fit.iterationEndsMs;
+    // the trace is of costs: its last step is `stop` (the cost repeated), not an LL's rise
+    delete out.ll_last_increase;
+    delete out.ll_rising_at_end;
+    Object.assign(out, {
+      model: 'kmeans',
+      cost: fit.cost,
+      stop: fit.stop,
+      ms_per_iteration: msTotal / fit.iterations,
+      ms_per_iteration_loop_only: ends.length >= 2 ? (ends[ends.length - 1] - ends[0]) / (ends.length - 1) : null,
+      ms_first_e_step: ends.length ? ends[0] : null,
+      ms_after_last_e_step: ends.length ? msTotal - ends[ends.length - 1] : null,
+      cluster_sizes: fit.weights ? fit.weights.map((p) => Math.round(p * rows)) : null,
+    });
+  }
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 

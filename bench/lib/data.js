@@ -9,6 +9,9 @@ const { REPO, timed, describeFailure } = require('./timing.js');
 
 const SYNTH_DATA = path.join(__dirname, '..', 'synth-data.js');
 
+// The synthetic table of each bench run (its ctx), once made.
+const syntheticMade = new WeakMap();
+
 /** The directory of the netflix matrices: GMM_FIT_DATA, else ../shared/data next to the repository. */
 function dataDir() {
   return process.env.GMM_FIT_DATA || path.join(REPO, '..', 'shared', 'data');
@@ -49,4 +52,29 @@ function generateInChild(file, genArgs) {
   return { data };
 }
 
-module.exports = { dataDir, sha256File, generateInChild };
+/**
+ * The `synthetic` data (bench/synth-data.js, its defaults: 200,000 × 10, K=8) in the run's
+ * temp folder, generated in this process the first time a workload of this run (`ctx`)
+ * asks, then shared: `synthetic` and `synthetic-kmeans` fit the same file.
+ * @returns {{ file: string, data: object } | { error: string }} data = what was written, its sha256 and generation time
+ */
+function syntheticData(ctx, name) {
+  if (!syntheticMade.has(ctx)) {
+    const file = path.join(ctx.tmp, 'synthetic.txt');
+    process.stderr.write(`bench: ${name}: generating the data… `);
+    try {
+      const data = require(SYNTH_DATA).writeSynthetic(file);
+      data.sha256 = sha256File(file);
+      process.stderr.write(`${data.seconds.toFixed(2)} s\n`);
+      syntheticMade.set(ctx, { file, data });
+    } catch (e) {
+      process.stderr.write('FAILED\n');
+      syntheticMade.set(ctx, { error: e.message });
+    }
+  } else if (!syntheticMade.get(ctx).error) {
+    process.stderr.write(`bench: ${name}: the synthetic data made for this run: ${syntheticMade.get(ctx).file}\n`);
+  }
+  return syntheticMade.get(ctx);
+}
+
+module.exports = { dataDir, sha256File, generateInChild, syntheticData };

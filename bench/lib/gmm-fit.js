@@ -10,7 +10,7 @@
 // What each function calls today:
 //   runCli(argv)              dist/cli/main.js              run(argv)
 //   readMatrix(file)          dist/index.js (the library)   readTable(file)
-//   fitInProcess(t, options)  dist/index.js (the library)   sweep(t, { model: 'gaussian', k: [k], seeds: [seed], maxIter, tol: 0, jobs, kernel, covariance })
+//   fitInProcess(t, options)  dist/index.js (the library)   sweep(t, { model, k: [k], seeds: [seed], maxIter, tol: 0, jobs, kernel, covariance[, onIteration] })
 //   kernelName(requested)     dist/models/kernels/wasm.js   kernelName(requested)
 //   load()                    requires the modules above (not the CLI), once
 //   missingBuild()            checks dist/cli/main.js exists
@@ -65,21 +65,28 @@ async function readMatrix(file) {
 }
 
 /**
- * One Gaussian-mixture fit of `k` components from seed `seed`'s start
- * (numpy's legacy np.random.seed(seed); np.random.choice(n, k, replace=False)
- * rows), for exactly `iterations` E+M iterations: tol = 0 never stops early
- * (scikit-learn's tol=0).
+ * One fit of `k` components from seed `seed`'s start (numpy's legacy
+ * np.random.seed(seed); np.random.choice(n, k, replace=False) rows), with tol = 0:
+ * - model 'gaussian' (the default): a Gaussian mixture, exactly `iterations` E+M
+ *   iterations (tol = 0 never stops EM early: scikit-learn's tol=0);
+ * - model 'kmeans': k-means, at most `iterations` iterations; tol = 0 stops once the
+ *   cost no longer falls (the assignments are fixed: scikit-learn's strict convergence,
+ *   which gmm-fit sees one E-step later, when the cost repeats).
  *
  * @param {object} matrix  from readMatrix
- * @param {{ k: number, seed: number, iterations: number, jobs: number, kernel?: 'wasm'|'js', covariance?: 'spherical'|'diag'|'full' }} options
+ * @param {{ k: number, seed: number, iterations: number, jobs: number, model?: 'gaussian'|'kmeans', kernel?: 'wasm'|'js', covariance?: 'spherical'|'diag'|'full' }} options
  *   jobs: threads sharing the fit's rows; kernel: undefined = gmm-fit's default
- * @returns {Promise<{ ll: number, iterations: number, converged: boolean, initialRows: number[]|null, trace: number[]|null }>}
- *   ll is the log-likelihood of the last E-step; trace every E-step's LL
+ * @returns {Promise<{ ll: number, cost: number|null, iterations: number, converged: boolean, stop: string|null, initialRows: number[]|null, trace: number[]|null, weights: number[]|null, iterationEndsMs: number[] }>}
+ *   ll is the log-likelihood of the last E-step (k-means: of its clusters read as a spherical mixture);
+ *   cost the k-means cost of the last E-step; trace every E-step's objective; weights the
+ *   fitted mixture's p_j; iterationEndsMs (k-means only, else empty) when each E-step ended, in ms since the call
  * @throws when the fit failed (the reason in the message)
  */
 async function fitInProcess(matrix, options) {
+  const t0 = process.hrtime.bigint();
+  const iterationEndsMs = [];
   const doc = await load().library.sweep(matrix, {
-    model: 'gaussian',
+    model: options.model ?? 'gaussian',
     k: [options.k],
     seeds: [options.seed],
     maxIter: options.iterations,
@@ -87,6 +94,8 @@ async function fitInProcess(matrix, options) {
     jobs: options.jobs,
     kernel: options.kernel,
     covariance: options.covariance,
+    // k-means only: the Gaussian timings stay exactly as they were (a watched sweep may plan differently)
+    onIteration: options.model === 'kmeans' ? () => iterationEndsMs.push(Number(process.hrtime.bigint() - t0) / 1e6) : undefined,
   });
   const fit = doc.fits[0];
   if (!fit || typeof fit.logLikelihood !== 'number') {
@@ -94,10 +103,14 @@ async function fitInProcess(matrix, options) {
   }
   return {
     ll: fit.logLikelihood,
+    cost: typeof fit.cost === 'number' ? fit.cost : null,
     iterations: fit.iterations,
     converged: fit.converged,
+    stop: fit.stop ?? null,
     initialRows: fit.initialRows ?? null,
     trace: Array.isArray(fit.trace) ? fit.trace : null,
+    weights: fit.mixture && Array.isArray(fit.mixture.p) ? fit.mixture.p : null,
+    iterationEndsMs,
   };
 }
 

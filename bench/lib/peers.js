@@ -102,6 +102,7 @@ function runPeer(script, args, env) {
     k: doc.k,
     seed: doc.seed,
     iterations: doc.iterations,
+    cost: doc.cost ?? undefined,
     rmse: doc.rmse ?? null,
     blas: doc.blas ?? null,
     openblas_env: doc.openblas_env ?? null,

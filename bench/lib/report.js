@@ -165,10 +165,9 @@ function renderTargets(targets) {
   const lines = ['', 'targets:'];
   const tw = Math.max(...targets.map((t) => t.target.length));
   for (const t of targets) {
-    const v =
-      t.value === null
-        ? 'n/a'
-        : `${t.unit === 'MB' ? t.value.toFixed(1) : t.value.toFixed(3)}${t.unit === '×' ? '×' : t.unit ? ' ' + t.unit : ''}${t.detail ? ' ' + t.detail : ''}`;
+    // a small value (a relative difference) in exponent form, so that it does not print as 0.000
+    const number = (x) => (t.unit === 'MB' ? x.toFixed(1) : x !== 0 && Math.abs(x) < 1e-3 ? x.toExponential(2) : x.toFixed(3));
+    const v = t.value === null ? 'n/a' : `${number(t.value)}${t.unit === '×' ? '×' : t.unit ? ' ' + t.unit : ''}${t.detail ? ' ' + t.detail : ''}`;
     lines.push(`  ${t.status}  ${t.target.padEnd(tw)}  ${v}`);
   }
   return lines;

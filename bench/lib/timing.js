@@ -131,7 +131,10 @@ const showWall = (x) => (x.ok ? x.wall.toFixed(3) + 's' : 'FAILED');
  * peak RSS = the max over them, and the figures of the last run (LL, K,
  * seed, iterations, …; `ll_varies_between_runs` says if they differed).
  * Runs that carry `ms_per_iteration` (in-process timings) also get its
- * median / min; runs that carry a peer `doc` keep its extras as `last_run`.
+ * median / min; runs that carry a k-means `cost` get it (and whether it
+ * differed between runs); runs that carry a peer `doc` keep its extras as
+ * `last_run`, and the medians of its `ms_per_iteration_em_only` or
+ * `ms_per_iteration_loop_only` when every run has one.
  */
 function summarizeRuns(runs) {
   const ok = runs.filter((r) => r.ok);
@@ -156,6 +159,11 @@ function summarizeRuns(runs) {
     ll_varies_between_runs: ok.some((r) => r.ll !== last.ll),
     stderr: last.stderr || undefined,
   };
+  if (ok.every((r) => typeof r.cost === 'number')) {
+    // k-means: the cost of the last E-step (gmm-fit) or the inertia (scikit-learn)
+    s.cost = last.cost;
+    s.cost_varies_between_runs = ok.some((r) => r.cost !== last.cost);
+  }
   if (last.blas !== undefined) {
     s.blas = last.blas;
     s.openblas_env = last.openblas_env;
@@ -171,8 +179,8 @@ function summarizeRuns(runs) {
     // workload-specific extras of the last run (trace, sklearn details, …); per-run figures above
     const { ll, k, seed, iterations, maxrss_kib, blas, openblas_env, numpy, ms_per_iteration, job, ...extra } = last.doc;
     s.last_run = extra;
-    if (ok.every((r) => r.doc && typeof r.doc.ms_per_iteration_em_only === 'number')) {
-      s.ms_per_iteration_em_only_median = median(ok.map((r) => r.doc.ms_per_iteration_em_only));
+    for (const key of ['ms_per_iteration_em_only', 'ms_per_iteration_loop_only']) {
+      if (ok.every((r) => r.doc && typeof r.doc[key] === 'number')) s[`${key}_median`] = median(ok.map((r) => r.doc[key]));
     }
   }
   return s;

@@ -34,6 +34,7 @@ function runGmmFitCli(args) {
   const fits = Array.isArray(doc.fits) ? doc.fits : [];
   const f = sel ? fits.find((x) => x.k === sel.k && x.seed === sel.seed) : undefined;
   const ll = f ? (f.logLikelihood ?? f.ll ?? null) : null;
+  const cost = f && typeof f.cost === 'number' ? f.cost : undefined; // k-means
   const iterations = fits.reduce((s, x) => s + (x.iterations ?? 0), 0);
   return {
     ok: ll !== null,
@@ -44,6 +45,8 @@ function runGmmFitCli(args) {
     k: sel ? sel.k : null,
     seed: sel ? sel.seed : null,
     iterations,
+    cost,
+    initialRows: f && Array.isArray(f.initialRows) ? f.initialRows : null,
     rmse: doc.completion ? doc.completion.rmse ?? null : null,
     input: doc.input ? { rows: doc.input.rows ?? null, cols: doc.input.cols ?? null } : null,
     stderr: r.stderr,
@@ -67,15 +70,17 @@ function variantLabel(variant) {
 }
 
 /**
- * One run of bench/synth-gmm.js FILE: `fit` = { k, seed, iterations, covariance? }.
- * The JSON's ms_per_iteration is the time of the fit alone (parsing not timed).
+ * One run of bench/synth-gmm.js FILE: `fit` = { k, seed, iterations, covariance?, model? }.
+ * The JSON's ms_per_iteration is the time of the fit alone (parsing not timed); with
+ * model 'kmeans', over the iterations it ran (tol 0 stops it when the cost repeats).
  */
 function runInProcess(file, variant, fit) {
   const kernel = variant.endsWith('-js') ? ['--kernel', 'js'] : [];
   const covariance = fit.covariance ? ['--covariance', fit.covariance] : [];
+  const model = fit.model ? ['--model', fit.model] : [];
   const { r, doc, failure } = timedJson(
     process.execPath,
-    [SYNTH_GMM, file, '--jobs', variantJobs(variant), ...kernel, ...covariance, '--k', String(fit.k), '--seed', String(fit.seed), '--iterations', String(fit.iterations)],
+    [SYNTH_GMM, file, '--jobs', variantJobs(variant), ...kernel, ...covariance, ...model, '--k', String(fit.k), '--seed', String(fit.seed), '--iterations', String(fit.iterations)],
     process.env,
   );
   if (failure) return failure;
@@ -88,6 +93,7 @@ function runInProcess(file, variant, fit) {
     k: doc.k,
     seed: doc.seed,
     iterations: doc.iterations,
+    cost: doc.cost ?? undefined,
     ms_per_iteration: doc.ms_per_iteration,
     doc,
     stderr: r.stderr.trim(),

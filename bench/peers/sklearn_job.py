@@ -1,6 +1,9 @@
-"""scikit-learn peer for `npm run bench` (bench/run.js), workload `synthetic`.
+"""scikit-learn peer for `npm run bench` (bench/run.js), workloads `synthetic` and `synthetic-kmeans`.
 
     sklearn_job.py synthetic synthetic.txt [iterations=50]
+    sklearn_job.py kmeans synthetic.txt [max_iter=50]
+
+`kmeans` is described at its function below.
 
 Loads the same text file as gmm-fit with np.loadtxt, takes the course's initial
 mixture init(X, 8, 0) (bench/reference/course.py: rows X[idx] with
@@ -111,11 +114,76 @@ def synthetic(args):
     return result
 
 
-JOBS = {"synthetic": synthetic}
+def kmeans(args):
+    """KMeans(algorithm='lloyd', n_init=1, init=X[idx], tol=0, max_iter=50) from the course's start rows.
+
+    idx = the rows of init(X, 8, 0) (np.random.seed(0); np.random.choice(n, 8, replace=False)),
+    the rows gmm-fit's seed 0 draws. tol=0: sklearn stops when the labels no longer change
+    (strict convergence; also when the centres did not move at all), else after max_iter.
+    inertia_ is computed from the final centres and labels (at strict convergence: the
+    centres of the last M-step, whose labels were those of the E-step before it).
+
+    Timed: km.fit(X) (input validation, the copy of X and its centring, the init check, the
+    loop, the final inertia) -> ms_per_iteration = fit time / n_iter_. Then, separately, the
+    loop alone: sklearn's own _kmeans_single_lloyd on the centred copy, from the same start
+    (ms_per_iteration_loop_only = its time / its n_iter_), when that private function is there.
+    Reports the cost (inertia_), n_iter_, the start rows, the cluster sizes and the OpenMP
+    threads used (sklearn's _openmp_effective_n_threads()).
+    """
+    import sklearn
+    from sklearn.cluster import KMeans
+
+    if not args:
+        raise SystemExit("sklearn_job.py kmeans: needs the data file")
+    X = np.loadtxt(args[0])
+    max_iter = int(args[1]) if len(args) > 1 else 50
+    K, seed = 8, 0
+    n, d = X.shape
+    np.random.seed(seed)
+    idx = np.random.choice(n, K, replace=False)  # what c.init(X, K, seed) draws
+    mu0 = X[idx]
+    assert np.array_equal(mu0, c.init(X, K, seed)[0])
+    km = KMeans(n_clusters=K, algorithm="lloyd", n_init=1, init=mu0, tol=0, max_iter=max_iter)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        t0 = time.perf_counter()
+        km.fit(X)
+        fit_s = time.perf_counter() - t0
+    n_iter = int(km.n_iter_)
+    result = {
+        "ll": None, "cost": float(km.inertia_), "k": K, "seed": seed, "iterations": n_iter, "n_iter": n_iter,
+        "max_iter": max_iter, "stopped_before_max_iter": n_iter < max_iter,
+        "rows": n, "cols": d, "initial_rows": [int(i) for i in idx],
+        "cluster_sizes": [int(v) for v in np.bincount(km.labels_, minlength=K)],
+        "seconds_fit": fit_s, "ms_per_iteration": fit_s * 1000 / n_iter,
+        "warnings": sorted({f"{w.category.__name__}: {str(w.message).splitlines()[0]}" for w in caught}),
+        "sklearn": sklearn.__version__, "algorithm": "lloyd",
+    }
+    try:
+        from sklearn.cluster._kmeans import _kmeans_single_lloyd
+        from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
+
+        threads = _openmp_effective_n_threads()
+        Xc = X - X.mean(axis=0)
+        start = mu0 - X.mean(axis=0)
+        weights = np.ones(n, dtype=X.dtype)
+        t0 = time.perf_counter()
+        _, inertia, _, loop_iter = _kmeans_single_lloyd(Xc, weights, start, max_iter=max_iter, tol=0, n_threads=threads)
+        loop_s = time.perf_counter() - t0
+        result.update({
+            "threads": threads, "ms_loop_only": loop_s * 1000, "loop_only_n_iter": int(loop_iter),
+            "ms_per_iteration_loop_only": loop_s * 1000 / int(loop_iter), "loop_only_cost": float(inertia),
+        })
+    except ImportError as e:
+        result["loop_only_skipped"] = f"sklearn {sklearn.__version__}: {e}"
+    return result
+
+
+JOBS = {"synthetic": synthetic, "kmeans": kmeans}
 
 
 def main(argv):
-    return run_job(JOBS, argv, "usage: sklearn_job.py synthetic FILE [iterations]")
+    return run_job(JOBS, argv, "usage: sklearn_job.py synthetic|kmeans FILE [iterations]")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ module.exports = [
   require('./toy-sweep.js'),
   require('./netflix.js'),
   require('./synthetic.js'),
+  require('./synthetic-kmeans.js'),
   require('./accelerate.js'),
   require('./large.js'),
 ];

@@ -10,9 +10,7 @@
 // The data (bench/synth-data.js, fixed seed) is generated once per bench run.
 // Target: gmm-fit's per-iteration time ≤ 0.5 × scikit-learn's (best of jobs=1
 // and jobs=N). See bench/README.md, "The synthetic workload".
-const path = require('path');
-const { writeSynthetic } = require('../synth-data.js');
-const { sha256File } = require('../lib/data.js');
+const { syntheticData } = require('../lib/data.js');
 const { SKLEARN_JOB, runPeer, peerCommand } = require('../lib/peers.js');
 const { alternate, showWall, summarizeRuns } = require('../lib/timing.js');
 const { TOOLS, runInProcess, variantLabel, showMsPerIteration } = require('../lib/tools.js');
@@ -29,17 +27,9 @@ const COLUMNS = { inProcessIterations: FIT.iterations };
 const inProcessVariants = (jobsList) => [...jobsList.map(String), '1-js'];
 
 function prepare(ctx) {
-  const file = path.join(ctx.tmp, 'synthetic.txt');
-  try {
-    process.stderr.write('bench: synthetic: generating the data… ');
-    const data = writeSynthetic(file);
-    data.sha256 = sha256File(file);
-    process.stderr.write(`${data.seconds.toFixed(2)} s\n`);
-    return { file, data };
-  } catch (e) {
-    process.stderr.write('FAILED\n');
-    return { skip: `synthetic skipped: generating the data failed: ${e.message}`, failed: true };
-  }
+  const made = syntheticData(ctx, NAME);
+  if (made.error) return { skip: `synthetic skipped: generating the data failed: ${made.error}`, failed: true };
+  return made;
 }
 
 function run(ctx, { file, data }) {

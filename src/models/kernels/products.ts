@@ -1,6 +1,6 @@
 /**
  * The two dense products every EM iteration spends its time in, written for
- * V8: row-major Float64Arrays, register blocks of 4 rows × 3 components so
+ * V8: row-major Float64Arrays, register blocks of 4 rows × 3 components (× 2, × 1 for the last) so
  * each load feeds several multiply-adds, and no allocation.
  */
 
@@ -73,7 +73,39 @@ export function rowDots(x: Float64Array, from: number, to: number, d: number, mu
       out[o + 3 * k + 1] = e1;
       out[o + 3 * k + 2] = e2;
     }
-    // The last one or two components: 4 rows × 1 component at a time.
+    // Two components left (K = 8, say): 4 rows × 2 components, so each row's load still feeds two products.
+    if (j + 1 < k) {
+      const m0 = j * d;
+      const m1 = m0 + d;
+      let a0 = 0, a1 = 0, b0 = 0, b1 = 0, c0 = 0, c1 = 0, e0 = 0, e1 = 0; // prettier-ignore
+      for (let i = 0; i < d; i++) {
+        const v0 = mu[m0 + i];
+        const v1 = mu[m1 + i];
+        let xi = x[r0 + i];
+        a0 += xi * v0;
+        a1 += xi * v1;
+        xi = x[r1 + i];
+        b0 += xi * v0;
+        b1 += xi * v1;
+        xi = x[r2 + i];
+        c0 += xi * v0;
+        c1 += xi * v1;
+        xi = x[r3 + i];
+        e0 += xi * v0;
+        e1 += xi * v1;
+      }
+      const o = (u - base) * k + j;
+      out[o] = a0;
+      out[o + 1] = a1;
+      out[o + k] = b0;
+      out[o + k + 1] = b1;
+      out[o + 2 * k] = c0;
+      out[o + 2 * k + 1] = c1;
+      out[o + 3 * k] = e0;
+      out[o + 3 * k + 1] = e1;
+      j += 2;
+    }
+    // The last one: 4 rows × 1 component.
     for (; j < k; j++) {
       const m0 = j * d;
       let a0 = 0, b0 = 0, c0 = 0, e0 = 0; // prettier-ignore
