@@ -12,7 +12,7 @@
 // the LLs as said, ≥ 2× less wall time.
 const fs = require('fs');
 const path = require('path');
-const { writeSynthetic } = require('../synth-data.js');
+const { syntheticData } = require('../lib/data.js');
 const { TOOLS } = require('../lib/tools.js');
 const { alternate, median, timedWithPeakRss, describeFailure } = require('../lib/timing.js');
 const { finding, LL_TOLERANCE } = require('../lib/checks.js');
@@ -35,16 +35,10 @@ function jobs(ctx, synthetic) {
 }
 
 function prepare(ctx) {
-  const file = path.join(ctx.tmp, 'accelerate-synthetic.txt');
-  try {
-    process.stderr.write('bench: accelerate: generating the synthetic data… ');
-    const data = writeSynthetic(file);
-    process.stderr.write(`${data.seconds.toFixed(2)} s\n`);
-    return { jobs: jobs(ctx, file) };
-  } catch (e) {
-    process.stderr.write('failed\n');
-    return { jobs: jobs(ctx, null), note: `synthetic job left out: generating its data failed: ${e.message}` };
-  }
+  // The synthetic table of this run, shared with the synthetic workloads (made once).
+  const made = syntheticData(ctx, NAME);
+  if (made.error) return { jobs: jobs(ctx, null), note: `synthetic job left out: generating its data failed: ${made.error}` };
+  return { jobs: jobs(ctx, made.file) };
 }
 
 /** One whole-process run: wall, and per fit (K, seed) its LL and E-steps. */
