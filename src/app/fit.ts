@@ -15,7 +15,7 @@ import { DEFAULTS, defaultKs, defaultMinVar } from './defaults';
 import type { NamedTable } from './table';
 import { warner, type Warning } from './warnings';
 import { everyFitFailed, warnAboutFits } from './fit-warnings';
-import { logJacobian, resultInDataUnits, scaleRatio, smallestColumnVariance, standardization, standardize, type Standardization } from './standardize';
+import { logJacobian, resultInDataUnits, scaleRatio, columnVariances, standardization, standardize, type Standardization } from './standardize';
 
 /** What to fit, as the library takes it; every field has a default (see DEFAULTS). */
 export interface FitRequest {
@@ -75,7 +75,8 @@ export interface FitSettings {
   readonly tol: number;
   readonly maxIter: number;
   readonly minVar: number;
-  readonly regCovar: number;
+  /** One number, or one per column (the relative default). */
+  readonly regCovar: number | readonly number[];
   readonly accelerate?: boolean;
   readonly standardize?: boolean;
   readonly criterion: Criterion;
@@ -83,6 +84,11 @@ export interface FitSettings {
 }
 
 type Selected = SweepResult & { readonly selected: NonNullable<SweepResult['selected']> };
+
+/** --reg-covar as a model records it: the number, or the column's numbers. */
+function recorded(reg: number | Float64Array): number | number[] {
+  return typeof reg === 'number' ? reg : Array.from(reg);
+}
 
 /** A sweep's outcome: the table it ran on, every fit and the selection, the settings, and the warnings. */
 export interface FitOutcome {
@@ -177,7 +183,7 @@ export async function fitTable(table: NamedTable, request: FitRequest = {}): Pro
   const fitMatrix = transform ? standardize(matrix, transform) : matrix;
   // The default --reg-covar is relative to the data's scale (the smallest column variance), so that the units do not change the fit.
   const relative = request.regCovar === undefined && covariances.some((c) => family(c).defaultRegCovar > 0);
-  const regCovarScale = relative ? smallestColumnVariance(fitMatrix) : undefined;
+  const variances = relative ? columnVariances(fitMatrix) : undefined;
   const fitted = await runSweep(
     { ...fitMatrix, columns: table.columns },
     {
@@ -192,7 +198,7 @@ export async function fitTable(table: NamedTable, request: FitRequest = {}): Pro
       maxIter,
       minVar,
       regCovar: request.regCovar,
-      regCovarScale,
+      columnVariances: variances,
       accelerate: request.accelerate,
       criterion,
       kernel: request.kernel,
@@ -227,7 +233,7 @@ export async function fitTable(table: NamedTable, request: FitRequest = {}): Pro
     tol: request.tol ?? (model === 'kmeans' ? COST.defaultTol : LOG_LIKELIHOOD.defaultTol),
     maxIter,
     minVar: minVar ?? 0,
-    regCovar: regCovarFor({ covariance: selected.covariance, regCovar: request.regCovar, regCovarScale }),
+    regCovar: recorded(regCovarFor({ covariance: selected.covariance, regCovar: request.regCovar, columnVariances: variances })),
     ...(request.accelerate && model === 'gaussian' ? { accelerate: true } : {}),
     ...(transform ? { standardize: true } : {}),
     criterion,

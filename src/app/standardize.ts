@@ -136,12 +136,16 @@ export function scaleRatio(matrix: Matrix): number {
 }
 
 /**
- * The smallest variance of a column with any spread (over observed cells, n in the denominator):
- * the scale of the default --reg-covar, so that a fit in millimetres is the fit in metres.
- * 1 when no column has a finite, positive variance.
+ * Each column's variance (over its observed cells, n in the denominator), the scale of the
+ * default --reg-covar, so that a column in millimetres gets the fit of the same column in
+ * metres. A column with no spread (or no finite one) takes the smallest positive variance of
+ * the others, 1 when none has one: any positive value keeps its variances positive.
  */
-export function smallestColumnVariance(matrix: Matrix): number {
+export function columnVariances(matrix: Matrix): Float64Array {
+  const out = Float64Array.from(columnMoments(matrix).scale, (s) => s * s);
   let smallest = Infinity;
-  for (const s of columnMoments(matrix).scale) if (s > 0 && s * s > 0 && Number.isFinite(s * s) && s * s < smallest) smallest = s * s;
-  return Number.isFinite(smallest) ? smallest : 1;
+  for (const v of out) if (v > 0 && Number.isFinite(v) && v < smallest) smallest = v;
+  const fill = Number.isFinite(smallest) ? smallest : 1;
+  for (let i = 0; i < out.length; i++) if (!(out[i] > 0 && Number.isFinite(out[i]))) out[i] = fill;
+  return out;
 }

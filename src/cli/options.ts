@@ -57,7 +57,7 @@ export interface OptionSpec {
 function regCovarDefaults(): string {
   const groups = new Map<number, string[]>();
   for (const f of FAMILY_CHOICES) groups.set(f.defaultRegCovar, [...(groups.get(f.defaultRegCovar) ?? []), f.name]);
-  const value = (x: number) => (x === 0 ? '0' : `${x.toExponential()} × the smallest column variance`);
+  const value = (x: number) => (x === 0 ? '0' : `${x.toExponential()} × each column's variance`);
   return [...groups].map(([x, names]) => `${value(x)} for ${names.join(' and ')}`).join('; ');
 }
 const KERNEL_HELP = 'the E-step kernel of spherical and diag fits: wasm (WebAssembly SIMD) or js (the TypeScript reference); the same numbers, bit for bit';
@@ -108,7 +108,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     flags: '--reg-covar <x>',
     help:
-      "added to every variance (the diagonal) after each M-step and to the start, as scikit-learn reg_covar; the default is relative to the table: that many times its smallest column variance, so the data's units do not change the fit (rating triplets: absolute); --reg-covar 1e-6 is scikit-learn's",
+      "added to every variance (the diagonal) after each M-step and to the start, as scikit-learn reg_covar; the default is relative to the table: that many times each column's variance (scikit-learn's reg_covar on standardised columns), so a column's units do not change the fit (rating triplets: absolute); a number given is added to every column as it is (--reg-covar 1e-6 is scikit-learn's)",
     shownDefault: regCovarDefaults(),
     parse: parseNonNegative,
     commands: SWEEPS,

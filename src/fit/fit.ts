@@ -1,4 +1,5 @@
 import { DataError } from '../core/errors';
+import type { RegCovar } from '../models/families/reg';
 import type { PreparedData } from '../models/data';
 import { COST, LOG_LIKELIHOOD, type FitState, type ModelName, type Objective } from '../models/fit-state';
 import type { Mixture } from '../models/mixture';
@@ -33,14 +34,15 @@ export interface FitOptions {
   readonly minVar?: number;
   /** The Gaussian family; default spherical (the course's model). */
   readonly covariance?: Covariance;
-  /** Added to the variances (the diagonal) after each M-step; undefined: the family's default × regCovarScale. */
+  /** Added to the variances (the diagonal) after each M-step; undefined: the family's default (× each column's variance, see columnVariances). */
   readonly regCovar?: number;
   /**
-   * The data's scale, for the default regCovar: the family's relative default (1e-6 for diag
-   * and full) is multiplied by it, so that a fit does not depend on the data's units. The app
-   * gives the smallest column variance; undefined: 1 (scikit-learn's absolute 1e-6).
+   * Each column's variance, for the default regCovar: the family's relative default (1e-6 for
+   * diag and full) times each column's variance, so that a column's units do not change the fit
+   * (scikit-learn's reg_covar on standardised columns). Undefined: the default as an absolute
+   * number (scikit-learn's 1e-6).
    */
-  readonly regCovarScale?: number;
+  readonly columnVariances?: Float64Array;
   /** How the start is drawn (default random). */
   readonly init?: StartMethod;
   /** A given start (a warm start from a saved model); overrides `init`. */
@@ -101,9 +103,11 @@ function objectiveOf(model: ModelName): Objective {
   return model === 'kmeans' ? COST : LOG_LIKELIHOOD;
 }
 
-/** The --reg-covar in force: the one given, else the family's default (0 for spherical, 1e-6 for diag and full) × the data's scale. */
-export function regCovarFor(options: Pick<FitOptions, 'covariance' | 'regCovar' | 'regCovarScale'>): number {
-  return options.regCovar ?? family(options.covariance ?? DEFAULT_COVARIANCE).defaultRegCovar * (options.regCovarScale ?? 1);
+/** The --reg-covar in force: the one given, else the family's default (0 for spherical; 1e-6 × each column's variance for diag and full). */
+export function regCovarFor(options: Pick<FitOptions, 'covariance' | 'regCovar' | 'columnVariances'>): RegCovar {
+  if (options.regCovar !== undefined) return options.regCovar;
+  const relative = family(options.covariance ?? DEFAULT_COVARIANCE).defaultRegCovar;
+  return relative === 0 || !options.columnVariances ? relative : options.columnVariances.map((v) => relative * v);
 }
 
 /** The family a fit's start and state come from: a warm start's, else the one asked for; k-means reads its clusters as spherical. */

@@ -1,4 +1,5 @@
 import type { FitState } from './fit-state';
+import type { RegCovar } from './families/reg';
 import type { Mixture } from './mixture';
 import { shiftMeans, type PreparedData } from './data';
 import { KMEANS_COVARIANCE, type Family, type SphericalCovariance } from './families';
@@ -134,7 +135,7 @@ export class KMeansState implements FitState {
    * own spread in the family's shape plus `reg`. A cluster too small to have a
    * spread (fewer than two distinct rows) keeps `fallback`'s covariance.
    */
-  clusterMixture(family: Family, reg: number, fallback: Mixture): Mixture {
+  clusterMixture(family: Family, reg: RegCovar, fallback: Mixture): Mixture {
     const { n } = this.data;
     const { k, mu, label } = this;
     const count = new Float64Array(k);

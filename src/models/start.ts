@@ -1,4 +1,5 @@
 import type { Matrix } from '../core/matrix';
+import type { RegCovar } from './families/reg';
 import { NumpyRandomState } from '../core/random';
 import type { Mixture } from './mixture';
 import { DEFAULT_COVARIANCE, family, sparseFamily, type Covariance } from './families';
@@ -17,7 +18,7 @@ export type InitMethod = 'random' | 'kmeans++';
 export interface InitOptions {
   readonly covariance?: Covariance;
   /** Added to the start's variances (the diagonal, for full), as to every M-step's. */
-  readonly regCovar?: number;
+  readonly regCovar?: RegCovar;
   readonly method?: InitMethod;
 }
 

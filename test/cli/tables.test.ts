@@ -201,33 +201,37 @@ describe('real tables', () => {
   });
 
 
-  test("the default --reg-covar follows the data's units: iris in units 10⁴× larger gives the same fit (the LL shifted by n·d·ln 10⁴)", async () => {
-    const c = 1e-4;
-    const small = writeFile(tmp(), 'small.csv', HEADER.join(',') + '\n' + ROWS.map((r) => r.map((v) => Number(v) * c).join(',')).join('\n') + '\n');
+  test("the default --reg-covar follows each column's units: iris with its columns rescaled 10⁻⁴ to 10³× gives the same fit", async () => {
+    const scales = [1e-4, 1, 1e3, 0.5];
+    const rescaled = writeFile(tmp(), 'rescaled.csv', HEADER.join(',') + '\n' + ROWS.map((r) => r.map((v, i) => Number(v) * scales[i]).join(',')).join('\n') + '\n');
     const plainFile = writeFile(tmp(), 'plain.csv', IRIS.join('\n') + '\n');
-    // The smallest column variance, by hand (n in the denominator): the model records 1e-6 × it.
-    const smallest = (rows: number[][]) =>
-      Math.min(...[0, 1, 2, 3].map((i) => {
-        const m = rows.reduce((a, r) => a + r[i], 0) / rows.length;
-        return rows.reduce((a, r) => a + (r[i] - m) ** 2, 0) / rows.length;
-      }));
-    const values = ROWS.map((r) => r.map(Number));
+    // Each column's variance, by hand (n in the denominator): the model records 1e-6 × each.
+    const variance = (rows: number[][], i: number) => {
+      const m = rows.reduce((a, r) => a + r[i], 0) / rows.length;
+      return rows.reduce((a, r) => a + (r[i] - m) ** 2, 0) / rows.length;
+    };
+    const values = ROWS.map((r) => r.map((v, i) => Number(v) * scales[i]));
+    // The density of x·c is the density of x over Π c_i: the LL shifts by −n·Σ ln c_i.
+    const shift = -150 * scales.reduce((a, c) => a + Math.log(c), 0);
     for (const covariance of ['diag', 'full']) {
       // A tight tolerance: the stopping rule is relative to |LL|, which the shift changes.
       const args = ['--k', '3', '--covariance', covariance, '--init', 'hc', '--tol', '1e-12', '--json'];
       const model = path.join(tmp(), `${covariance}.json`);
       const a = json((await runCli([plainFile, ...args])).stdout);
-      const b = json((await runCli([small, ...args, '--out', model])).stdout);
-      const shift = 150 * 4 * Math.log(1 / c);
+      const b = json((await runCli([rescaled, ...args, '--out', model])).stdout);
       expect(b.fits[0].logLikelihood).toBeCloseTo(a.fits[0].logLikelihood + shift, 6);
-      b.fits[0].mixture.mu.forEach((m: number[], j: number) => m.forEach((v, i) => expect(v / c).toBeCloseTo(a.fits[0].mixture.mu[j][i], 4))); // the optimum is flat: the means to ~√tol
+      b.fits[0].mixture.mu.forEach((m: number[], j: number) => m.forEach((v, i) => expect(v / scales[i]).toBeCloseTo(a.fits[0].mixture.mu[j][i], 4))); // the optimum is flat: the means to ~√tol
       const recorded = json(fs.readFileSync(model, 'utf8')).options.regCovar;
-      expect(recorded / (1e-6 * smallest(values.map((r) => r.map((v) => v * c))))).toBeCloseTo(1, 9);
-      // scikit-learn's absolute 1e-6, given: in the small units it is ~10⁸× the data's variances' floor and changes the fit.
-      const absolute = json((await runCli([small, ...args, '--reg-covar', '1e-6'])).stdout);
+      expect(recorded).toHaveLength(4);
+      recorded.forEach((r: number, i: number) => expect(r / (1e-6 * variance(values, i))).toBeCloseTo(1, 9));
+      // scikit-learn's absolute 1e-6, given: on the 10⁻⁴-scaled column (variance ~7e-9) it is another model.
+      const absolute = json((await runCli([rescaled, ...args, '--reg-covar', '1e-6'])).stdout);
       expect(absolute.fits[0].logLikelihood).toBeLessThan(b.fits[0].logLikelihood - 1);
+      expect(json((await runCli([rescaled, ...args, '--reg-covar', '1e-6', '--out', model])).stdout).fits[0].logLikelihood).toBe(absolute.fits[0].logLikelihood);
+      expect(json(fs.readFileSync(model, 'utf8')).options.regCovar).toBe(1e-6);
     }
   });
+
   test('on a terminal tables are cut to its width with …; --wide and non-terminal output show everything', async () => {
     // Four repeated points: K=3 collapses, with a long reason in the sweep table.
     const stdin = '0 0\n0 0\n0 0\n5 5\n1 2\n';

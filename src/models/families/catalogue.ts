@@ -13,7 +13,7 @@ export interface FamilyEntry {
   /** What a component's covariance is, in a few words. */
   readonly summary: string;
   readonly isotropic: boolean;
-  /** The default of --reg-covar, relative: the app multiplies it by the data's scale (FitOptions.regCovarScale). */
+  /** The default of --reg-covar, relative: the app multiplies it by each column's variance (FitOptions.columnVariances). */
   readonly defaultRegCovar: number;
 }
 

@@ -1,4 +1,5 @@
 import type { FitParameters, FitState } from '../fit-state';
+import { regColumns } from './reg';
 import type { Mixture } from '../mixture';
 import { COLLAPSE_RELATIVE, columnLabel, constantColumns, isUsableVariance, scaleProblem, shiftMeans, varianceScale, type PreparedData } from '../data';
 import { addChunks, localRunner, type ChunkLayout, type ChunkRunner, type RunnerFactory } from '../kernels/layout';
@@ -33,7 +34,8 @@ export class DiagState implements FitState {
   private readonly runner: ChunkRunner;
   private readonly total: Float64Array;
   private readonly at: DiagStats;
-  private readonly regCovar: number;
+  /** --reg-covar per column. */
+  private readonly reg: Float64Array;
   flooredVariances = 0;
 
   /** `runnerFor` lets a caller spread the chunks over threads; by default they run here. */
@@ -46,7 +48,7 @@ export class DiagState implements FitState {
     const { d } = data;
     const k = start.k;
     if (start.d !== d) throw new Error(`mixture has ${start.d} dimensions, data has ${d}`);
-    this.regCovar = options.regCovar ?? SKLEARN_REG_COVAR;
+    this.reg = regColumns(options.regCovar, d, SKLEARN_REG_COVAR);
     this.layout = diagLayout(data, k);
     this.at = diagStats(k, d, data.observed !== null);
     this.buffers = diagBuffers(this.layout, runnerFor !== localRunner, options.keepPosterior === true);
@@ -111,7 +113,7 @@ export class DiagState implements FitState {
         const m = mu[c];
         let v = (total[sumXX + c] - 2 * m * sx + m * m * cells) / cells;
         if (v < 0) v = 0;
-        v += this.regCovar;
+        v += this.reg[i];
         if (v < this.options.minVar) {
           v = this.options.minVar;
           this.flooredVariances++;

@@ -1,4 +1,5 @@
 import { toRows } from '../../core/matrix';
+import { regOf } from './reg';
 import { scatterAroundMean } from '../scatter';
 import { completedByMeans } from '../completion';
 import { diagKernel } from '../kernels/diag';
@@ -18,7 +19,7 @@ export const DIAG: Family<DiagCovariance> = {
     const { center, scatter } = scatterAroundMean(m, false);
     const variances = Float64Array.from({ length: k * d }, (_, c) => {
       const i = c % d;
-      return (scatter[i] + n * (mu[c] - center[i]) ** 2) / n + reg;
+      return (scatter[i] + n * (mu[c] - center[i]) ** 2) / n + regOf(reg, i);
     });
     return { family: 'diag', variances };
   },
@@ -42,7 +43,7 @@ export const DIAG: Family<DiagCovariance> = {
         if (spread[j * d + t] > 0) zero = false;
       }
       if (count[j] < 2 || zero) spread.set(fallback.variances.subarray(j * d, (j + 1) * d), j * d);
-      else for (let t = 0; t < d; t++) spread[j * d + t] += reg;
+      else for (let t = 0; t < d; t++) spread[j * d + t] += regOf(reg, t);
     }
     return { family: 'diag', variances: spread };
   },

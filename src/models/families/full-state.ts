@@ -1,4 +1,5 @@
 import { DataError } from '../../core/errors';
+import { regColumns } from './reg';
 import type { FitParameters, FitState } from '../fit-state';
 import type { Mixture } from '../mixture';
 import { COLLAPSE_RELATIVE, columnLabel, shiftMeans, varianceScale, type PreparedData } from '../data';
@@ -71,7 +72,8 @@ export class FullState implements FitState {
   private readonly scatter: Float64Array;
   private readonly runner: ChunkRunner;
   private readonly at: FullStats;
-  private readonly regCovar: number;
+  /** --reg-covar per column. */
+  private readonly reg: Float64Array;
   /** Scratch for the eigenvalue floor and the degeneracy check (2·d² + d). */
   private readonly eigenWork: Float64Array;
   flooredVariances = 0;
@@ -87,7 +89,7 @@ export class FullState implements FitState {
     const k = start.k;
     this.k = k;
     this.cov = (start.covariance as FullCovariance).matrices.slice();
-    this.regCovar = options.regCovar ?? SKLEARN_REG_COVAR;
+    this.reg = regColumns(options.regCovar, data.d, SKLEARN_REG_COVAR);
     this.eigenWork = new Float64Array(2 * d * d + d);
     // The floor holds from the start, on the eigenvalues as in every M-step.
     if (options.minVar > 0) for (let j = 0; j < k; j++) floorEigenvalues(this.cov, j * d * d, d, options.minVar, this.eigenWork);
@@ -215,7 +217,7 @@ export class FullState implements FitState {
           cov[c + a * d + b] = v;
           cov[c + b * d + a] = v;
         }
-        cov[c + a * d + a] += this.regCovar;
+        cov[c + a * d + a] += this.reg[a];
       }
       // The floor bounds the eigenvalues (the exact constrained M-step), so EM stays monotone.
       if (this.options.minVar > 0) this.flooredVariances += floorEigenvalues(cov, c, d, this.options.minVar, this.eigenWork);

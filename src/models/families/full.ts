@@ -1,4 +1,5 @@
 import { toRows } from '../../core/matrix';
+import { regOf } from './reg';
 import { scatterAroundMean } from '../scatter';
 import { fullKernel } from '../kernels/full';
 import { choleskyInPlace } from '../kernels/linalg';
@@ -21,7 +22,7 @@ export const FULL: Family<FullCovariance> = {
       for (let a = 0; a < d; a++) {
         for (let b = 0; b < d; b++) {
           const v = (at(a, b) + n * (mu[j * d + a] - center[a]) * (mu[j * d + b] - center[b])) / n;
-          matrices[j * d * d + a * d + b] = v + (a === b ? reg : 0);
+          matrices[j * d * d + a * d + b] = v + (a === b ? regOf(reg, a) : 0);
         }
       }
     }
@@ -48,7 +49,7 @@ export const FULL: Family<FullCovariance> = {
         if (spread[j * size + t] > 0) zero = false;
       }
       if (count[j] < 2 || zero) spread.set(fallback.matrices.subarray(j * size, (j + 1) * size), j * size);
-      else for (let a = 0; a < d; a++) spread[j * size + a * d + a] += reg;
+      else for (let a = 0; a < d; a++) spread[j * size + a * d + a] += regOf(reg, a);
     }
     return { family: 'full', matrices: spread };
   },

@@ -1,4 +1,5 @@
 import type { FitParameters, FitState } from '../fit-state';
+import { regColumns } from './reg';
 import type { Mixture } from '../mixture';
 import { COLLAPSE_RELATIVE, isUsableVariance, scaleProblem } from '../data';
 import type { SparseData } from '../sparse';
@@ -30,7 +31,8 @@ export class SparseDiagState implements FitState {
   private readonly mu: Float64Array;
   private readonly variance: Float64Array;
   private readonly weight: Float64Array;
-  private readonly regCovar: number;
+  /** --reg-covar per item. */
+  private readonly reg: Float64Array;
   /** Per item: its ratings' mean square, the scale a variance of it is judged against. */
   private readonly itemScale: Float64Array;
   private lastLogLikelihood = NaN;
@@ -45,7 +47,7 @@ export class SparseDiagState implements FitState {
     const { d } = data;
     const k = start.k;
     if (start.d !== d) throw new Error(`mixture has ${start.d} items, data has ${d}`);
-    this.regCovar = options.regCovar ?? SKLEARN_REG_COVAR;
+    this.reg = regColumns(options.regCovar, d, SKLEARN_REG_COVAR);
     this.at = sparseDiagStats(k, d);
     this.layout = sparseLayout(data, k, this.at.size);
     this.buffers = sparseBuffers(this.layout, true, runnerFor !== localRunner, options.keepPosterior === true);
@@ -114,7 +116,7 @@ export class SparseDiagState implements FitState {
       const m = mu[c];
       let v = prior > 0 ? (total[sumXX + c] - 2 * m * sx + m * m * cells + prior * m * m) / (cells + 1) : (total[sumXX + c] - 2 * m * sx + m * m * cells) / cells;
       if (v < 0) v = 0;
-      v += this.regCovar;
+      v += this.reg[Math.floor(c / k)];
       if (v < this.options.minVar) {
         v = this.options.minVar;
         this.flooredVariances++;

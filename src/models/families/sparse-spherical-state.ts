@@ -1,4 +1,5 @@
 import type { FitParameters, FitState } from '../fit-state';
+import { regMean } from './reg';
 import type { Mixture } from '../mixture';
 import { COLLAPSE_RELATIVE, isUsableVariance, scaleProblem } from '../data';
 import type { SparseData } from '../sparse';
@@ -46,7 +47,7 @@ export class SparseSphericalState implements FitState {
     const { d } = data;
     const k = start.k;
     if (start.d !== d) throw new Error(`mixture has ${start.d} items, data has ${d}`);
-    this.regCovar = options.regCovar ?? 0;
+    this.regCovar = regMean(options.regCovar, 0);
     this.at = sparseSphericalStats(k, d);
     this.layout = sparseLayout(data, k, this.at.size);
     this.buffers = sparseBuffers(this.layout, false, runnerFor !== localRunner, options.keepPosterior === true);

@@ -1,4 +1,5 @@
 import type { SparseData } from '../sparse';
+import { regMean, regOf } from './reg';
 import { sparseDiagKernel, sparseSphericalKernel } from '../kernels/sparse';
 import { SparseDiagState } from './sparse-diag-state';
 import { SparseSphericalState } from './sparse-spherical-state';
@@ -35,7 +36,7 @@ export const SPARSE_SPHERICAL: SparseFamily<SphericalCovariance> = {
     const variances = Float64Array.from({ length: k }, (_, j) => {
       let offset = 0;
       for (let i = 0; i < d; i++) offset += (mu[j * d + i] - center[i]) ** 2;
-      return (total + n * offset) / (n * d) + reg;
+      return (total + n * offset) / (n * d) + regMean(reg, 0);
     });
     return { family: 'spherical', variances };
   },
@@ -51,7 +52,7 @@ export const SPARSE_DIAG: SparseFamily<DiagCovariance> = {
     const { center, scatter } = zeroFilledScatter(data);
     const variances = Float64Array.from({ length: k * d }, (_, c) => {
       const i = c % d;
-      return (scatter[i] + n * (mu[c] - center[i]) ** 2) / n + reg;
+      return (scatter[i] + n * (mu[c] - center[i]) ** 2) / n + regOf(reg, i);
     });
     return { family: 'diag', variances };
   },

@@ -1,4 +1,5 @@
 import type { FitParameters, FitState } from '../fit-state';
+import { regMean } from './reg';
 import type { Mixture } from '../mixture';
 import { COLLAPSE_RELATIVE, isUsableVariance, scaleProblem, shiftMeans, type PreparedData } from '../data';
 import { addChunks, localRunner, type ChunkLayout, type ChunkRunner, type RunnerFactory } from '../kernels/layout';
@@ -43,7 +44,7 @@ export class SphericalState implements FitState {
     const k = start.k;
     if (start.d !== d) throw new Error(`mixture has ${start.d} dimensions, data has ${d}`);
     const startVariances = (start.covariance as SphericalCovariance).variances;
-    this.regCovar = options.regCovar ?? 0;
+    this.regCovar = regMean(options.regCovar, 0);
     this.layout = sphericalLayout(data, k);
     this.at = sphericalStats(k, d, data.observed !== null);
     this.buffers = sphericalBuffers(this.layout, runnerFor !== localRunner, options.keepPosterior === true);

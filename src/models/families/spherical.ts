@@ -1,4 +1,5 @@
 import { scatterAroundMean } from '../scatter';
+import { regMean } from './reg';
 import { completedByMeans } from '../completion';
 import { sphericalKernel } from '../kernels/spherical';
 import { SphericalState } from './spherical-state';
@@ -20,7 +21,7 @@ export const SPHERICAL: Family<SphericalCovariance> = {
     const variances = Float64Array.from({ length: k }, (_, j) => {
       let offset = 0;
       for (let i = 0; i < d; i++) offset += (mu[j * d + i] - center[i]) ** 2;
-      return (total + n * offset) / (n * d) + reg;
+      return (total + n * offset) / (n * d) + regMean(reg, 0);
     });
     return { family: 'spherical', variances };
   },
@@ -40,7 +41,7 @@ export const SPHERICAL: Family<SphericalCovariance> = {
     for (let j = 0; j < k; j++) {
       spread[j] /= count[j] * d;
       if (count[j] < 2 || !(spread[j] > 0)) spread[j] = fallback.variances[j];
-      else spread[j] += reg;
+      else spread[j] += regMean(reg, 0);
     }
     return { family: 'spherical', variances: spread };
   },

@@ -1,4 +1,5 @@
 import type { Matrix } from '../../core/matrix';
+import type { RegCovar } from './reg';
 import type { PreparedData } from '../data';
 import type { FitState } from '../fit-state';
 import type { KernelFactory, KernelName, RunnerFactory } from '../kernels/layout';
@@ -33,8 +34,8 @@ export type Covariances = SphericalCovariance | DiagCovariance | FullCovariance;
 export interface FamilyOptions {
   /** Floor on every variance (full: every eigenvalue) after an M-step (0 = none). */
   readonly minVar: number;
-  /** Added to every variance (the diagonal) after an M-step, as scikit-learn's reg_covar; default: the family's. */
-  readonly regCovar?: number;
+  /** Added to every variance (the diagonal) after an M-step, as scikit-learn's reg_covar (one, or one per column); default: the family's. */
+  readonly regCovar?: RegCovar;
   /** Keep the whole n×K posterior of the last E-step and each row's log-likelihood (for filling, predicting, scoring). */
   readonly keepPosterior?: boolean;
   /** Which E-step kernel runs the chunks here: 'wasm' (SIMD) or 'js' (the TypeScript reference); the same bits either way. */
@@ -52,7 +53,7 @@ export interface SparseFamily<C extends Covariances = Covariances> {
    * The course's start on the rows zero-filled, from sums in O(nnz + K·d): each component's
    * spread around its mean `mu` (K×d) over all n rows, the unrated cells read as 0, plus `reg`.
    */
-  startCovariances(data: SparseData, mu: Float64Array, k: number, reg: number): C;
+  startCovariances(data: SparseData, mu: Float64Array, k: number, reg: RegCovar): C;
   state(data: SparseData, start: Mixture, options: FamilyOptions, runnerFor?: RunnerFactory): FitState;
   readonly kernel: KernelFactory;
   /** One E-step under `mixture`, with no floor: each user's posterior (n×K) and log-likelihood. */
@@ -82,17 +83,17 @@ export interface Family<C extends Covariances = Covariances> {
   readonly summary: string;
   /** One variance for every column: it cannot follow columns of very different scales. */
   readonly isotropic: boolean;
-  /** The default of --reg-covar, relative: the app multiplies it by the data's scale (FitOptions.regCovarScale). */
+  /** The default of --reg-covar, relative: the app multiplies it by each column's variance (FitOptions.columnVariances). */
   readonly defaultRegCovar: number;
   /** The covariance's free parameters per component. */
   covarianceParameters(d: number): number;
   /** Each component's covariance in a start: its spread around its mean over all rows (missing cells as 0), plus `reg`. */
-  startCovariances(m: Matrix, mu: Float64Array, k: number, reg: number): C;
+  startCovariances(m: Matrix, mu: Float64Array, k: number, reg: RegCovar): C;
   /**
    * A start from k-means clusters: each cluster's spread around its centred mean
    * `mu`, plus `reg`; a cluster with fewer than two distinct rows keeps `fallback`'s.
    */
-  clusterCovariances(data: PreparedData, label: Int32Array, mu: Float64Array, k: number, reg: number, fallback: C): C;
+  clusterCovariances(data: PreparedData, label: Int32Array, mu: Float64Array, k: number, reg: RegCovar, fallback: C): C;
   /** Refuses, before anything is allocated, a fit with K components that would not fit in memory (a DataError). */
   checkSize(m: Matrix, k: number): void;
   /** An EM fit in progress from `start` (whose covariances are of this family). */
