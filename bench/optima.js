@@ -8,7 +8,7 @@
 // Does gmm-fit find the optimum? On real data sets that ship with scikit-learn
 // and R, for each covariance family (spherical, diag, full) and K = 1..6,
 // gmm-fit's best log-likelihood over its starts (--seeds 0..9 with --init
-// random, kmeans, kmeans++, and --init all where the build has it) is put
+// random, kmeans, kmeans++, --init all and --init all --accelerate where the build has them) is put
 // beside scikit-learn's GaussianMixture(n_init=10) and mclust's Mclust (its
 // default hc start), all in the same run. The target (the project's issue):
 // gmm-fit ≥ the best peer to 1e-6 relative in every case where that peer's
