@@ -141,7 +141,15 @@ export function scaleRatio(matrix: Matrix): number {
  * 1 when no column has a finite, positive variance.
  */
 export function smallestColumnVariance(matrix: Matrix): number {
+  return smallestVarianceOf(columnMoments(matrix).scale);
+}
+
+/** The same from the columns' standard deviations (a start over shards has them from per-shard moments). */
+export function smallestVarianceOf(scales: ArrayLike<number>): number {
   let smallest = Infinity;
-  for (const s of columnMoments(matrix).scale) if (s > 0 && s * s > 0 && Number.isFinite(s * s) && s * s < smallest) smallest = s * s;
+  for (let i = 0; i < scales.length; i++) {
+    const s = scales[i];
+    if (s > 0 && s * s > 0 && Number.isFinite(s * s) && s * s < smallest) smallest = s * s;
+  }
   return Number.isFinite(smallest) ? smallest : 1;
 }
