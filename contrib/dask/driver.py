@@ -75,7 +75,7 @@ def main(argv=None):
     p.add_argument('--summary', help='write a JSON summary of the run to this file')
     args = p.parse_args(argv)
 
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client, LocalCluster, as_completed
 
     gmm_fit = shlex.split(args.gmm_fit) if args.gmm_fit else REPO_GMM_FIT
     shards = [os.path.abspath(s) for s in args.shards]
@@ -105,12 +105,14 @@ def main(argv=None):
                 client.submit(estep, gmm_fit, shared, shard, args.read_arg, iteration, s, key=f'estep-{iteration}-{s}', retries=args.retries)
                 for s, shard in enumerate(shards)
             ]
-            results = sorted(client.gather(futures), key=lambda r: r['index'])
-            stats = []
-            for r in results:
-                path = os.path.join(args.work, f'shard-{r["index"]}.stats')
-                write_whole(path, r['bytes'])
-                stats.append(path)
+            # Each shard's statistics written as its task ends, then let go: the client holds one at a time.
+            stats = [os.path.join(args.work, f'shard-{s}.stats') for s in range(len(shards))]
+            traffic = 0
+            for future in as_completed(futures):
+                r = future.result()
+                write_whole(stats[r['index']], r['bytes'])
+                traffic += len(r['bytes'])
+                future.release()
             mapped = time.time()
             following = os.path.join(args.work, f'model.{iteration + 1}.json')
             run = subprocess.run(gmm_fit + ['mstep', '-q', '-m', model] + stats + ['--out', following], capture_output=True, text=True)
@@ -120,7 +122,6 @@ def main(argv=None):
             model = following
             with open(model) as f:
                 fit = json.load(f)['fit']
-            traffic = sum(len(r['bytes']) for r in results)
             rounds.append({'iteration': iteration + 1, 'logLikelihood': fit['logLikelihood'], 'seconds': time.time() - started, 'mapSeconds': mapped - started, 'statsBytes': traffic, 'modelBytes': len(model_bytes)})
             print(f'iteration {iteration + 1}: log-likelihood {fit["logLikelihood"]!r}  {time.time() - started:.2f} s (E-steps {mapped - started:.2f} s)  statistics {traffic} bytes  {verdict}', flush=True)
             if verdict != 'continue':

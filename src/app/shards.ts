@@ -505,19 +505,22 @@ function checkHeader(m: ShardModel, header: StatsHeader, source: string, fields:
 }
 
 /**
- * The M-step of the shards' statistics, added up in the order given, under a model started
- * over shards: the new model document (iteration + 1, the summed log-likelihood in its trace,
+ * The M-step of the shards' statistics, added up in the order given (read one at a time from
+ * `stats`), under a model started over shards: the new model document (iteration + 1, the summed log-likelihood in its trace,
  * whether the course's stopping rule now holds), and the verdict mstep prints.
  */
-export function shardMaximization(m: ShardModel, stats: ReadonlyArray<{ readonly source: string; readonly bytes: Buffer }>): { document: Record<string, unknown>; verdict: Verdict; logLikelihood: number; iteration: number; flooredVariances: number } {
+export function shardMaximization(
+  m: ShardModel,
+  stats: Iterable<{ readonly source: string; readonly bytes: Buffer }>,
+): { document: Record<string, unknown>; verdict: Verdict; logLikelihood: number; iteration: number; flooredVariances: number; shards: number } {
   if (m.stop) throw new DataError(`the fit in ${m.source} has stopped (${m.stop} at iteration ${m.plan.iteration}); nothing to do: start again with gmm-fit start`);
-  if (stats.length === 0) throw new UsageError('mstep needs the statistics files of the shards: gmm-fit mstep -m MODEL STATS… --out NEW');
   const shape = shapeOf(m);
   const fields = statisticsFieldsFor(shape, m.model.mixture, m.settings);
   const size = fields.reduce((a, [, length]) => a + length, 0);
   const total = new Float64Array(size);
   const seen = new Map<number, string>();
   let rows = 0;
+  // One file at a time (a caller may read each only when asked): the driver holds one shard's statistics and the sums.
   for (const { source, bytes } of stats) {
     const { header, values } = decodeStats(bytes, source);
     checkHeader(m, header, source, fields);
@@ -527,6 +530,7 @@ export function shardMaximization(m: ShardModel, stats: ReadonlyArray<{ readonly
     for (let t = 0; t < size; t++) total[t] += values[t];
     rows += header.shard.rows;
   }
+  if (seen.size === 0) throw new UsageError('mstep needs the statistics files of the shards: gmm-fit mstep -m MODEL STATS… --out NEW');
   if (rows !== m.plan.rows) {
     const missing = m.plan.shards.map((s, i) => ({ ...s, i })).filter((s) => !seen.has(s.i));
     const named = missing.slice(0, 3).map((s) => `${s.i + 1} (${s.name}, ${s.rows} rows)`).join(', ') + (missing.length > 3 ? `, … (${missing.length} in all)` : '');
@@ -554,7 +558,7 @@ export function shardMaximization(m: ShardModel, stats: ReadonlyArray<{ readonly
     ...modelDocument({ model: 'gaussian', covariance, mixture: step.mixture, fit, columns: m.model.columns, options: m.model.options, read: m.model.read }),
     distributed: { ...m.plan, iteration },
   };
-  return { document, verdict: stop ?? 'continue', logLikelihood, iteration, flooredVariances: step.flooredVariances };
+  return { document, verdict: stop ?? 'continue', logLikelihood, iteration, flooredVariances: step.flooredVariances, shards: seen.size };
 }
 
 function offsetOf(fields: ReadonlyArray<readonly [string, number]>, name: string): number {

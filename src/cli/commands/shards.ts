@@ -1,4 +1,4 @@
-import { promises as fs } from 'fs';
+import { promises as fs, readFileSync } from 'fs';
 import { readShardModel, shardExpectation, shardMaximization, startOverShards, type ShardModel } from '../../app/shards';
 import { fileError } from '../../io/read';
 import { EXIT_OK, type CliIO } from '../io';
@@ -43,13 +43,23 @@ export async function estepCommand(request: EStepCommand, io: CliIO): Promise<nu
 /** `gmm-fit mstep -m MODEL STATS… --out NEW`: the M-step; prints continue, or why the fit stopped. */
 export async function mstepCommand(request: MStepCommand, io: CliIO): Promise<number> {
   const model = await modelOf(request.modelFile);
-  const stats = [];
-  for (const file of request.stats) stats.push({ source: file, bytes: await bytesOf(file) });
-  const result = shardMaximization(model, stats);
+  // Each file read when the M-step comes to it, so that only one is held at a time.
+  function* stats(): Generator<{ source: string; bytes: Buffer }> {
+    for (const file of request.stats) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file);
+      } catch (err) {
+        throw fileError(file, err);
+      }
+      yield { source: file, bytes };
+    }
+  }
+  const result = shardMaximization(model, stats());
   await writeOutput(io, request.out, JSON.stringify(result.document) + '\n');
   if (!request.quiet) {
     const floor = result.flooredVariances > 0 ? `; the floor ${model.settings.minVar} held up ${result.flooredVariances} variances` : '';
-    io.stderr.write(`gmm-fit: iteration ${result.iteration}: log-likelihood ${result.logLikelihood} over ${stats.length} shards (${result.verdict})${floor}\n`);
+    io.stderr.write(`gmm-fit: iteration ${result.iteration}: log-likelihood ${result.logLikelihood} over ${result.shards} shards (${result.verdict})${floor}\n`);
   }
   (request.out === '-' ? io.stderr : io.stdout).write(`${result.verdict}\n`);
   return EXIT_OK;
