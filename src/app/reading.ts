@@ -18,7 +18,7 @@ const shown = (v: unknown) => (Array.isArray(v) ? v.join(',') : String(v));
  * the model records), unless an option is given now; one that contradicts the model's
  * is used, with a warning (a user may know better, but should be told).
  */
-export function readOptionsFor(model: ModelDocument, given: ReadOptions): { options: ReadOptions; warnings: string[] } {
+export function readOptionsFor(model: Pick<ModelDocument, 'read' | 'columns'>, given: ReadOptions): { options: ReadOptions; warnings: string[] } {
   const recorded = model.read;
   const options: Record<string, unknown> = {};
   const warnings: string[] = [];
@@ -55,7 +55,7 @@ function refFromJson(r: unknown): ColumnRef | undefined {
  * The model's id column is kept unless another is given; its labels column is not (new
  * data seldom has known classes: give --labels-column again).
  */
-function selectionFor(model: ModelDocument, given: ReadOptions, header: boolean | undefined, warnings: string[]): ColumnSelection | undefined {
+function selectionFor(model: Pick<ModelDocument, 'read' | 'columns'>, given: ReadOptions, header: boolean | undefined, warnings: string[]): ColumnSelection | undefined {
   const now = given.select ?? {};
   const recorded = (model.read.select ?? {}) as Record<string, unknown>;
   const recordedId = refFromJson(recorded.id);

@@ -149,3 +149,13 @@ export function columnVariances(matrix: Matrix): Float64Array {
   for (let i = 0; i < out.length; i++) if (!(out[i] > 0 && Number.isFinite(out[i]))) out[i] = fill;
   return out;
 }
+
+/** The same from the columns' standard deviations (a start over shards has them from per-shard moments). */
+export function columnVariancesOf(scales: ArrayLike<number>): Float64Array {
+  const out = Float64Array.from(scales as ArrayLike<number>, (s) => s * s);
+  let smallest = Infinity;
+  for (const v of out) if (v > 0 && Number.isFinite(v) && v < smallest) smallest = v;
+  const fill = Number.isFinite(smallest) ? smallest : 1;
+  for (let i = 0; i < out.length; i++) if (!(out[i] > 0 && Number.isFinite(out[i]))) out[i] = fill;
+  return out;
+}

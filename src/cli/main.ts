@@ -37,6 +37,13 @@ function dispatch(request: CommandRequest, io: CliIO, warnings: Reporter): Promi
     }
     case 'recommend':
       return (require('./commands/ratings') as typeof import('./commands/ratings')).recommendCommand(request, io, warnings);
+    case 'start':
+    case 'estep':
+    case 'mstep': {
+      const shards = require('./commands/shards') as typeof import('./commands/shards');
+      if (request.command === 'start') return shards.startCommand(request, io);
+      return request.command === 'estep' ? shards.estepCommand(request, io) : shards.mstepCommand(request, io);
+    }
     default:
       return assertUnreachable(request);
   }
@@ -129,9 +136,9 @@ function writeFailure(err: unknown): string | null {
 export async function run(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   let code = EXIT_OK;
   // The command modules load only when a command runs, so --help starts fast.
-  const program = buildProgram(io, async (command, file, options) => {
+  const program = buildProgram(io, async (command, file, options, files) => {
     const { validate } = require('./validate') as typeof import('./validate');
-    const request = validate(command, file, options);
+    const request = validate(command, file, options, files);
     code = await dispatch(request, io, reporter(io, options.quiet === true));
   });
   const args = argv.slice(2);

@@ -1,4 +1,4 @@
-import { OPTIONS, SWEEPS, type CommandName, type OptionSpec } from './options';
+import { OPTIONS, SHARDED, SWEEPS, type CommandName, type OptionSpec } from './options';
 import { COMMANDS } from './program';
 
 /** The flags as the README writes them: `-k, --k LIST`. */
@@ -32,7 +32,9 @@ export function optionTablesMarkdown(): string {
   const shared = OPTIONS.filter((o) => !o.hidden && !o.helpFor && SWEEPS.every((c) => o.commands.includes(c)));
   const parts = ['`fit`, `complete` and `plot-sweep` take these options.', '', HEAD, ...shared.map((o) => row(o))];
   for (const { name } of COMMANDS) {
-    const own = OPTIONS.filter((o) => !o.hidden && o.commands.includes(name) && !shared.includes(o));
+    // The commands over shards share few options with the sweeps: their tables list every option they take.
+    const whole = SHARDED.includes(name);
+    const own = OPTIONS.filter((o) => !o.hidden && o.commands.includes(name) && (whole || !shared.includes(o)));
     if (own.length === 0) continue;
     parts.push('', `\`${name}\`${SWEEPS.includes(name) ? ' also' : ''}:`, '', HEAD, ...own.map((o) => row(o, name)));
   }

@@ -19,14 +19,18 @@ import {
 } from './parsers';
 
 /** The commands, as the user types them. */
-export type CommandName = 'fit' | 'complete' | 'plot-sweep' | 'predict' | 'score' | 'plot' | 'sample' | 'recommend';
+export type CommandName = 'fit' | 'complete' | 'plot-sweep' | 'predict' | 'score' | 'plot' | 'sample' | 'recommend' | 'start' | 'estep' | 'mstep';
 
 /** The commands that sweep K and seeds, and those that apply a saved model. */
 export const SWEEPS: readonly CommandName[] = ['fit', 'complete', 'plot-sweep'];
 export const APPLY: readonly CommandName[] = ['predict', 'score', 'plot'];
 /** The commands that read rating triplets (fit and complete with --ratings, and recommend). */
 export const RATINGS: readonly CommandName[] = ['fit', 'complete'];
-const ALL: readonly CommandName[] = [...SWEEPS, ...APPLY, 'sample', 'recommend'];
+/** EM over shards of the rows: the start, one shard's E-step, the M-step of their statistics. */
+export const SHARDED: readonly CommandName[] = ['start', 'estep', 'mstep'];
+/** The commands that read shards (as the start read them). */
+const SHARD_READERS: readonly CommandName[] = ['start', 'estep'];
+const ALL: readonly CommandName[] = [...SWEEPS, ...APPLY, 'sample', 'recommend', ...SHARDED];
 
 /**
  * One option, declared once: its flags, what it means, its default (the value and how
@@ -84,10 +88,27 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     flags: '-s, --seed <seed>',
     help: 'the random seed of the draws, 0..4294967295',
+    helpFor: { start: "the seed of the start's row draw (numpy's legacy np.random.seed and choice over the shards' rows), 0..4294967295" },
     default: 0,
     parse: parseSeed,
-    commands: ['sample'],
+    commands: ['sample', 'start'],
     example: '--seed 7',
+  },
+  {
+    flags: '-k, --k <n>',
+    help: 'the number of components',
+    mandatory: true,
+    parse: parseCount,
+    commands: ['start'],
+    example: '--k 12',
+  },
+  {
+    flags: '--covariance <name>',
+    help: `the covariance of each Gaussian, one of ${FAMILY_CHOICES.map((f) => f.name).join(', ')}: those whose start and statistics add up over shards run (spherical and diag; full is refused for now)`,
+    default: DEFAULTS.covariance,
+    choices: FAMILY_CHOICES.map((f) => f.name),
+    commands: ['start'],
+    example: '--covariance diag',
   },
   {
     flags: '--model <name>',
@@ -111,7 +132,7 @@ export const OPTIONS: readonly OptionSpec[] = [
       "added to every variance (the diagonal) after each M-step and to the start, as scikit-learn reg_covar; the default is relative to the table: that many times each column's variance (scikit-learn's reg_covar on standardised columns), so a column's units do not change the fit (rating triplets: absolute); a number given is added to every column as it is (--reg-covar 1e-6 is scikit-learn's)",
     shownDefault: regCovarDefaults(),
     parse: parseNonNegative,
-    commands: SWEEPS,
+    commands: [...SWEEPS, 'start'],
     example: '--reg-covar 1e-4',
   },
   {
@@ -132,7 +153,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'EM stops when new LL − old LL ≤ tol·|new LL| (0: exactly --max-iter iterations); k-means when old cost − cost ≤ tol',
     shownDefault: '1e-6 (EM), 1e-4 (k-means)',
     parse: parseNonNegative,
-    commands: SWEEPS,
+    commands: [...SWEEPS, 'start'],
     example: '--tol 1e-8',
   },
   {
@@ -140,7 +161,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'at most this many E-steps per fit; a fit stopped by it reports converged: false',
     default: DEFAULTS.maxIter,
     parse: parseMaxIter,
-    commands: SWEEPS,
+    commands: [...SWEEPS, 'start'],
     example: '--max-iter 50',
   },
   {
@@ -154,7 +175,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'floor on every variance (full: every eigenvalue) after each M-step; a floor that holds up a variance is reported',
     shownDefault: "0.25 with --missing 0 (the course's ratings convention), else none",
     parse: parseNonNegative,
-    commands: SWEEPS,
+    commands: [...SWEEPS, 'start'],
     example: '--min-var 0.01',
   },
   {
@@ -184,18 +205,18 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     flags: '--ratings',
     help: 'the file is ratings, one a line: user,item,rating[,…] (MovieLens ratings.csv, u.data, ratings.dat, Netflix Prize triplets); held as sparse rows, the unrated cells missing',
-    commands: RATINGS,
+    commands: [...RATINGS, ...SHARD_READERS],
     example: '--ratings',
   },
-  { flags: '--user-col <col>', help: 'with --ratings: the user column, a header name or a position from 1', shownDefault: '1', parse: parseColumnChoice, commands: [...RATINGS, 'recommend'], example: '--user-col userId' },
-  { flags: '--item-col <col>', help: 'with --ratings: the item column', shownDefault: '2', parse: parseColumnChoice, commands: [...RATINGS, 'recommend'], example: '--item-col movieId' },
-  { flags: '--rating-col <col>', help: 'with --ratings: the rating column (other columns, such as a timestamp, are ignored)', shownDefault: '3', parse: parseColumnChoice, commands: [...RATINGS, 'recommend'], example: '--rating-col rating' },
+  { flags: '--user-col <col>', help: 'with --ratings: the user column, a header name or a position from 1', shownDefault: '1', parse: parseColumnChoice, commands: [...RATINGS, 'recommend', ...SHARD_READERS], example: '--user-col userId' },
+  { flags: '--item-col <col>', help: 'with --ratings: the item column', shownDefault: '2', parse: parseColumnChoice, commands: [...RATINGS, 'recommend', ...SHARD_READERS], example: '--item-col movieId' },
+  { flags: '--rating-col <col>', help: 'with --ratings: the rating column (other columns, such as a timestamp, are ignored)', shownDefault: '3', parse: parseColumnChoice, commands: [...RATINGS, 'recommend', ...SHARD_READERS], example: '--rating-col rating' },
   {
     flags: '--duplicates <how>',
     help: 'with --ratings: a (user, item) pair rated twice is an error naming both lines, or their mean, or the last line',
     shownDefault: 'error',
     choices: ['error', 'mean', 'last'],
-    commands: [...RATINGS, 'recommend'],
+    commands: [...RATINGS, 'recommend', ...SHARD_READERS],
     example: '--duplicates last',
   },
   {
@@ -204,6 +225,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     shownDefault: 'bias',
     choices: ['bias', 'none'],
     commands: RATINGS,
+    example: '--center none',
+  },
+  {
+    flags: '--center <how>',
+    help: "with --ratings: none, the ratings themselves (the course model), is what runs over shards; bias, the baseline first, is refused until the baseline has its own pass over the shards",
+    shownDefault: 'none',
+    choices: ['bias', 'none'],
+    commands: ['start'],
     example: '--center none',
   },
   {
@@ -246,7 +275,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     flags: '--missing <marker>',
     help: 'a cell text that means missing, beside empty, NA, NaN and ? (repeatable; --missing 0 for the course rating files)',
     parse: collect,
-    commands: [...SWEEPS, ...APPLY],
+    commands: [...SWEEPS, ...APPLY, ...SHARD_READERS],
     example: '--missing 0',
   },
   {
@@ -254,22 +283,22 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'comma, tab, whitespace, semicolon, pipe, :: (MovieLens ratings.dat) or any single character',
     shownDefault: 'from the extension, then the first data line',
     parse: parseDelimiter,
-    commands: [...SWEEPS, ...APPLY, 'recommend'],
+    commands: [...SWEEPS, ...APPLY, 'recommend', ...SHARD_READERS],
     example: '--delimiter tab',
   },
   {
     flags: '--columns <list>',
     help: 'keep only these columns as features: header names, or positions from 1 and ranges as cut takes them (2-5,7; 3- to the last); quote a name that looks like a number: \'"2019"\'',
     parse: parseColumns,
-    commands: [...SWEEPS, ...APPLY],
+    commands: [...SWEEPS, ...APPLY, ...SHARD_READERS],
     example: '--columns 2-5',
   },
-  { flags: '--ignore-columns <list>', help: 'drop these columns (names or positions, as --columns); they are never read as numbers', parse: parseColumns, commands: [...SWEEPS, ...APPLY], example: '--ignore-columns species' },
+  { flags: '--ignore-columns <list>', help: 'drop these columns (names or positions, as --columns); they are never read as numbers', parse: parseColumns, commands: [...SWEEPS, ...APPLY, ...SHARD_READERS], example: '--ignore-columns species' },
   {
     flags: '--id-column <col>',
     help: 'a column of row ids (a name or a position), never a feature: predict, score and --labels print it first',
     parse: parseColumn,
-    commands: [...SWEEPS, ...APPLY],
+    commands: [...SWEEPS, ...APPLY, ...SHARD_READERS],
     example: '--id-column id',
   },
   {
@@ -283,17 +312,22 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     flags: '--decimal-comma',
     help: 'numbers are written 3,5 (European CSV; goes with --delimiter semicolon), and so is the completed matrix',
-    commands: [...SWEEPS, ...APPLY],
+    commands: [...SWEEPS, ...APPLY, ...SHARD_READERS],
     example: '--decimal-comma',
   },
-  { flags: '--header', help: 'the first row is a header', shownDefault: 'detected', commands: [...SWEEPS, ...APPLY, 'recommend'], example: '--header' },
-  { flags: '--no-header', help: 'the first row is data', commands: [...SWEEPS, ...APPLY, 'recommend'], example: '--no-header' },
+  { flags: '--header', help: 'the first row is a header', shownDefault: 'detected', commands: [...SWEEPS, ...APPLY, 'recommend', ...SHARD_READERS], example: '--header' },
+  { flags: '--no-header', help: 'the first row is data', commands: [...SWEEPS, ...APPLY, 'recommend', ...SHARD_READERS], example: '--no-header' },
   {
     flags: '-m, --model-file <file>',
     help: 'the model, as written by fit --out; - for stdin',
+    helpFor: {
+      estep: 'the model the E-step runs under, as written by start --out or mstep --out (a file: its digest goes into the statistics)',
+      mstep: 'the model the statistics were computed under, as written by start --out or mstep --out',
+    },
     mandatory: true,
-    commands: [...APPLY, 'sample', 'recommend'],
+    commands: [...APPLY, 'sample', 'recommend', 'estep', 'mstep'],
     example: '--model-file model.json',
+    exampleFor: { estep: '-m model.3.json', mstep: '-m model.3.json' },
   },
   {
     flags: '-o, --out <file>',
@@ -304,10 +338,19 @@ export const OPTIONS: readonly OptionSpec[] = [
       'plot-sweep': 'write the SVG to FILE (default: stdout; on a terminal, a text chart instead)',
       plot: 'write the SVG to FILE (default: stdout)',
       recommend: 'write user,item,score,rank to FILE (default: stdout)',
+      start: 'write the start (the model of iteration 0, with the shards it was made from) to FILE; - for stdout',
+      mstep: "write the new model to FILE (it may be -m's own file: the write is atomic); - for stdout",
     },
-    commands: ['fit', 'complete', 'plot-sweep', 'plot', 'recommend'],
+    commands: ['fit', 'complete', 'plot-sweep', 'plot', 'recommend', 'start', 'mstep'],
     example: '--out model.json',
-    exampleFor: { complete: '--out filled.txt', 'plot-sweep': '--out sweep.svg', plot: '--out fit.svg', recommend: '--out top.csv' },
+    exampleFor: { complete: '--out filled.txt', 'plot-sweep': '--out sweep.svg', plot: '--out fit.svg', recommend: '--out top.csv', start: '--out model.0.json', mstep: '--out model.4.json' },
+  },
+  {
+    flags: '--stats <file>',
+    help: "write the shard's sufficient statistics and log-likelihood to FILE (gmm-fit-stats/1: binary with a JSON header), whole or not at all (a temporary file beside it, then a rename)",
+    mandatory: true,
+    commands: ['estep'],
+    example: '--stats shard-2.stats',
   },
   { flags: '--plot <file>', help: 'also write LL, BIC and AIC against K as an SVG to FILE (- for stdout)', commands: ['fit'], example: '--plot sweep.svg' },
   {
@@ -334,6 +377,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flags: '--wide', help: 'on a terminal, show long texts whole (by default tables are cut to its width with …; other output is never cut)', commands: SWEEPS, example: '--wide' },
   { flags: '--no-color', help: 'no colours (also off when stdout is not a terminal or NO_COLOR is set)', commands: SWEEPS, example: '--no-color' },
   { flags: '-q, --quiet', help: 'no warnings and no progress bar on stderr', commands: SWEEPS, example: '--quiet' },
+  { flags: '-q, --quiet', help: 'no report on stderr (mstep still prints its verdict on stdout)', commands: SHARDED, example: '--quiet' },
   { flags: '-v, --verbose', help: 'print every iteration of every fit on stderr (the fits then run one at a time)', commands: SWEEPS, example: '--verbose' },
   { flags: '--debug', help: 'print stack traces with errors', commands: ALL, example: '--debug' },
 ];

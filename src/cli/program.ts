@@ -5,7 +5,7 @@ import type { CliIO } from './io';
 const VERSION: string = require('../../package.json').version;
 
 /** What each command does, and what its argument is. */
-export const COMMANDS: ReadonlyArray<{ readonly name: CommandName; readonly summary: string; readonly argument?: string; readonly isDefault?: boolean }> = [
+export const COMMANDS: ReadonlyArray<{ readonly name: CommandName; readonly summary: string; readonly argument?: string; readonly variadic?: boolean; readonly isDefault?: boolean }> = [
   { name: 'fit', summary: 'fit a mixture (or k-means) for each K and seed, keep the best run per K, select K (the default command)', argument: 'table of numbers (CSV, TSV or whitespace); - for stdin', isDefault: true },
   { name: 'complete', summary: 'fit a mixture to a matrix with missing cells and fill them with their expected values', argument: 'table of numbers; - for stdin' },
   { name: 'plot-sweep', summary: 'sweep K and seeds as fit does, then plot LL, BIC and AIC against K with the selected K marked', argument: 'table of numbers; - for stdin' },
@@ -14,6 +14,9 @@ export const COMMANDS: ReadonlyArray<{ readonly name: CommandName; readonly summ
   { name: 'plot', summary: 'an SVG of the data coloured by posterior, with each component at 1 and 2 standard deviations', argument: 'table of numbers; - for stdin' },
   { name: 'sample', summary: 'draw rows from a saved model, as CSV on stdout, deterministic from --seed' },
   { name: 'recommend', summary: 'the N best unseen items of each user under a ratings model (fit --ratings --out), from their ratings in the file', argument: 'ratings (user,item,rating, as fit --ratings reads them); - for stdin' },
+  { name: 'start', summary: "EM over shards: the single-machine random start over the shards' rows (in the order given), written as the model of iteration 0", argument: 'the shards: tables, or rating triplets with --ratings, each a file every machine can read', variadic: true },
+  { name: 'estep', summary: "EM over shards: one shard's E-step under the model, its sufficient statistics and log-likelihood written to --stats", argument: 'one of the shards the start read' },
+  { name: 'mstep', summary: 'EM over shards: the statistics of every shard added up, the M-step, the new model; prints continue, or converged (decrease, max-iter) when the fit stops', argument: 'the statistics files, one per shard (estep --stats)', variadic: true },
 ];
 
 export const EXAMPLES = `
@@ -32,6 +35,9 @@ Examples:
   gmm-fit fit ratings.csv --ratings --k 1..12 --holdout 0.1 --out model.json
   gmm-fit complete u1.base --ratings --test u1.test --out predictions.csv
   gmm-fit recommend -m model.json ratings.csv --top 10 --user 196
+  gmm-fit start --k 12 --missing 0 part-*.txt --out model.json     EM over shards (README, Beyond one machine)
+  gmm-fit estep -m model.json part-1.txt --stats part-1.stats
+  gmm-fit mstep -m model.json part-*.stats --out model.json         prints continue or converged
 
 Exit codes: 0 success, 1 data or runtime error, 2 usage error.`;
 
@@ -50,9 +56,10 @@ function option(spec: OptionSpec, command: CommandName): Option {
 
 /**
  * The commander program, made from the option table: one command per entry of
- * COMMANDS with its options. `action` runs a command with its argument and options.
+ * COMMANDS with its options. `action` runs a command with its argument and options
+ * (a command that takes several files gets them as `files`).
  */
-export function buildProgram(io: CliIO, action: (command: CommandName, file: string | undefined, options: Record<string, unknown>) => Promise<void>): Command {
+export function buildProgram(io: CliIO, action: (command: CommandName, file: string | undefined, options: Record<string, unknown>, files?: readonly string[]) => Promise<void>): Command {
   const program = new Command('gmm-fit');
   const output = { writeOut: (s: string) => io.stdout.write(s), writeErr: (s: string) => io.stderr.write(s), outputError: () => {} };
   program
@@ -63,14 +70,15 @@ export function buildProgram(io: CliIO, action: (command: CommandName, file: str
     .configureOutput(output); // errors are reported once, as one line, by run()
   for (const spec of COMMANDS) {
     const c = program.command(spec.name, { isDefault: spec.isDefault === true }).description(spec.summary);
-    if (spec.argument) c.argument('<file>', spec.argument);
+    if (spec.argument) c.argument(spec.variadic ? '<files...>' : '<file>', spec.argument);
     for (const o of optionsOf(spec.name)) c.addOption(option(o, spec.name));
     c.exitOverride()
       .showSuggestionAfterError(true)
       .configureOutput(output)
       .action(async (...args: unknown[]) => {
-        const [file, options] = spec.argument ? [args[0] as string, args[1] as Record<string, unknown>] : [undefined, args[0] as Record<string, unknown>];
-        await action(spec.name, file, options);
+        const [file, options] = spec.argument ? [args[0] as string | string[], args[1] as Record<string, unknown>] : [undefined, args[0] as Record<string, unknown>];
+        if (Array.isArray(file)) await action(spec.name, undefined, options, file);
+        else await action(spec.name, file, options);
       });
   }
   program.addHelpText('after', EXAMPLES);

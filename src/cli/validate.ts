@@ -6,6 +6,7 @@ import type { StartMethod } from '../app/defaults';
 import type { CommandName } from './options';
 import type { RatingsRequest } from '../app/ratings';
 import type { ColumnRef } from '../io/columns';
+import type { ShardReadGiven, ShardStartRequest } from '../app/shards';
 
 type ColumnChoice = { readonly index: number } | { readonly name: string };
 
@@ -95,7 +96,36 @@ export interface RecommendCommand {
   readonly out?: string;
 }
 
-export type CommandRequest = SweepCommand | ApplyCommand | SampleCommand | RatingsCommand | RecommendCommand;
+/** start: the random start over the shards, written as the model of iteration 0. */
+export interface StartCommand {
+  readonly command: 'start';
+  readonly shards: readonly string[];
+  readonly start: ShardStartRequest;
+  readonly out: string;
+  readonly quiet: boolean;
+}
+
+/** estep: one shard's E-step under a model started over shards. */
+export interface EStepCommand {
+  readonly command: 'estep';
+  readonly shard: string;
+  readonly modelFile: string;
+  /** The reading options given (each must be the start's). */
+  readonly read: ShardReadGiven;
+  readonly stats: string;
+  readonly quiet: boolean;
+}
+
+/** mstep: the shards' statistics added up, the M-step, the new model. */
+export interface MStepCommand {
+  readonly command: 'mstep';
+  readonly stats: readonly string[];
+  readonly modelFile: string;
+  readonly out: string;
+  readonly quiet: boolean;
+}
+
+export type CommandRequest = SweepCommand | ApplyCommand | SampleCommand | RatingsCommand | RecommendCommand | StartCommand | EStepCommand | MStepCommand;
 
 const START_METHODS: ReadonlyArray<StartMethod | 'all'> = ['random', 'kmeans++', 'kmeans', 'hc', 'all'];
 
@@ -232,11 +262,67 @@ function ratingsCommand(command: 'fit' | 'complete', file: string, o: Record<str
   };
 }
 
+/** The options given, without the ones left undefined (an E-step's are each checked against the start's). */
+function given<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The reading options of start and estep: a table's, or with --ratings the triplets'; the other kind's are refused. */
+function shardReading(o: Record<string, unknown>, duplicatesDefault: boolean): { table?: ReadOptions; triplets?: RatingsRead } {
+  if (o.ratings) {
+    const other = DENSE_ONLY.find(([key]) => o[key] !== undefined && o[key] !== false);
+    if (other) throw new UsageError(`${other[1]} is for tables; with --ratings the unrated pairs are the missing cells`);
+    const read = ratingsRead(o);
+    return { triplets: duplicatesDefault ? read : given({ ...read, duplicates: o.duplicates as RatingsRead['duplicates'] }) };
+  }
+  const ratingsOnly = RATINGS_ONLY.find(([key]) => o[key] !== undefined);
+  if (ratingsOnly) throw new UsageError(`${ratingsOnly[1]} goes with --ratings (rating triplets)`);
+  return { table: given(readOptions(o)) };
+}
+
+/** start, estep and mstep: EM over shards of the rows. */
+function shardCommand(command: 'start' | 'estep' | 'mstep', file: string | undefined, o: Record<string, unknown>, files: readonly string[]): StartCommand | EStepCommand | MStepCommand {
+  const quiet = o.quiet === true;
+  if (command === 'start') {
+    const out = o.out as string | undefined;
+    if (out === undefined) throw new UsageError('start needs --out FILE: the model of iteration 0, for estep and mstep');
+    checkOutputs({ '--out': out });
+    const reading = shardReading(o, true);
+    const start: ShardStartRequest = {
+      k: o.k as number,
+      seed: o.seed as number,
+      covariance: o.covariance as ShardStartRequest['covariance'],
+      tol: o.tol as number | undefined,
+      maxIter: o.maxIter as number | undefined,
+      minVar: o.minVar as number | undefined,
+      regCovar: o.regCovar as number | undefined,
+      ...(reading.table ? { read: reading.table } : { ratings: reading.triplets, center: o.center as ShardStartRequest['center'] }),
+    };
+    return { command, shards: files, start, out, quiet };
+  }
+  const modelFile = o.modelFile as string;
+  if (modelFile === '-') throw new UsageError(`${command} reads the model from a file (its digest names it in the statistics), not - (stdin)`);
+  if (command === 'estep') {
+    const stats = o.stats as string;
+    if (stats === '-' || stats === '/dev/stdout') throw new UsageError('--stats needs a file: the statistics are binary, written whole (a temporary file beside it, then a rename)');
+    checkOutputs({ '--stats': stats });
+    const reading = shardReading(o, false);
+    return { command, shard: file!, modelFile, read: { ratings: o.ratings === true ? true : undefined, ...reading }, stats, quiet };
+  }
+  const out = o.out as string | undefined;
+  if (out === undefined) throw new UsageError('mstep needs --out FILE: the new model');
+  checkOutputs({ '--out': out });
+  const named = files.find((f) => f === '-');
+  if (named) throw new UsageError('the statistics are files (estep --stats), not - (stdin)');
+  return { command, stats: files, modelFile, out, quiet };
+}
+
 /**
  * Turns what commander parsed into a request, checking every clash between options
  * that the data need not be read for. Pure: no files, no process.
  */
-export function validate(command: CommandName, file: string | undefined, o: Record<string, unknown>): CommandRequest {
+export function validate(command: CommandName, file: string | undefined, o: Record<string, unknown>, files: readonly string[] = []): CommandRequest {
+  if (command === 'start' || command === 'estep' || command === 'mstep') return shardCommand(command, file, o, files);
   if (command === 'sample') return { command, modelFile: o.modelFile as string, n: o.n as number, seed: o.seed as number, labels: o.labels === true };
   if (command === 'recommend') {
     oneStdin({ 'the ratings': file, '--model-file': o.modelFile as string });

@@ -7,6 +7,9 @@ import { DataError } from '../core/errors';
 /** What a writer takes: one text, or the text in pieces (written as they come, never joined). */
 export type Chunks = string | Iterable<string> | AsyncIterable<string>;
 
+/** What writeFileAtomic takes: text, or bytes (a binary file: gmm-fit estep's statistics). */
+export type Content = Chunks | Uint8Array;
+
 /**
  * Where the temporary files of the writes under way are recorded, so that whoever
  * owns the process can remove them when it is interrupted (the CLI does, on SIGINT,
@@ -107,7 +110,11 @@ async function destination(target: string): Promise<Destination> {
   }
 }
 
-async function* pieces(chunks: Chunks): AsyncGenerator<string> {
+async function* pieces(chunks: Content): AsyncGenerator<string | Uint8Array> {
+  if (chunks instanceof Uint8Array) {
+    for (let at = 0; at < chunks.length; at += WRITE_BLOCK) yield chunks.subarray(at, at + WRITE_BLOCK);
+    return;
+  }
   if (typeof chunks === 'string') {
     for (let at = 0; at < chunks.length; at += WRITE_BLOCK) yield chunks.slice(at, at + WRITE_BLOCK);
     return;
@@ -123,12 +130,12 @@ async function* pieces(chunks: Chunks): AsyncGenerator<string> {
   if (pending) yield pending;
 }
 
-async function writeHandle(handle: fs.FileHandle, chunks: Chunks): Promise<void> {
-  for await (const piece of pieces(chunks)) await handle.write(piece);
+async function writeHandle(handle: fs.FileHandle, chunks: Content): Promise<void> {
+  for await (const piece of pieces(chunks)) await (typeof piece === 'string' ? handle.write(piece) : handle.write(piece));
 }
 
 /** A unix socket is written through a connection. */
-async function writeSocket(file: string, chunks: Chunks): Promise<void> {
+async function writeSocket(file: string, chunks: Content): Promise<void> {
   const socket = net.createConnection({ path: file });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
@@ -158,7 +165,7 @@ async function writeSocket(file: string, chunks: Chunks): Promise<void> {
  * temporary file is recorded in `temps` while it exists, for the process's owner to
  * remove if the process is interrupted.
  */
-export async function writeFileAtomic(target: string, chunks: Chunks, temps: TempFiles = pendingTempFiles): Promise<void> {
+export async function writeFileAtomic(target: string, chunks: Content, temps: TempFiles = pendingTempFiles): Promise<void> {
   let found: Destination;
   try {
     found = await destination(target);

@@ -78,8 +78,12 @@ export function float64Arrays(shared: boolean): (length: number) => Float64Array
   return (length) => (shared ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length));
 }
 
-/** `shared`: allocate in SharedArrayBuffers, for worker threads to read in place. */
-export function prepareData(m: Matrix, shared = false): PreparedData {
+/**
+ * `shared`: allocate in SharedArrayBuffers, for worker threads to read in place. `given`: centre
+ * on these column means instead of the matrix's own (a shard of a larger table is centred as the
+ * whole table is, so that the statistics of its rows add up with the other shards').
+ */
+export function prepareData(m: Matrix, shared = false, given?: Float64Array): PreparedData {
   const f64 = float64Arrays(shared);
   const i32 = (length: number) => (shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length));
   const n = m.rows;
@@ -95,6 +99,10 @@ export function prepareData(m: Matrix, shared = false): PreparedData {
     }
   }
   for (let i = 0; i < d; i++) center[i] = counts[i] > 0 ? center[i] / counts[i] : 0;
+  if (given) {
+    if (given.length !== d) throw new Error(`internal: ${given.length} column means for ${d} columns`);
+    center.set(given);
+  }
 
   const x = f64(n * d);
   const rowSquares = f64(n);

@@ -45,6 +45,35 @@ export interface FitState {
   logLikelihood?(): number;
   /** The parameters as live views (Gaussian families); k-means has none. */
   parameters?(): FitParameters;
+  /**
+   * The sums of the last E-step that the M-step reads (the chunks added up), with the
+   * layout of the family's statistics: what one shard's E-step hands to a distributed
+   * M-step (gmm-fit estep). A live view; families that cannot be split over shards have none.
+   */
+  statistics?(): SufficientStatistics;
+  /**
+   * Statistics added up elsewhere (the shards' E-steps, in this state's layout) over `rows`
+   * rows in all: the next maximization() runs on them exactly as on its own E-step's sums.
+   * The data-wide scales the degeneracy checks use are taken from the sums too (the
+   * posteriors of a row add up to 1, so Σ_j Σ post·‖x‖² is Σ‖x‖²), so a state made on no
+   * rows can run the M-step of all of them (gmm-fit mstep).
+   */
+  loadStatistics?(total: Float64Array, rows: number): void;
+}
+
+/** A family's E-step sums: `total`, laid out as `fields` (name and length of each block, end to end). */
+export interface SufficientStatistics {
+  readonly fields: ReadonlyArray<readonly [string, number]>;
+  readonly total: Float64Array;
+}
+
+/** The fields of a statistics layout (field name → offset, and size), in the order they are laid out; empty ones left out. */
+export function statisticsFields(layout: { readonly size: number } & Record<string, number>): Array<[string, number]> {
+  const starts = Object.entries(layout)
+    .filter(([name]) => name !== 'size')
+    .sort((a, b) => a[1] - b[1]);
+  const fields = starts.map(([name, at], i): [string, number] => [name, (i + 1 < starts.length ? starts[i + 1][1] : layout.size) - at]);
+  return fields.filter(([, length]) => length > 0);
 }
 
 export type ModelName = 'gaussian' | 'kmeans';

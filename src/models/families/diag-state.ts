@@ -1,4 +1,4 @@
-import type { FitParameters, FitState } from '../fit-state';
+import { statisticsFields, type FitParameters, type FitState, type SufficientStatistics } from '../fit-state';
 import { regColumns } from './reg';
 import type { Mixture } from '../mixture';
 import { COLLAPSE_RELATIVE, columnLabel, constantColumns, isUsableVariance, scaleProblem, shiftMeans, varianceScale, type PreparedData } from '../data';
@@ -36,6 +36,10 @@ export class DiagState implements FitState {
   private readonly at: DiagStats;
   /** --reg-covar per column. */
   private readonly reg: Float64Array;
+  /** The rows the M-step's weights are over: the data's, or those of statistics loaded from shards. */
+  private rows: number;
+  /** The data whose column variances the degeneracy checks judge against: the data, or with the loaded statistics' variances. */
+  private scales: PreparedData;
   flooredVariances = 0;
 
   /** `runnerFor` lets a caller spread the chunks over threads; by default they run here. */
@@ -60,6 +64,8 @@ export class DiagState implements FitState {
     this.posterior = this.buffers.posterior;
     this.rowLogLikelihood = this.buffers.rowLogLikelihood;
     this.total = new Float64Array(this.layout.statsSize);
+    this.rows = data.n;
+    this.scales = data;
     this.runner = runnerFor(data, this.layout, { family: 'diag', buffers: this.buffers }, diagKernel, options.kernel);
   }
 
@@ -93,7 +99,8 @@ export class DiagState implements FitState {
   }
 
   maximization(): void {
-    const { n, d, observed } = this.data;
+    const { d, observed } = this.data;
+    const n = this.rows;
     const { k } = this.layout;
     const { mu, variance, weight } = this.buffers;
     const total = this.total;
@@ -123,12 +130,36 @@ export class DiagState implements FitState {
     }
   }
 
-  /** A variance at the rounding level of its column's scale: the component sits on one value of that column. */
   parameters(): FitParameters {
     const { mu, variance, weight } = this.buffers;
     return { weight, mean: mu, variance, minVar: this.options.minVar };
   }
 
+  statistics(): SufficientStatistics {
+    return { fields: statisticsFields(this.at), total: this.total };
+  }
+
+  /** Also each column's variance over its observed cells, Σ_j Σ post·x² over Σ_j Σ post·δ (the data are centred). */
+  loadStatistics(total: Float64Array, rows: number): void {
+    this.total.set(total);
+    this.rows = rows;
+    const { d } = this.data;
+    const { k } = this.layout;
+    const weightAt = this.data.observed ? this.at.observedWeight : -1;
+    const columnVariance = new Float64Array(d);
+    for (let i = 0; i < d; i++) {
+      let squares = 0;
+      let cells = 0;
+      for (let j = 0; j < k; j++) {
+        squares += total[this.at.sumXX + j * d + i];
+        cells += weightAt >= 0 ? total[weightAt + j * d + i] : total[this.at.nHat + j];
+      }
+      columnVariance[i] = cells > 0 ? squares / cells : 0;
+    }
+    this.scales = { ...this.data, columnVariance };
+  }
+
+  /** A variance at the rounding level of its column's scale: the component sits on one value of that column. */
   degeneracy(): string | null {
     const { d } = this.data;
     const { k } = this.layout;
@@ -136,11 +167,11 @@ export class DiagState implements FitState {
     for (let j = 0; j < k; j++) {
       for (let i = 0; i < d; i++) {
         const v = variance[j * d + i];
-        const threshold = COLLAPSE_RELATIVE * varianceScale(this.data, i, mu[j * d + i]);
+        const threshold = COLLAPSE_RELATIVE * varianceScale(this.scales, i, mu[j * d + i]);
         if (v > threshold && isUsableVariance(v)) continue;
         const scale = scaleProblem(v);
         if (scale && v > threshold) return `the variance of component ${j + 1} in ${columnLabel(this.data, i)} (${v}) cannot be used: ${scale}`;
-        return collapseReason(this.data, `component ${j + 1} collapsed in ${columnLabel(this.data, i)} (variance ${v}): it holds a single value there`);
+        return collapseReason(this.scales, `component ${j + 1} collapsed in ${columnLabel(this.data, i)} (variance ${v}): it holds a single value there`);
       }
     }
     return null;

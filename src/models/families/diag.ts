@@ -14,9 +14,13 @@ export const DIAG: Family<DiagCovariance> = {
   covarianceParameters: (d) => d,
 
   startCovariances(m, mu, k, reg) {
-    // Per dimension, the mean over the rows of (X − mu_j)².
-    const { rows: n, cols: d } = m;
     const { center, scatter } = scatterAroundMean(m, false);
+    return DIAG.startCovariancesFromScatter!(m.rows, center, scatter, mu, k, reg);
+  },
+
+  startCovariancesFromScatter(n, center, scatter, mu, k, reg) {
+    // Per dimension, the mean over the rows of (X − mu_j)².
+    const d = center.length;
     const variances = Float64Array.from({ length: k * d }, (_, c) => {
       const i = c % d;
       return (scatter[i] + n * (mu[c] - center[i]) ** 2) / n + regOf(reg, i);

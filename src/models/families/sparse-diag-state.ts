@@ -1,4 +1,4 @@
-import type { FitParameters, FitState } from '../fit-state';
+import { statisticsFields, type FitParameters, type FitState, type SufficientStatistics } from '../fit-state';
 import { regColumns } from './reg';
 import type { Mixture } from '../mixture';
 import { COLLAPSE_RELATIVE, isUsableVariance, scaleProblem } from '../data';
@@ -35,6 +35,8 @@ export class SparseDiagState implements FitState {
   private readonly reg: Float64Array;
   /** Per item: its ratings' mean square, the scale a variance of it is judged against. */
   private readonly itemScale: Float64Array;
+  /** The users the M-step's weights are over: the data's, or those of statistics loaded from shards. */
+  private rows: number;
   private lastLogLikelihood = NaN;
   flooredVariances = 0;
 
@@ -59,6 +61,7 @@ export class SparseDiagState implements FitState {
     this.rowLogLikelihood = this.buffers.rowLogLikelihood;
     this.total = new Float64Array(this.layout.statsSize);
     this.itemScale = Float64Array.from(data.columnSquares, (s, i) => s / (data.columnCount[i] || 1));
+    this.rows = data.n;
     this.runner = runnerFor(data, this.layout, { family: 'diag', buffers: this.buffers }, sparseDiagKernel, options.kernel);
   }
 
@@ -99,7 +102,8 @@ export class SparseDiagState implements FitState {
   }
 
   maximization(): void {
-    const { n, d, complete } = this.data;
+    const { d, complete } = this.data;
+    const n = this.rows;
     const { k } = this.layout;
     const { mu, variance, total } = this;
     const { nHat, sumX, sumXX, weight: weightAt } = this.at;
@@ -127,6 +131,28 @@ export class SparseDiagState implements FitState {
 
   parameters(): FitParameters {
     return { weight: this.weight, mean: this.mu, variance: this.variance, minVar: this.options.minVar };
+  }
+
+  statistics(): SufficientStatistics {
+    return { fields: statisticsFields(this.at), total: this.total };
+  }
+
+  /** Also each item's mean square, Σ_j Σ post·x² over Σ_j Σ post·δ: its ratings' Σx² over their count. */
+  loadStatistics(total: Float64Array, rows: number): void {
+    this.total.set(total);
+    this.rows = rows;
+    this.lastLogLikelihood = total[this.at.ll];
+    const { d } = this.data;
+    const { k } = this.layout;
+    for (let i = 0; i < d; i++) {
+      let squares = 0;
+      let count = 0;
+      for (let j = 0; j < k; j++) {
+        squares += total[this.at.sumXX + i * k + j];
+        count += total[this.at.weight + i * k + j];
+      }
+      this.itemScale[i] = squares / (count || 1);
+    }
   }
 
   degeneracy(): string | null {

@@ -1,4 +1,4 @@
-import type { FitParameters, FitState } from '../fit-state';
+import { statisticsFields, type FitParameters, type FitState, type SufficientStatistics } from '../fit-state';
 import { regMean } from './reg';
 import type { Mixture } from '../mixture';
 import { COLLAPSE_RELATIVE, isUsableVariance, scaleProblem } from '../data';
@@ -34,7 +34,9 @@ export class SparseSphericalState implements FitState {
   private readonly variance: Float64Array;
   private readonly weight: Float64Array;
   private readonly regCovar: number;
-  private readonly cellScale: number;
+  private cellScale: number;
+  /** The users the M-step's weights are over: the data's, or those of statistics loaded from shards. */
+  private rows: number;
   private lastLogLikelihood = NaN;
   flooredVariances = 0;
 
@@ -61,6 +63,7 @@ export class SparseSphericalState implements FitState {
     let squares = 0;
     for (let u = 0; u < data.n; u++) squares += data.rowSquares[u];
     this.cellScale = data.nnz > 0 ? squares / data.nnz : 0;
+    this.rows = data.n;
     this.runner = runnerFor(data, this.layout, { family: 'spherical', buffers: this.buffers }, sparseSphericalKernel, options.kernel);
   }
 
@@ -101,7 +104,8 @@ export class SparseSphericalState implements FitState {
   }
 
   maximization(): void {
-    const { n, d, complete } = this.data;
+    const { d, complete } = this.data;
+    const n = this.rows;
     const { k } = this.layout;
     const mu = this.buffers.a;
     const total = this.total;
@@ -147,6 +151,24 @@ export class SparseSphericalState implements FitState {
 
   parameters(): FitParameters {
     return { weight: this.weight, mean: this.buffers.a, variance: this.variance, minVar: this.options.minVar };
+  }
+
+  statistics(): SufficientStatistics {
+    return { fields: statisticsFields(this.at), total: this.total };
+  }
+
+  loadStatistics(total: Float64Array, rows: number): void {
+    this.total.set(total);
+    this.rows = rows;
+    this.lastLogLikelihood = total[this.at.ll];
+    const { k } = this.layout;
+    let squares = 0;
+    let ratings = 0;
+    for (let j = 0; j < k; j++) {
+      squares += total[this.at.rowSq + j];
+      ratings += total[this.at.observed + j];
+    }
+    this.cellScale = ratings > 0 ? squares / ratings : 0;
   }
 
   degeneracy(): string | null {

@@ -1,9 +1,8 @@
-import type { SparseData } from '../sparse';
 import { regMean, regOf } from './reg';
 import { sparseDiagKernel, sparseSphericalKernel } from '../kernels/sparse';
 import { SparseDiagState } from './sparse-diag-state';
 import { SparseSphericalState } from './sparse-spherical-state';
-import type { DiagCovariance, Expectation, SparseFamily, SphericalCovariance } from './types';
+import type { DiagCovariance, Expectation, ItemSums, SparseFamily, SphericalCovariance } from './types';
 
 /** One E-step of a state made with keepPosterior. */
 function expect(state: SparseSphericalState | SparseDiagState): Expectation {
@@ -15,7 +14,7 @@ function expect(state: SparseSphericalState | SparseDiagState): Expectation {
  * Each column's zero-filled mean c_i = Σx/n and its scatter about it, Σ(x − c_i)² over all
  * n rows (the unrated cells as 0), from the per-item sums: what the dense start computes.
  */
-function zeroFilledScatter(data: SparseData): { center: Float64Array; scatter: Float64Array } {
+function zeroFilledScatter(data: ItemSums): { center: Float64Array; scatter: Float64Array } {
   const { n, d, columnSum, columnSquares } = data;
   const center = new Float64Array(d);
   const scatter = new Float64Array(d);

@@ -1,4 +1,4 @@
-import type { FitParameters, FitState } from '../fit-state';
+import { statisticsFields, type FitParameters, type FitState, type SufficientStatistics } from '../fit-state';
 import { regMean } from './reg';
 import type { Mixture } from '../mixture';
 import { COLLAPSE_RELATIVE, isUsableVariance, scaleProblem, shiftMeans, type PreparedData } from '../data';
@@ -30,7 +30,9 @@ export class SphericalState implements FitState {
   private readonly at: SphericalStats;
   private readonly regCovar: number;
   /** The data's scale per observed cell: the mean of the column variances weighted by their observed cells. */
-  private readonly cellScale: number;
+  private cellScale: number;
+  /** The rows the M-step's weights are over: the data's, or those of statistics loaded from shards. */
+  private rows: number;
   flooredVariances = 0;
 
   /** `runnerFor` lets a caller spread the chunks over threads; by default they run here. */
@@ -64,6 +66,7 @@ export class SphericalState implements FitState {
       cells += data.rowObserved[u];
     }
     this.cellScale = cells > 0 ? squares / cells : 0;
+    this.rows = data.n;
     this.runner = runnerFor(data, this.layout, { family: 'spherical', buffers: this.buffers }, sphericalKernel, options.kernel);
   }
 
@@ -90,7 +93,8 @@ export class SphericalState implements FitState {
   }
 
   maximization(): void {
-    const { n, d } = this.data;
+    const { d } = this.data;
+    const n = this.rows;
     const { k } = this.layout;
     const { mu, variance, weight } = this.buffers;
     const total = this.total;
@@ -132,6 +136,23 @@ export class SphericalState implements FitState {
   parameters(): FitParameters {
     const { mu, variance, weight } = this.buffers;
     return { weight, mean: mu, variance, minVar: this.options.minVar };
+  }
+
+  statistics(): SufficientStatistics {
+    return { fields: statisticsFields(this.at), total: this.total };
+  }
+
+  loadStatistics(total: Float64Array, rows: number): void {
+    this.total.set(total);
+    this.rows = rows;
+    const { k } = this.layout;
+    let squares = 0;
+    let cells = 0;
+    for (let j = 0; j < k; j++) {
+      squares += total[this.at.rowSq + j];
+      cells += total[this.at.observed + j];
+    }
+    this.cellScale = cells > 0 ? squares / cells : 0;
   }
 
   /**

@@ -13,9 +13,13 @@ export const SPHERICAL: Family<SphericalCovariance> = {
   covarianceParameters: () => 1,
 
   startCovariances(m, mu, k, reg) {
-    // var_j = the mean over all n·d cells of (X − mu_j)² (the course's common.init).
-    const { rows: n, cols: d } = m;
     const { center, scatter } = scatterAroundMean(m, false);
+    return SPHERICAL.startCovariancesFromScatter!(m.rows, center, scatter, mu, k, reg);
+  },
+
+  startCovariancesFromScatter(n, center, scatter, mu, k, reg) {
+    // var_j = the mean over all n·d cells of (X − mu_j)² (the course's common.init).
+    const d = center.length;
     let total = 0;
     for (let i = 0; i < d; i++) total += scatter[i];
     const variances = Float64Array.from({ length: k }, (_, j) => {

@@ -47,13 +47,16 @@ export interface FamilyOptions {
   readonly meanPrior?: number;
 }
 
+/** What the sparse start reads of the rows: n users over d items, and each item's Σx and Σx² (which add up over shards of the users). */
+export type ItemSums = Pick<SparseData, 'n' | 'd' | 'columnSum' | 'columnSquares'>;
+
 /** How a family runs on sparse rating rows (--ratings), in O(nnz·K) per iteration. */
 export interface SparseFamily<C extends Covariances = Covariances> {
   /**
    * The course's start on the rows zero-filled, from sums in O(nnz + K·d): each component's
    * spread around its mean `mu` (K×d) over all n rows, the unrated cells read as 0, plus `reg`.
    */
-  startCovariances(data: SparseData, mu: Float64Array, k: number, reg: RegCovar): C;
+  startCovariances(data: ItemSums, mu: Float64Array, k: number, reg: RegCovar): C;
   state(data: SparseData, start: Mixture, options: FamilyOptions, runnerFor?: RunnerFactory): FitState;
   readonly kernel: KernelFactory;
   /** One E-step under `mixture`, with no floor: each user's posterior (n×K) and log-likelihood. */
@@ -89,6 +92,13 @@ export interface Family<C extends Covariances = Covariances> {
   covarianceParameters(d: number): number;
   /** Each component's covariance in a start: its spread around its mean over all rows (missing cells as 0), plus `reg`. */
   startCovariances(m: Matrix, mu: Float64Array, k: number, reg: RegCovar): C;
+  /**
+   * The same start from the data's spread alone: n rows with column means `center` and
+   * `scatter`, Σ_u (x_ui − center_i)² per column (missing cells as 0), which add up over
+   * shards of the rows (gmm-fit start). Absent for a family whose start needs the whole
+   * scatter matrix (full).
+   */
+  startCovariancesFromScatter?(n: number, center: Float64Array, scatter: Float64Array, mu: Float64Array, k: number, reg: RegCovar): C;
   /**
    * A start from k-means clusters: each cluster's spread around its centred mean
    * `mu`, plus `reg`; a cluster with fewer than two distinct rows keeps `fallback`'s.
