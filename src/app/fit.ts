@@ -181,7 +181,7 @@ export async function fitTable(table: NamedTable, request: FitRequest = {}): Pro
 
   // The columns' names travel with the data, so that messages can name a column.
   const fitMatrix = transform ? standardize(matrix, transform) : matrix;
-  // The default --reg-covar is relative to the data's scale (the smallest column variance), so that the units do not change the fit.
+  // The default --reg-covar is relative to each column's variance, so that a column's units do not change the fit.
   const relative = request.regCovar === undefined && covariances.some((c) => family(c).defaultRegCovar > 0);
   const variances = relative ? columnVariances(fitMatrix) : undefined;
   const fitted = await runSweep(
