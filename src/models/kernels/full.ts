@@ -1,6 +1,8 @@
 import { float64Arrays, type PreparedData } from '../data';
 import { shiftedExpSum } from './exp';
 import { chunkLayout, denseData, statsLayout, type ChunkLayout, type KernelFactory } from './layout';
+import { wasmOrJs } from './wasm';
+import { WasmFullKernel } from './wasm-full';
 
 /**
  * The full family's per-row work on one chunk of rows, in two phases, so that
@@ -342,8 +344,20 @@ export class FullChunkKernel {
   }
 }
 
-/** The full family's kernel for a job: TypeScript only (the WebAssembly kernels cover spherical and diag). */
-export const fullKernel: KernelFactory = (_requested, data, layout, job) => {
-  const kernel = new FullChunkKernel(denseData(data), layout, job.rows as FullRows, job.buffers as FullBuffers);
-  return { name: 'js', run: (chunk, phase) => kernel.run(chunk, phase) };
+/**
+ * The full family's kernel for a job: the WebAssembly one (kernels/wasm-full.ts, the
+ * same bits) unless told otherwise or it cannot be had, else this TypeScript one.
+ */
+export const fullKernel: KernelFactory = (requested, fitData, layout, job) => {
+  const data = denseData(fitData);
+  const rows = job.rows as FullRows;
+  const buffers = job.buffers as FullBuffers;
+  return wasmOrJs(
+    requested,
+    () => new WasmFullKernel(data, layout, rows, buffers, fullStats(layout.k, layout.d, rows.patterns.length)),
+    () => {
+      const kernel = new FullChunkKernel(data, layout, rows, buffers);
+      return (chunk, phase) => kernel.run(chunk, phase);
+    },
+  );
 };

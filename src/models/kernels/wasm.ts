@@ -18,13 +18,15 @@ import { DIAG_ARGUMENTS, KERNEL_EXPORTS, SPARSE_DIAG_ARGUMENTS, SPARSE_SPHERICAL
  * in, runs, and copies the chunk's statistics (and posterior, when kept) out:
  * the data stay where they are, so nothing is held twice beyond one chunk.
  */
-interface KernelExports {
+export interface KernelExports {
   readonly memory: WasmMemory;
   /** Each kernel takes the byte address of its argument block (see wasm-abi.ts). */
   sphericalExpectation(args: number): number;
   diagExpectation(args: number): number;
   sparseSphericalExpectation(args: number): number;
   sparseDiagExpectation(args: number): number;
+  fullExpectation(args: number): number;
+  fullScatter(args: number): void;
 }
 
 // The little of the WebAssembly JS API used here (TypeScript's ES2022 lib does not declare it).
@@ -86,17 +88,21 @@ export function kernelName(requested?: KernelName): KernelName {
  * chunk (its memory is limited to 4 GiB), the TypeScript one takes over: the numbers
  * are the same.
  */
-export function wasmOrJs(requested: KernelName | undefined, wasmKernel: () => { run(chunk: number): void }, jsKernel: () => (chunk: number) => void): ChunkKernel {
+export function wasmOrJs(
+  requested: KernelName | undefined,
+  wasmKernel: () => { run(chunk: number, phase: number): void },
+  jsKernel: () => (chunk: number, phase: number) => void,
+): ChunkKernel {
   if (kernelName(requested) === 'wasm') {
     try {
       const kernel = wasmKernel();
-      return { name: 'wasm', run: (chunk) => kernel.run(chunk) };
+      return { name: 'wasm', run: (chunk, phase) => kernel.run(chunk, phase) };
     } catch (err) {
       if (requested === 'wasm' || !(err instanceof RangeError)) throw err;
     }
   }
   const run = jsKernel();
-  return { name: 'js', run: (chunk) => run(chunk) };
+  return { name: 'js', run: (chunk, phase) => run(chunk, phase) };
 }
 
 /**
@@ -104,7 +110,7 @@ export function wasmOrJs(requested: KernelName | undefined, wasmKernel: () => { 
  * where the order of wasm-abi.ts meets the numbers (a name missing or misspelt does
  * not compile).
  */
-class ArgumentBlock<T extends readonly string[]> {
+export class ArgumentBlock<T extends readonly string[]> {
   readonly address: number;
   constructor(
     private readonly names: T,
@@ -130,13 +136,14 @@ class ArgumentBlock<T extends readonly string[]> {
   }
 }
 
-const PAGE = 65536;
+export const PAGE = 65536;
 /** The exp table sits at address 0; a kernel's regions start here. */
 const REGION_START = 1024;
 
 let threadInstance: KernelExports | null = null;
 
-function instance(): KernelExports {
+/** This thread's instance of the module (made once, with the exp table at address 0). */
+export function instance(): KernelExports {
   if (threadInstance) return threadInstance;
   const module = kernelModule();
   if (!module || !wasm) throw new Error('the WebAssembly kernel is not available');
@@ -148,7 +155,7 @@ function instance(): KernelExports {
 }
 
 /** Hands out 16-byte-aligned byte ranges of the instance's memory, from REGION_START on. */
-class Regions {
+export class Regions {
   end = REGION_START;
   take(bytes: number): number {
     const start = this.end;
