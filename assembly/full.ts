@@ -6,18 +6,24 @@
 //
 //  - fullExpectation (phase 0): each row's f(u, j) = ln(p_j + 1e-16) − ½(|o|·ln 2π +
 //    ln det Σ_oo + ‖L⁻¹(x_o − mu_o)‖²), its posterior and log-likelihood, then n̂, the
-//    local patterns' weights and Σ post·x̂. The complete rows go twelve at a time
-//    (a panel, held transposed: column c of the twelve rows is six vectors), so each
-//    load of a factor entry serves twelve rows; a row's own arithmetic is that of the
-//    TypeScript kernel's forward substitution, whichever rows share its panel. Rows
-//    with missing cells are solved one by one on their pattern's factor.
+//    local patterns' weights and Σ post·x̂. The complete rows go eight at a time
+//    (a panel, held transposed: column c of the eight rows is four vectors), so each
+//    load of a factor entry serves eight rows, and two rows of the factor go
+//    together, so each load of the panel serves both; a row's own arithmetic is
+//    that of the TypeScript kernel's forward substitution, whichever rows share its
+//    panel. Rows with missing cells are solved one by one on their pattern's factor.
 //  - fullScatter (phase 1): Σ post·(x̂ − mean_j)(x̂ − mean_j)ᵀ, lower triangle, as a
 //    symmetric rank-k update over blocks of rows: per component, the block's
-//    differences D and weighted differences P = post·D (rows × d, rounded up to 4
-//    columns with zeros), then tiles of 4 rows × 2 columns of the scatter held in
-//    registers while the block's rows stream by. Within a tile each entry gets the
-//    TypeScript kernel's additions in its order: four complete rows (aligned from
-//    the chunk's start) as (P₀D₀ + P₁D₁) + (P₂D₂ + P₃D₃), any other row alone.
+//    differences D and weighted differences P = post·D (columns rounded up to 4 with
+//    zeros, laid out by groups of four rows), then tiles of 1 row × 4 columns of the
+//    scatter held in registers while the block's groups stream by. Within a tile
+//    each entry gets the TypeScript kernel's additions in its order: four complete
+//    rows (aligned from the chunk's start) as (P₀D₀ + P₁D₁) + (P₂D₂ + P₃D₃), any
+//    other row alone.
+//
+// V8 issues a loop body's loads before its arithmetic, so a body's loaded numbers
+// and accumulators must fit the 15 vector registers it uses: the shapes above are
+// the largest that do.
 //
 // Arguments: src/models/kernels/wasm-abi.ts FULL_ARGUMENTS (indices in ./abi/full.ts);
 // the regions are laid out by src/models/kernels/wasm-full.ts. Nothing here allocates.
@@ -25,9 +31,9 @@
 import * as F from './abi/full';
 import { arg, mathLog, maxOf, shiftedExpSum } from './shared';
 
-/** Rows per panel of the blocked solve: six vectors, six independent chains of subtractions. */
-const PANEL: i32 = 12;
-const PANEL_BYTES: usize = 96;
+/** Rows per panel of the blocked solve: four vectors (two rows of the factor at a time: eight chains of subtractions). */
+const PANEL: i32 = 8;
+const PANEL_BYTES: usize = 64;
 
 // The chunk's regions, read from the argument block once per call into globals (not
 // memory: the module's memory is laid out by the caller from address 0 on).
@@ -115,72 +121,108 @@ function fillRow(u: i32, j: i32): void {
 }
 
 /**
- * The forward substitution of a panel of twelve complete rows under one factor
- * (d×d, row-major) with its inverted diagonal: w (d × 12, column c's twelve values at
- * c·96 bytes, x − mu) becomes L⁻¹w in place, and maha (12) gets each row's ‖L⁻¹w‖².
+ * The forward substitution of a panel of eight complete rows under one factor
+ * (d×d, row-major) with its inverted diagonal: w (d × 8, column c's eight values at
+ * c·64 bytes, x − mu) becomes L⁻¹w in place, and maha (8) gets each row's ‖L⁻¹w‖².
  * Row by row this is the TypeScript kernel's loop: t = w_a; t −= L_ac·w_c for c < a in
- * order; t ·= 1/L_aa; maha += t².
+ * order; t ·= 1/L_aa; maha += t². Two rows of the factor go together (each load of
+ * w_c serves both): t_a and t_(a+1) take their terms for c < a side by side, then
+ * t_(a+1) its term for c = a, once t_a is final; the same operations in the same order.
  */
 function solvePanel(w: usize, d: i32, factor: usize, inverse: usize, maha: usize): void {
-  let m0 = f64x2.splat(0);
-  let m1 = f64x2.splat(0);
-  let m2 = f64x2.splat(0);
-  let m3 = f64x2.splat(0);
-  let m4 = f64x2.splat(0);
-  let m5 = f64x2.splat(0);
+  memory.fill(maha, 0, PANEL_BYTES);
   const rowBytes = <usize>d << 3;
-  let wa = w;
-  let la = factor;
-  for (let a = 0; a < d; a++, wa += PANEL_BYTES, la += rowBytes) {
+  let a = 0;
+  for (; a + 1 < d; a += 2) {
+    const wa = w + <usize>a * PANEL_BYTES;
+    const wb = wa + PANEL_BYTES;
+    const la = factor + <usize>a * rowBytes;
+    const lb = la + rowBytes;
     let t0 = v128.load(wa);
     let t1 = v128.load(wa, 16);
     let t2 = v128.load(wa, 32);
     let t3 = v128.load(wa, 48);
-    let t4 = v128.load(wa, 64);
-    let t5 = v128.load(wa, 80);
+    let u0 = v128.load(wb);
+    let u1 = v128.load(wb, 16);
+    let u2 = v128.load(wb, 32);
+    let u3 = v128.load(wb, 48);
     let wc = w;
-    let lc = la;
-    for (; wc < wa; wc += PANEL_BYTES, lc += 8) {
-      const f = v128.load64_splat(lc);
-      t0 = f64x2.sub(t0, f64x2.mul(f, v128.load(wc)));
-      t1 = f64x2.sub(t1, f64x2.mul(f, v128.load(wc, 16)));
-      t2 = f64x2.sub(t2, f64x2.mul(f, v128.load(wc, 32)));
-      t3 = f64x2.sub(t3, f64x2.mul(f, v128.load(wc, 48)));
-      t4 = f64x2.sub(t4, f64x2.mul(f, v128.load(wc, 64)));
-      t5 = f64x2.sub(t5, f64x2.mul(f, v128.load(wc, 80)));
+    let c: usize = 0;
+    for (; wc < wa; wc += PANEL_BYTES, c += 8) {
+      const f = v128.load64_splat(la + c);
+      const g = v128.load64_splat(lb + c);
+      const w0 = v128.load(wc);
+      const w1 = v128.load(wc, 16);
+      const w2 = v128.load(wc, 32);
+      const w3 = v128.load(wc, 48);
+      t0 = f64x2.sub(t0, f64x2.mul(f, w0));
+      t1 = f64x2.sub(t1, f64x2.mul(f, w1));
+      t2 = f64x2.sub(t2, f64x2.mul(f, w2));
+      t3 = f64x2.sub(t3, f64x2.mul(f, w3));
+      u0 = f64x2.sub(u0, f64x2.mul(g, w0));
+      u1 = f64x2.sub(u1, f64x2.mul(g, w1));
+      u2 = f64x2.sub(u2, f64x2.mul(g, w2));
+      u3 = f64x2.sub(u3, f64x2.mul(g, w3));
     }
     const s = v128.load64_splat(inverse + (<usize>a << 3));
     t0 = f64x2.mul(t0, s);
     t1 = f64x2.mul(t1, s);
     t2 = f64x2.mul(t2, s);
     t3 = f64x2.mul(t3, s);
-    t4 = f64x2.mul(t4, s);
-    t5 = f64x2.mul(t5, s);
     v128.store(wa, t0);
     v128.store(wa, t1, 16);
     v128.store(wa, t2, 32);
     v128.store(wa, t3, 48);
-    v128.store(wa, t4, 64);
-    v128.store(wa, t5, 80);
-    m0 = f64x2.add(m0, f64x2.mul(t0, t0));
-    m1 = f64x2.add(m1, f64x2.mul(t1, t1));
-    m2 = f64x2.add(m2, f64x2.mul(t2, t2));
-    m3 = f64x2.add(m3, f64x2.mul(t3, t3));
-    m4 = f64x2.add(m4, f64x2.mul(t4, t4));
-    m5 = f64x2.add(m5, f64x2.mul(t5, t5));
+    const g = v128.load64_splat(lb + c);
+    u0 = f64x2.mul(f64x2.sub(u0, f64x2.mul(g, t0)), v128.load64_splat(inverse + (<usize>(a + 1) << 3)));
+    u1 = f64x2.mul(f64x2.sub(u1, f64x2.mul(g, t1)), v128.load64_splat(inverse + (<usize>(a + 1) << 3)));
+    u2 = f64x2.mul(f64x2.sub(u2, f64x2.mul(g, t2)), v128.load64_splat(inverse + (<usize>(a + 1) << 3)));
+    u3 = f64x2.mul(f64x2.sub(u3, f64x2.mul(g, t3)), v128.load64_splat(inverse + (<usize>(a + 1) << 3)));
+    v128.store(wb, u0);
+    v128.store(wb, u1, 16);
+    v128.store(wb, u2, 32);
+    v128.store(wb, u3, 48);
+    v128.store(maha, f64x2.add(f64x2.add(v128.load(maha), f64x2.mul(t0, t0)), f64x2.mul(u0, u0)));
+    v128.store(maha, f64x2.add(f64x2.add(v128.load(maha, 16), f64x2.mul(t1, t1)), f64x2.mul(u1, u1)), 16);
+    v128.store(maha, f64x2.add(f64x2.add(v128.load(maha, 32), f64x2.mul(t2, t2)), f64x2.mul(u2, u2)), 32);
+    v128.store(maha, f64x2.add(f64x2.add(v128.load(maha, 48), f64x2.mul(t3, t3)), f64x2.mul(u3, u3)), 48);
   }
-  v128.store(maha, m0);
-  v128.store(maha, m1, 16);
-  v128.store(maha, m2, 32);
-  v128.store(maha, m3, 48);
-  v128.store(maha, m4, 64);
-  v128.store(maha, m5, 80);
+  if (a < d) {
+    // The last row of an odd d, alone.
+    const wa = w + <usize>a * PANEL_BYTES;
+    const la = factor + <usize>a * rowBytes;
+    let t0 = v128.load(wa);
+    let t1 = v128.load(wa, 16);
+    let t2 = v128.load(wa, 32);
+    let t3 = v128.load(wa, 48);
+    let c: usize = 0;
+    for (let wc = w; wc < wa; wc += PANEL_BYTES, c += 8) {
+      const f = v128.load64_splat(la + c);
+      t0 = f64x2.sub(t0, f64x2.mul(f, v128.load(wc)));
+      t1 = f64x2.sub(t1, f64x2.mul(f, v128.load(wc, 16)));
+      t2 = f64x2.sub(t2, f64x2.mul(f, v128.load(wc, 32)));
+      t3 = f64x2.sub(t3, f64x2.mul(f, v128.load(wc, 48)));
+    }
+    const s = v128.load64_splat(inverse + (<usize>a << 3));
+    t0 = f64x2.mul(t0, s);
+    t1 = f64x2.mul(t1, s);
+    t2 = f64x2.mul(t2, s);
+    t3 = f64x2.mul(t3, s);
+    v128.store(wa, t0);
+    v128.store(wa, t1, 16);
+    v128.store(wa, t2, 32);
+    v128.store(wa, t3, 48);
+    v128.store(maha, f64x2.add(v128.load(maha), f64x2.mul(t0, t0)));
+    v128.store(maha, f64x2.add(v128.load(maha, 16), f64x2.mul(t1, t1)), 16);
+    v128.store(maha, f64x2.add(v128.load(maha, 32), f64x2.mul(t2, t2)), 32);
+    v128.store(maha, f64x2.add(v128.load(maha, 48), f64x2.mul(t3, t3)), 48);
+  }
 }
 
 /**
- * The terms of the `count` (≤ 12) complete rows listed at `index` (the list padded to
- * 12 with its last row), pattern p: into post[u·K + j]. `panel`: x transposed (d × 12),
- * then w (d × 12), then maha (12).
+ * The terms of the `count` (≤ 8) complete rows listed at `index` (the list padded to
+ * 8 with its last row), pattern p: into post[u·K + j]. `panel`: x transposed (d × 8),
+ * then w (d × 8), then maha (8).
  */
 function panelTerms(index: usize, count: i32, p: i32, panel: usize, logTwoPi: f64): void {
   const d = cD;
@@ -205,8 +247,6 @@ function panelTerms(index: usize, count: i32, p: i32, panel: usize, logTwoPi: f6
       v128.store(to, f64x2.sub(v128.load(from, 16), m), 16);
       v128.store(to, f64x2.sub(v128.load(from, 32), m), 32);
       v128.store(to, f64x2.sub(v128.load(from, 48), m), 48);
-      v128.store(to, f64x2.sub(v128.load(from, 64), m), 64);
-      v128.store(to, f64x2.sub(v128.load(from, 80), m), 80);
     }
     solvePanel(w, d, cFactor + slot * slotBytes, cInverseDiagonal + (slot * <usize>d << 3), maha);
     const constant = constant0 + load<f64>(cLogDet + (slot << 3));
@@ -273,7 +313,7 @@ export function fullExpectation(args: usize): f64 {
   const logTwoPi = mathLog(2 * Math.PI);
   const kBytes = <usize>k << 3;
 
-  // The complete rows (one pattern at most has every column) in panels of twelve.
+  // The complete rows (one pattern at most has every column) in panels of eight.
   let complete = -1;
   for (let p = 0; p < patterns; p++) if (observedOf(p) == d) complete = p;
   const index = panel + (<usize>(2 * d + 1) * PANEL_BYTES);
@@ -340,62 +380,58 @@ export function fullExpectation(args: usize): f64 {
 }
 
 /**
- * Adds block rows' products into one 1×4 tile of a component's scatter: row a (< d),
- * columns e0..e0 + 3 in two vectors (those ≤ a stored). P and D: the block's rows at
- * `stride` bytes, in groups of four rows; runs[g] = 2·(the end of group g's run of
- * groups of one kind) + whether they go as four complete rows; the last `rest` rows
- * (after the groups) alone. The loops hold no branch, and a group's numbers fit
- * the registers (a group's loads come first in the code V8 makes).
+ * Adds a block's products into one 1×4 tile of a component's scatter: row a (< d),
+ * columns e0..e0 + 3 in two vectors (those ≤ a stored). The block is laid out by groups
+ * of four rows (groupBytes each): P's column a as the group's four numbers at a·32,
+ * D's columns e, e + 1 (e even) as the group's four pairs at e·32. runs[g] = 2·(the end
+ * of group g's run of groups of one kind) + whether they go as four complete rows; the
+ * `rest` rows of the last, partial group alone. The loops hold no branch, every load
+ * has its offset in the instruction, and a group's numbers fit the registers.
  */
 // @ts-ignore: decorator
 @inline
-function scatterTile(
-  out: usize,
-  d: i32,
-  a: i32,
-  e0: i32,
-  blockP: usize,
-  blockD: usize,
-  stride: usize,
-  runs: usize,
-  groups: i32,
-  rest: i32,
-): void {
+function scatterTile(out: usize, d: i32, a: i32, e0: i32, blockP: usize, blockD: usize, groupBytes: usize, runs: usize, groups: i32, rest: i32): void {
   const c0 = out + (<usize>a * <usize>d << 3) + (<usize>e0 << 3);
   // Columns past d read the next numbers of the region (never stored).
   let acc0 = v128.load(c0);
   let acc1 = v128.load(c0, 16);
-  let p = blockP + (<usize>a << 3);
-  let q = blockD + (<usize>e0 << 3);
-  const stride2 = stride << 1;
-  const stride3 = stride2 + stride;
-  const stride4 = stride << 2;
+  let p = blockP + (<usize>a << 5);
+  let q = blockD + (<usize>e0 << 5);
   let g = 0;
   while (g < groups) {
     const run = load<i32>(runs + (<usize>g << 2));
-    const end = run >> 1;
+    const last = p + <usize>((run >> 1) - g) * groupBytes;
+    g = run >> 1;
     if ((run & 1) != 0) {
-      for (; g < end; g++, p += stride4, q += stride4) {
+      for (; p < last; p += groupBytes, q += groupBytes) {
         const s0 = v128.load64_splat(p);
-        const s1 = v128.load64_splat(p + stride);
-        const s2 = v128.load64_splat(p + stride2);
-        const s3 = v128.load64_splat(p + stride3);
-        acc0 = f64x2.add(acc0, f64x2.add(f64x2.add(f64x2.mul(s0, v128.load(q)), f64x2.mul(s1, v128.load(q + stride))), f64x2.add(f64x2.mul(s2, v128.load(q + stride2)), f64x2.mul(s3, v128.load(q + stride3)))));
-        acc1 = f64x2.add(acc1, f64x2.add(f64x2.add(f64x2.mul(s0, v128.load(q, 16)), f64x2.mul(s1, v128.load(q + stride, 16))), f64x2.add(f64x2.mul(s2, v128.load(q + stride2, 16)), f64x2.mul(s3, v128.load(q + stride3, 16)))));
+        const s1 = v128.load64_splat(p, 8);
+        const s2 = v128.load64_splat(p, 16);
+        const s3 = v128.load64_splat(p, 24);
+        acc0 = f64x2.add(acc0, f64x2.add(f64x2.add(f64x2.mul(s0, v128.load(q)), f64x2.mul(s1, v128.load(q, 16))), f64x2.add(f64x2.mul(s2, v128.load(q, 32)), f64x2.mul(s3, v128.load(q, 48)))));
+        acc1 = f64x2.add(acc1, f64x2.add(f64x2.add(f64x2.mul(s0, v128.load(q, 64)), f64x2.mul(s1, v128.load(q, 80))), f64x2.add(f64x2.mul(s2, v128.load(q, 96)), f64x2.mul(s3, v128.load(q, 112)))));
       }
     } else {
-      for (const last = p + <usize>(end - g) * stride4; p < last; p += stride, q += stride) {
-        const s = v128.load64_splat(p);
+      for (; p < last; p += groupBytes, q += groupBytes) {
+        let s = v128.load64_splat(p);
         acc0 = f64x2.add(acc0, f64x2.mul(s, v128.load(q)));
-        acc1 = f64x2.add(acc1, f64x2.mul(s, v128.load(q, 16)));
+        acc1 = f64x2.add(acc1, f64x2.mul(s, v128.load(q, 64)));
+        s = v128.load64_splat(p, 8);
+        acc0 = f64x2.add(acc0, f64x2.mul(s, v128.load(q, 16)));
+        acc1 = f64x2.add(acc1, f64x2.mul(s, v128.load(q, 80)));
+        s = v128.load64_splat(p, 16);
+        acc0 = f64x2.add(acc0, f64x2.mul(s, v128.load(q, 32)));
+        acc1 = f64x2.add(acc1, f64x2.mul(s, v128.load(q, 96)));
+        s = v128.load64_splat(p, 24);
+        acc0 = f64x2.add(acc0, f64x2.mul(s, v128.load(q, 48)));
+        acc1 = f64x2.add(acc1, f64x2.mul(s, v128.load(q, 112)));
       }
-      g = end;
     }
   }
-  for (let r = 0; r < rest; r++, p += stride, q += stride) {
+  for (let r = 0; r < rest; r++, p += 8, q += 16) {
     const s = v128.load64_splat(p);
     acc0 = f64x2.add(acc0, f64x2.mul(s, v128.load(q)));
-    acc1 = f64x2.add(acc1, f64x2.mul(s, v128.load(q, 16)));
+    acc1 = f64x2.add(acc1, f64x2.mul(s, v128.load(q, 64)));
   }
   storeTileRow(c0, acc0, a, e0, d);
   storeTileRow(c0 + 16, acc1, a, e0 + 2, d);
@@ -426,7 +462,7 @@ export function fullScatter(args: usize): void {
   const runs = arg(args, F.groupFlag);
   const blockRows = <i32>arg(args, F.blockRows);
   const width = (d + 3) & ~3;
-  const stride = <usize>width << 3;
+  const groupBytes = <usize>width << 5;
   const kBytes = <usize>k << 3;
   const componentBytes = <usize>d * <usize>d << 3;
   memory.fill(scatter, 0, <usize>k * componentBytes);
@@ -455,25 +491,28 @@ export function fullScatter(args: usize): void {
         const row = isComplete ? cX + (<usize>u * <usize>d << 3) : cFilled;
         const w = load<f64>(cPost + <usize>u * kBytes + (<usize>j << 3));
         const wV = f64x2.splat(w);
-        const dr = blockD + <usize>(u - b0) * stride;
-        const pr = blockP + <usize>(u - b0) * stride;
+        const at = <usize>(u - b0) >> 2;
+        const r = <usize>(u - b0) & 3;
+        // D: column pair i/2 of row r at (group·width/2 + i/2)·64 + r·16; P: column i at (group·width + i)·32 + r·8.
+        const dr = blockD + at * groupBytes + (r << 4);
+        const pr = blockP + at * groupBytes + (r << 3);
         let i = 0;
         for (; i < pairs; i += 2) {
-          const at = <usize>i << 3;
-          const v = f64x2.sub(v128.load(row + at), v128.load(mean + at));
-          v128.store(dr + at, v);
-          v128.store(pr + at, f64x2.mul(wV, v));
+          const v = f64x2.sub(v128.load(row + (<usize>i << 3)), v128.load(mean + (<usize>i << 3)));
+          const pv = f64x2.mul(wV, v);
+          v128.store(dr + (<usize>i << 5), v);
+          v128.store64_lane(pr + (<usize>i << 5), pv, 0);
+          v128.store64_lane(pr + (<usize>i << 5), pv, 1, 32);
         }
         for (; i < width; i++) {
-          const at = <usize>i << 3;
-          const v = i < d ? load<f64>(row + at) - load<f64>(mean + at) : 0;
-          store<f64>(dr + at, v);
-          store<f64>(pr + at, w * v);
+          const v = i < d ? load<f64>(row + (<usize>i << 3)) - load<f64>(mean + (<usize>i << 3)) : 0;
+          store<f64>(dr + (<usize>(i & ~1) << 5) + (<usize>(i & 1) << 3), v);
+          store<f64>(pr + (<usize>i << 5), w * v);
         }
       }
       const out = scatter + <usize>j * componentBytes;
       for (let a = 0; a < d; a++) {
-        for (let e0 = 0; e0 <= a; e0 += 4) scatterTile(out, d, a, e0, blockP, blockD, stride, runs, groups, rest);
+        for (let e0 = 0; e0 <= a; e0 += 4) scatterTile(out, d, a, e0, blockP, blockD, groupBytes, runs, groups, rest);
       }
     }
   }

@@ -24,7 +24,7 @@ import { FULL_ARGUMENTS, type ArgumentsOf } from './wasm-abi';
 /** Rows per block of the scatter (a multiple of 4): the block's differences stay in the caches while the tiles pass over them. */
 const BLOCK_ROWS = 128;
 /** Rows per panel of the E-step's solves (assembly/full.ts PANEL). */
-const PANEL = 12;
+const PANEL = 8;
 
 /** One chunk's rows, its patterns (numbered locally) and its slices of the outputs, made once per fit. */
 interface FullChunk {
