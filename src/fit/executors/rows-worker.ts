@@ -7,7 +7,8 @@ import { CONTROL, type ChunkWorkerMessage, type RowSplitWorkerInput } from './co
  * A row-split worker: for each fit it is handed the shared buffers, then it
  * waits on the control block and runs its share of the chunks (every
  * `threads`-th, starting at `index`) each time the generation moves on, for
- * the phase the control block names (full fits have two per iteration).
+ * the phase the control block names (full fits have two per iteration), telling
+ * the kernel first that a pass begins.
  * Any failure (an allocation that fails, a kernel error) is reported on the
  * error port and flagged in the control block, so the coordinator, which waits
  * on the block and cannot see events, stops at once with the reason.
@@ -36,6 +37,7 @@ if (parentPort) {
         seen = generation;
         if (Atomics.load(control, CONTROL.stop)) break;
         const phase = Atomics.load(control, CONTROL.phase);
+        kernel.begin?.(phase);
         for (let c = index; c < layout.chunks; c += threads) kernel.run(c, phase);
         Atomics.add(control, CONTROL.done, 1);
         Atomics.notify(control, CONTROL.done);

@@ -101,6 +101,7 @@ export class RowSplitPool {
         Atomics.store(control, CONTROL.phase, phase);
         Atomics.add(control, CONTROL.generation, 1);
         Atomics.notify(control, CONTROL.generation);
+        kernel.begin?.(phase);
         for (let c = 0; c < layout.chunks; c += this.threads) kernel.run(c, phase);
         waitFor(CONTROL.done, helpers);
       },

@@ -67,6 +67,12 @@ export function statsLayout<F extends string>(fields: ReadonlyArray<readonly [F,
 /** Runs the E-step on one chunk of a fit's rows, in the calling thread (full fits have two phases per iteration). */
 export interface ChunkKernel {
   readonly name: KernelName;
+  /**
+   * Called once per pass, in each thread that runs chunks, before its first chunk of
+   * the pass: the parameters are those of the whole pass (they change only between
+   * passes), so a kernel may copy what all chunks share once here.
+   */
+  begin?(phase: number): void;
   run(chunk: number, phase: number): void;
 }
 
@@ -98,6 +104,7 @@ export const localRunner: RunnerFactory = (data, layout, job, kernel, requested)
   const run = kernel(requested, data, layout, job);
   return {
     runAll: (phase = 0) => {
+      run.begin?.(phase);
       for (let c = 0; c < layout.chunks; c++) run.run(c, phase);
     },
   };

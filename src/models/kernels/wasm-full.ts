@@ -77,6 +77,14 @@ export class WasmFullKernel {
   private readonly inverseOf: Float64Array[] = [];
   private readonly regressionOf: Float64Array[] = [];
   private views: FullViews | null = null;
+  /**
+   * The pattern whose factors (phase 0) or regressions (phase 1) sit at local slot 0
+   * since this pass began, or −1: a chunk of one pattern then copies nothing (complete
+   * data has one). Only when the runner says when passes begin (begin()).
+   */
+  private cachedFactor = -1;
+  private cachedRegression = -1;
+  private passes = false;
   private readonly slot: number;
   private readonly statsAt: { readonly nHat: number; readonly meanSum: number; readonly patternWeight: number; readonly size: number };
 
@@ -235,6 +243,13 @@ export class WasmFullKernel {
     return this.views;
   }
 
+  /** A pass begins: the parameters may have changed since the last. */
+  begin(): void {
+    this.passes = true;
+    this.cachedFactor = -1;
+    this.cachedRegression = -1;
+  }
+
   run(chunk: number, phase: number): void {
     const c = this.chunks[chunk];
     const { k } = this.layout;
@@ -249,15 +264,20 @@ export class WasmFullKernel {
     i32.set(c.observed, v.observed / 4);
     i32.set(c.missing, v.missing / 4);
     if (phase === 0 || c.hasMissing) f64.set(b.mu, v.mu / 8);
+    const one = this.passes && c.patterns.length === 1 ? c.patterns[0] : -1;
+    const copyFactors = phase === 0 && (one < 0 || one !== this.cachedFactor);
+    const copyRegressions = c.hasMissing && (one < 0 || one !== this.cachedRegression);
     for (let lp = 0; lp < c.patterns.length; lp++) {
       const p = c.patterns[lp];
-      if (phase === 0) {
+      if (copyFactors) {
         f64.set(this.factorOf[p], v.factor / 8 + lp * slots);
         f64.set(this.logDetOf[p], v.logDet / 8 + lp * k);
         f64.set(this.inverseOf[p], v.inverseDiagonal / 8 + lp * k * this.layout.d);
       }
-      if (c.observedCount[lp] < this.layout.d) f64.set(this.regressionOf[p], v.regression / 8 + lp * slots);
+      if (copyRegressions && c.observedCount[lp] < this.layout.d) f64.set(this.regressionOf[p], v.regression / 8 + lp * slots);
     }
+    if (copyFactors) this.cachedFactor = one;
+    if (copyRegressions) this.cachedRegression = one;
     this.ordered[this.rowsIndex] = c.rows;
     this.ordered[this.patternsIndex] = c.patterns.length;
     u32.set(this.ordered, this.args.address / 4);

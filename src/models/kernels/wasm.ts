@@ -90,12 +90,13 @@ export function kernelName(requested?: KernelName): KernelName {
  */
 export function wasmOrJs(
   requested: KernelName | undefined,
-  wasmKernel: () => { run(chunk: number, phase: number): void },
+  wasmKernel: () => { run(chunk: number, phase: number): void; begin?(phase: number): void },
   jsKernel: () => (chunk: number, phase: number) => void,
 ): ChunkKernel {
   if (kernelName(requested) === 'wasm') {
     try {
       const kernel = wasmKernel();
+      if (kernel.begin) return { name: 'wasm', begin: (phase) => kernel.begin?.(phase), run: (chunk, phase) => kernel.run(chunk, phase) };
       return { name: 'wasm', run: (chunk, phase) => kernel.run(chunk, phase) };
     } catch (err) {
       if (requested === 'wasm' || !(err instanceof RangeError)) throw err;
