@@ -2,15 +2,17 @@
 'use strict';
 // In-process per-iteration timer for the bench's `synthetic` workload.
 //
-//   node bench/synth-gmm.js FILE --jobs J [--kernel wasm|js] [--covariance spherical|diag|full] [--k 8] [--seed 0] [--iterations 50]
+//   node bench/synth-gmm.js FILE --jobs J [--kernel wasm|js] [--covariance spherical|diag|full] [--k 8] [--seed 0] [--iterations 50] [--reg-covar X]
 //
 // Reads FILE with readMatrix (not timed), then times ONE call
-//   await fitInProcess(matrix, { k: K, seed, iterations: ITER, jobs: J, kernel, covariance })
+//   await fitInProcess(matrix, { k: K, seed, iterations: ITER, jobs: J, kernel, covariance, regCovar })
 // with process.hrtime.bigint() around it and nothing else. Both come from
 // bench/lib/gmm-fit.js, the bench's one door into gmm-fit's compiled code
 // (today: the library's readTable, and one sweep call with tol = 0, which
 // never stops early), so the fit runs exactly ITER E+M iterations from `seed`'s
 // initial means (numpy's legacy np.random.seed(seed); np.random.choice(n, K, replace=False)).
+// --reg-covar: an absolute reg_covar (scikit-learn's meaning); without it, gmm-fit's default
+// (for diag and full, 1e-6 × the table's smallest column variance).
 //
 // Prints one JSON line: { jobs, iterations, ll (fits[0].logLikelihood = LL of
 // the last E-step), ms_total, ms_per_iteration (= ms_total / ITER), parse_ms,
@@ -21,17 +23,23 @@ const os = require('os');
 const { load, readMatrix, fitInProcess, kernelName } = require('./lib/gmm-fit.js');
 
 function usage(msg) {
-  process.stderr.write(`synth-gmm.js: ${msg}\nusage: node bench/synth-gmm.js FILE --jobs J [--kernel wasm|js] [--covariance spherical|diag|full] [--k 8] [--seed 0] [--iterations 50]\n`);
+  process.stderr.write(`synth-gmm.js: ${msg}\nusage: node bench/synth-gmm.js FILE --jobs J [--kernel wasm|js] [--covariance spherical|diag|full] [--k 8] [--seed 0] [--iterations 50] [--reg-covar X]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const o = { file: null, jobs: 1, k: 8, seed: 0, iterations: 50, kernel: undefined, covariance: 'spherical' };
+  const o = { file: null, jobs: 1, k: 8, seed: 0, iterations: 50, kernel: undefined, covariance: 'spherical', regCovar: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--covariance') {
       o.covariance = argv[++i];
       if (!['spherical', 'diag', 'full'].includes(o.covariance)) usage('--covariance must be spherical, diag or full');
+      continue;
+    }
+    if (a === '--reg-covar') {
+      const v = argv[++i];
+      o.regCovar = Number(v);
+      if (v === undefined || !(o.regCovar >= 0)) usage('--reg-covar needs a number ≥ 0');
       continue;
     }
     if (a === '--kernel') {
@@ -61,7 +69,7 @@ async function main() {
   const { matrix, rows, cols } = await readMatrix(o.file);
   const parseMs = Number(process.hrtime.bigint() - t0) / 1e6;
 
-  const options = { k: o.k, seed: o.seed, iterations: o.iterations, jobs: o.jobs, kernel: o.kernel, covariance: o.covariance };
+  const options = { k: o.k, seed: o.seed, iterations: o.iterations, jobs: o.jobs, kernel: o.kernel, covariance: o.covariance, regCovar: o.regCovar };
   const t1 = process.hrtime.bigint();
   const fit = await fitInProcess(matrix, options);
   const msTotal = Number(process.hrtime.bigint() - t1) / 1e6;
@@ -70,6 +78,7 @@ async function main() {
   const out = {
     jobs: o.jobs,
     covariance: o.covariance,
+    reg_covar: o.regCovar ?? null,
     kernel: kernelName(o.kernel),
     available_parallelism: os.availableParallelism(),
     rows,

@@ -10,7 +10,7 @@
 // What each function calls today:
 //   runCli(argv)              dist/cli/main.js              run(argv)
 //   readMatrix(file)          dist/index.js (the library)   readTable(file)
-//   fitInProcess(t, options)  dist/index.js (the library)   sweep(t, { model: 'gaussian', k: [k], seeds: [seed], maxIter, tol: 0, jobs, kernel, covariance })
+//   fitInProcess(t, options)  dist/index.js (the library)   sweep(t, { model: 'gaussian', k: [k], seeds: [seed], maxIter, tol: 0, jobs, kernel, covariance, regCovar })
 //   kernelName(requested)     dist/models/kernels/wasm.js   kernelName(requested)
 //   load()                    requires the modules above (not the CLI), once
 //   missingBuild()            checks dist/cli/main.js exists
@@ -71,8 +71,9 @@ async function readMatrix(file) {
  * (scikit-learn's tol=0).
  *
  * @param {object} matrix  from readMatrix
- * @param {{ k: number, seed: number, iterations: number, jobs: number, kernel?: 'wasm'|'js', covariance?: 'spherical'|'diag'|'full' }} options
- *   jobs: threads sharing the fit's rows; kernel: undefined = gmm-fit's default
+ * @param {{ k: number, seed: number, iterations: number, jobs: number, kernel?: 'wasm'|'js', covariance?: 'spherical'|'diag'|'full', regCovar?: number }} options
+ *   jobs: threads sharing the fit's rows; kernel: undefined = gmm-fit's default; regCovar: an absolute
+ *   reg_covar (undefined = gmm-fit's default, relative to the table's smallest column variance)
  * @returns {Promise<{ ll: number, iterations: number, converged: boolean, initialRows: number[]|null, trace: number[]|null }>}
  *   ll is the log-likelihood of the last E-step; trace every E-step's LL
  * @throws when the fit failed (the reason in the message)
@@ -87,6 +88,7 @@ async function fitInProcess(matrix, options) {
     jobs: options.jobs,
     kernel: options.kernel,
     covariance: options.covariance,
+    ...(options.regCovar !== undefined ? { regCovar: options.regCovar } : {}),
   });
   const fit = doc.fits[0];
   if (!fit || typeof fit.logLikelihood !== 'number') {

@@ -67,15 +67,16 @@ function variantLabel(variant) {
 }
 
 /**
- * One run of bench/synth-gmm.js FILE: `fit` = { k, seed, iterations, covariance? }.
+ * One run of bench/synth-gmm.js FILE: `fit` = { k, seed, iterations, covariance?, regCovar? }.
  * The JSON's ms_per_iteration is the time of the fit alone (parsing not timed).
  */
 function runInProcess(file, variant, fit) {
   const kernel = variant.endsWith('-js') ? ['--kernel', 'js'] : [];
   const covariance = fit.covariance ? ['--covariance', fit.covariance] : [];
+  const regCovar = fit.regCovar !== undefined ? ['--reg-covar', String(fit.regCovar)] : [];
   const { r, doc, failure } = timedJson(
     process.execPath,
-    [SYNTH_GMM, file, '--jobs', variantJobs(variant), ...kernel, ...covariance, '--k', String(fit.k), '--seed', String(fit.seed), '--iterations', String(fit.iterations)],
+    [SYNTH_GMM, file, '--jobs', variantJobs(variant), ...kernel, ...covariance, '--k', String(fit.k), '--seed', String(fit.seed), '--iterations', String(fit.iterations), ...regCovar],
     process.env,
   );
   if (failure) return failure;
