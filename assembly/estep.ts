@@ -28,7 +28,7 @@ import * as SD from './abi/sparse-diag';
 import { arg, mathLog, maxOf, shiftedExpSum } from './shared';
 
 // The full family's kernels, in their own file.
-export { fullExpectation, fullScatter } from './full';
+export { choleskyColumns, fullExpectation, fullScatter } from './full';
 
 /** src/models/kernels.ts dotProduct: four accumulators, added as (s0 + s1) + (s2 + s3). */
 function dotProduct(a: usize, b: usize, len: i32): f64 {

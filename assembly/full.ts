@@ -517,3 +517,68 @@ export function fullScatter(args: usize): void {
     }
   }
 }
+
+/**
+ * src/models/kernels/linalg.ts choleskyInPlace on the d×d matrix at `b`, held by
+ * columns (b[t·d + i] = A[i][t]): the lower factor in place (the upper triangle
+ * zeroed), with the TypeScript loop's operations in its order: per column j, the
+ * diagonal A_jj − Σ_t A_jt² (t ascending), its square root, then each row's
+ * (A_ij − Σ_t A_it·A_jt) / L_jj, eight rows at a time in vectors. 0 when the matrix
+ * is not positive definite (the caller then runs the TypeScript loop on its copy).
+ */
+export function choleskyColumns(b: usize, d: i32): i32 {
+  const column = <usize>d << 3;
+  for (let j = 0; j < d; j++) {
+    const cj = b + <usize>j * column;
+    const jo = <usize>j << 3;
+    let diagonal = load<f64>(cj + jo);
+    for (let t = 0; t < j; t++) {
+      const v = load<f64>(b + <usize>t * column + jo);
+      diagonal -= v * v;
+    }
+    if (!(diagonal > 0)) return 0;
+    const ljj = Math.sqrt(diagonal);
+    store<f64>(cj + jo, ljj);
+    const l = f64x2.splat(ljj);
+    let i = j + 1;
+    for (; i + 7 < d; i += 8) {
+      const io = <usize>i << 3;
+      let s0 = v128.load(cj + io);
+      let s1 = v128.load(cj + io, 16);
+      let s2 = v128.load(cj + io, 32);
+      let s3 = v128.load(cj + io, 48);
+      for (let t = 0; t < j; t++) {
+        const ct = b + <usize>t * column;
+        const f = v128.load64_splat(ct + jo);
+        s0 = f64x2.sub(s0, f64x2.mul(v128.load(ct + io), f));
+        s1 = f64x2.sub(s1, f64x2.mul(v128.load(ct + io, 16), f));
+        s2 = f64x2.sub(s2, f64x2.mul(v128.load(ct + io, 32), f));
+        s3 = f64x2.sub(s3, f64x2.mul(v128.load(ct + io, 48), f));
+      }
+      v128.store(cj + io, f64x2.div(s0, l));
+      v128.store(cj + io, f64x2.div(s1, l), 16);
+      v128.store(cj + io, f64x2.div(s2, l), 32);
+      v128.store(cj + io, f64x2.div(s3, l), 48);
+    }
+    for (; i + 1 < d; i += 2) {
+      const io = <usize>i << 3;
+      let s = v128.load(cj + io);
+      for (let t = 0; t < j; t++) {
+        const ct = b + <usize>t * column;
+        s = f64x2.sub(s, f64x2.mul(v128.load(ct + io), v128.load64_splat(ct + jo)));
+      }
+      v128.store(cj + io, f64x2.div(s, l));
+    }
+    for (; i < d; i++) {
+      const io = <usize>i << 3;
+      let s = load<f64>(cj + io);
+      for (let t = 0; t < j; t++) {
+        const ct = b + <usize>t * column;
+        s -= load<f64>(ct + io) * load<f64>(ct + jo);
+      }
+      store<f64>(cj + io, s / ljj);
+    }
+    memory.fill(cj, 0, jo);
+  }
+  return 1;
+}

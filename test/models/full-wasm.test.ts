@@ -8,6 +8,7 @@ import { prepareData } from '../../src/models/data';
 import { FullState } from '../../src/models/families/full-state';
 import { fullKernel } from '../../src/models/kernels/full';
 import { localRunner, type KernelName, type RunnerFactory } from '../../src/models/kernels/layout';
+import { choleskyInPlace, choleskyLoop } from '../../src/models/kernels/linalg';
 import { instance } from '../../src/models/kernels/wasm';
 import type { Mixture } from '../../src/models/mixture';
 import { parseTable } from '../../src/io/table';
@@ -156,6 +157,31 @@ describe('full covariances: the WebAssembly kernel gives the TypeScript kernel b
     expect(split.fits).toEqual(js.fits);
     expect(js.fits[0].trace.length).toBeGreaterThan(5);
   });
+});
+
+test('the factorisation in WebAssembly (from d = 24) gives the TypeScript loop bit for bit, failures included', () => {
+  let s = 12345;
+  const next = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
+  const differing: string[] = [];
+  for (const d of [23, 24, 25, 31, 32, 33, 47, 64, 65]) {
+    for (let rep = 0; rep < 6; rep++) {
+      // A·Aᵀ + c·I at an offset in a longer array, its upper triangle not quite the lower one;
+      // some nearly singular, one not positive definite.
+      const b = Array.from({ length: d * d }, next);
+      const o = 5;
+      const a = new Float64Array(o + d * d + 3).fill(7);
+      for (let i = 0; i < d; i++) for (let t = 0; t < d; t++) a[o + i * d + t] = b.slice(i * d, i * d + d).reduce((sum, v, c) => sum + v * b[t * d + c], 0) + (i === t ? [1e-10, 0.5, 2][rep % 3] : 0) + (i < t ? 1e-3 : 0);
+      if (rep === 4) a[o + 7 * d + 7] = -1;
+      const x = a.slice();
+      const y = a.slice();
+      const ok = [choleskyInPlace(x, o, d), choleskyLoop(y, o, d)];
+      if (ok[0] !== ok[1] || bytes(x) !== bytes(y)) differing.push(`d=${d} rep=${rep}`);
+    }
+  }
+  expect(differing).toEqual([]);
 });
 
 describe('the WebAssembly full kernel and its memory', () => {

@@ -27,6 +27,8 @@ export interface KernelExports {
   sparseDiagExpectation(args: number): number;
   fullExpectation(args: number): number;
   fullScatter(args: number): void;
+  /** linalg.ts choleskyInPlace on the d×d matrix at byte address b, held by columns: 1, or 0 if not positive definite. */
+  choleskyColumns(b: number, d: number): number;
 }
 
 // The little of the WebAssembly JS API used here (TypeScript's ES2022 lib does not declare it).
@@ -45,7 +47,7 @@ const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 let compiled: WasmModule | null | undefined;
 
 /** What this wrapper calls; a module built from an older assembly/estep.ts may lack some. */
-const EXPORTS = ['memory', ...Object.keys(KERNEL_EXPORTS)];
+const EXPORTS = ['memory', 'choleskyColumns', ...Object.keys(KERNEL_EXPORTS)];
 
 /**
  * The compiled module, or null where it cannot be had: not built (no
@@ -153,6 +155,42 @@ export function instance(): KernelExports {
   new Float64Array(exports.memory.buffer, 0, FRACTION.length).set(FRACTION);
   threadInstance = exports;
   return exports;
+}
+
+/**
+ * This thread's second instance, for the factorisations (linalg.ts): its memory is its
+ * own, so a factorisation between two passes of a kernel leaves the kernel's regions
+ * alone. null where the module cannot be had.
+ */
+let factoring: { readonly exports: KernelExports; f64: Float64Array } | null | undefined;
+
+/**
+ * linalg.ts choleskyInPlace's loop (the same operations in the same order, so the same
+ * bits) in WebAssembly SIMD, on a copy of the d×d matrix at a[o..] held by columns:
+ * true once `a` holds the factor; false, with `a` unchanged, when the module cannot be
+ * had or the matrix is not positive definite (the caller then runs its own loop). The
+ * memory grows to the largest matrix seen, once.
+ */
+export function wasmCholesky(a: Float64Array, o: number, d: number): boolean {
+  if (factoring === undefined) {
+    const module = kernelModule();
+    factoring = null;
+    if (module && wasm) {
+      const exports = new wasm.Instance(module, { env: { log: Math.log, exp: Math.exp } }).exports as unknown as KernelExports;
+      factoring = { exports, f64: new Float64Array(exports.memory.buffer) };
+    }
+  }
+  if (!factoring) return false;
+  const memory = factoring.exports.memory;
+  const short = d * d * 8 - memory.buffer.byteLength;
+  if (short > 0) memory.grow(Math.ceil(short / PAGE));
+  if (factoring.f64.buffer !== memory.buffer) factoring.f64 = new Float64Array(memory.buffer);
+  const b = factoring.f64;
+  // The loop reads the lower triangle only (the upper one is zeroed).
+  for (let t = 0; t < d; t++) for (let i = t; i < d; i++) b[t * d + i] = a[o + i * d + t];
+  if (factoring.exports.choleskyColumns(0, d) === 0) return false;
+  for (let i = 0; i < d; i++) for (let t = 0; t < d; t++) a[o + i * d + t] = b[t * d + i];
+  return true;
 }
 
 /** Hands out 16-byte-aligned byte ranges of the instance's memory, from REGION_START on. */
