@@ -142,13 +142,26 @@ function workloadRows(doc) {
   return rows;
 }
 
-/** Median / min ms per iteration over the successful runs, and the last run's LL and iterations. */
+/**
+ * Median / min ms per iteration over the successful runs (the fit's time over its
+ * iterations), the median of the runs' steady figures (each run's median iteration from
+ * the third on; null when a run has none), and the last run's LL and iterations.
+ */
 function summarizeFamilyRuns(list) {
   const ok = list.filter((x) => x.ok);
   if (!ok.length) return { ok: false, error: list[list.length - 1].error, failed_runs: list.length };
   const ms = ok.map((x) => x.ms_per_iteration);
+  const steady = ok.map((x) => x.ms_per_iteration_steady);
   const last = ok[ok.length - 1];
-  return { ok: true, ms_per_iteration_median: median(ms), ms_per_iteration_min: Math.min(...ms), ll: last.ll, iterations: last.iterations, failed_runs: list.length - ok.length };
+  return {
+    ok: true,
+    ms_per_iteration_median: median(ms),
+    ms_per_iteration_min: Math.min(...ms),
+    ms_per_iteration_steady_median: steady.every((v) => typeof v === 'number') ? median(steady) : null,
+    ll: last.ll,
+    iterations: last.iterations,
+    failed_runs: list.length - ok.length,
+  };
 }
 
 /**
@@ -167,6 +180,9 @@ function checkFamilies(doc) {
     for (const j of doc.jobs) {
       const x = r[`jobs=${j}`];
       if (x.ok && s && s.ok) doc.ratios[`${family}_jobs_${j}_over_sklearn`] = x.ms_per_iteration_median / s.ms_per_iteration_median;
+      if (x.ok && s && s.ok && x.ms_per_iteration_steady_median && s.ms_per_iteration_steady_median) {
+        doc.ratios[`${family}_jobs_${j}_over_sklearn_steady`] = x.ms_per_iteration_steady_median / s.ms_per_iteration_steady_median;
+      }
     }
     if (g.ok && s && s.ok) {
       r.ll_rel_diff_vs_sklearn = relDiff(g.ll, s.ll);
@@ -178,13 +194,19 @@ function checkFamilies(doc) {
   doc.targets = targetsOf(doc);
 }
 
-/** Issue #15's targets: gmm-fit with the most threads over scikit-learn, PASS / MISS, or SKIP (not run). */
+/**
+ * Issue #15's targets: gmm-fit with the most threads over scikit-learn, PASS / MISS, or
+ * SKIP (not run), on the fits' times over their iterations; `steady`: the same on the
+ * steady iterations (null where not measured).
+ */
 function targetsOf(doc) {
   const jobs = doc.jobs[doc.jobs.length - 1];
+  const status = (value, max) => (value === null ? 'SKIP' : value <= max ? 'PASS' : 'MISS');
   return TARGETS.map((t) => {
     const key = `${t.workload === 'digits' ? 'digits_' : ''}${t.family}_jobs_${jobs}_over_sklearn`;
     const value = typeof doc.ratios[key] === 'number' ? doc.ratios[key] : null;
-    return { name: `${t.text}, jobs=${jobs} / scikit-learn`, max: t.max, value, status: value === null ? 'SKIP' : value <= t.max ? 'PASS' : 'MISS' };
+    const steady = typeof doc.ratios[`${key}_steady`] === 'number' ? doc.ratios[`${key}_steady`] : null;
+    return { name: `${t.text}, jobs=${jobs} / scikit-learn`, max: t.max, value, status: status(value, t.max), steady, steady_status: status(steady, t.max) };
   });
 }
 
@@ -219,18 +241,40 @@ function renderFamilies(doc) {
   }
   lines.push(table(header, rows, (cell, c) => (c === 0 ? 'left' : 'right')));
   lines.push('');
-  lines.push('gmm-fit: node bench/synth-gmm.js FILE --jobs J --covariance F --k 8 --seed 0 --iterations N (in-process, parsing not timed);');
-  lines.push('scikit-learn: bench/peers/sklearn_family.py FILE F 8 N, GaussianMixture.fit / N (includes input checks and one final E-step).');
+  lines.push('gmm-fit: node bench/synth-gmm.js FILE --jobs J --covariance F --k K --seed 0 --iterations N (in-process, parsing not timed);');
+  lines.push('scikit-learn: bench/peers/sklearn_family.py FILE F K N, GaussianMixture.fit / N (includes input checks and one final E-step).');
   const digits = doc.digits;
   if (digits && digits.results) {
     lines.push(
       `digits: ${digits.rows} × ${digits.cols} (${digits.constant_columns} constant columns, bench/peers/digits_export.py), K=${digits.k}; gmm-fit with --reg-covar ${digits.reg_covar} (scikit-learn's absolute default), the same start.`,
     );
   } else if (digits && digits.skipped) lines.push(`digits: skipped (${digits.skipped})`);
+  const steadyRows = workloadRows(doc)
+    .filter(([, , r]) => Object.values(r).some((x) => x && x.ms_per_iteration_steady_median))
+    .map(([family, label, r]) => [
+      label,
+      ...doc.jobs.map((j) => (r[`jobs=${j}`].ms_per_iteration_steady_median ? r[`jobs=${j}`].ms_per_iteration_steady_median.toFixed(1) : 'n/a')),
+      r.sklearn && r.sklearn.ms_per_iteration_steady_median ? r.sklearn.ms_per_iteration_steady_median.toFixed(1) : 'n/a',
+      ...doc.jobs.map((j) => {
+        const v = doc.ratios[`${family}_jobs_${j}_over_sklearn_steady`];
+        return typeof v === 'number' ? v.toFixed(2) : 'n/a';
+      }),
+    ]);
+  if (steadyRows.length) {
+    lines.push('');
+    lines.push('steady iterations (each run: the median time of one E+M iteration from the third on, without the fit\'s start, the threads\' start-up and the compilers\' warm-up; median over runs):');
+    const steadyHeader = ['family', ...doc.jobs.map((j) => `gmm-fit jobs=${j} ms/it`), 'scikit-learn ms/it', ...doc.jobs.map((j) => `jobs=${j} / sklearn`)];
+    lines.push(table(steadyHeader, steadyRows, (cell, c) => (c === 0 ? 'left' : 'right')));
+    lines.push('gmm-fit: the times between its E-steps (onIteration); scikit-learn: its own EM loop (_e_step, _m_step) timed step by step, from the same start.');
+  }
   if (doc.targets) {
     lines.push('');
     lines.push('targets (issue #15, informational):');
-    for (const t of doc.targets) lines.push(`  ${t.status.padEnd(4)} ${t.name}: ${t.value === null ? 'n/a' : t.value.toFixed(2)} (≤ ${t.max.toFixed(1)})`);
+    const shown = (v) => (v === null || v === undefined ? 'n/a' : v.toFixed(2));
+    for (const t of doc.targets) {
+      const steady = t.steady_status ? `; steady iterations ${t.steady_status} ${shown(t.steady)}` : '';
+      lines.push(`  ${t.status.padEnd(4)} ${t.name}: ${shown(t.value)} (≤ ${t.max.toFixed(1)})${steady}`);
+    }
   }
   if (doc.mismatches) lines.push(`!!!!!!!! ${doc.mismatches} LL MISMATCH(ES): gmm-fit and scikit-learn (or two --jobs) disagree beyond 1e-6 !!!!!!!!`);
   return lines.join('\n');

@@ -15,7 +15,10 @@
 // (for diag and full, 1e-6 × the table's smallest column variance).
 //
 // Prints one JSON line: { jobs, iterations, ll (fits[0].logLikelihood = LL of
-// the last E-step), ms_total, ms_per_iteration (= ms_total / ITER), parse_ms,
+// the last E-step), ms_total, ms_per_iteration (= ms_total / ITER),
+// ms_per_iteration_steady (the median time from one E-step to the next, from the
+// third on: the fit's start, the threads' start-up and the compilers' warm-up left
+// out; null under 4 iterations), parse_ms,
 // ll_rising_at_end (from the fit's trace, when it has one), maxrss_kib, ... }.
 // bench/run.js spawns one process per measurement so every timing starts cold,
 // as the CLI does.
@@ -61,6 +64,13 @@ function parseArgs(argv) {
   return o;
 }
 
+/** The median of a non-empty list of numbers. */
+function medianOf(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   load(); // gmm-fit's modules, before any clock starts (as their require() always was)
@@ -70,9 +80,12 @@ async function main() {
   const parseMs = Number(process.hrtime.bigint() - t0) / 1e6;
 
   const options = { k: o.k, seed: o.seed, iterations: o.iterations, jobs: o.jobs, kernel: o.kernel, covariance: o.covariance, regCovar: o.regCovar };
+  const stamps = [];
+  const watched = { ...options, onIteration: () => stamps.push(process.hrtime.bigint()) };
   const t1 = process.hrtime.bigint();
-  const fit = await fitInProcess(matrix, options);
+  const fit = await fitInProcess(matrix, watched);
   const msTotal = Number(process.hrtime.bigint() - t1) / 1e6;
+  const steps = stamps.slice(2).map((t, i) => Number(t - stamps[i + 1]) / 1e6);
 
   const trace = fit.trace;
   const out = {
@@ -92,6 +105,7 @@ async function main() {
     initial_rows: fit.initialRows,
     ms_total: msTotal,
     ms_per_iteration: msTotal / o.iterations,
+    ms_per_iteration_steady: steps.length >= 2 ? medianOf(steps) : null,
     parse_ms: parseMs,
     ll_last_increase: trace && trace.length >= 2 ? trace[trace.length - 1] - trace[trace.length - 2] : null,
     ll_rising_at_end: trace && trace.length >= 2 ? trace[trace.length - 1] > trace[trace.length - 2] : null,

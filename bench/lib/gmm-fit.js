@@ -73,7 +73,8 @@ async function readMatrix(file) {
  * @param {object} matrix  from readMatrix
  * @param {{ k: number, seed: number, iterations: number, jobs: number, kernel?: 'wasm'|'js', covariance?: 'spherical'|'diag'|'full', regCovar?: number }} options
  *   jobs: threads sharing the fit's rows; kernel: undefined = gmm-fit's default; regCovar: an absolute
- *   reg_covar (undefined = gmm-fit's default, relative to the table's smallest column variance)
+ *   reg_covar (undefined = gmm-fit's default, relative to the table's smallest column variance);
+ *   onIteration(iteration): called after each E-step (the fit then runs as it would unwatched)
  * @returns {Promise<{ ll: number, iterations: number, converged: boolean, initialRows: number[]|null, trace: number[]|null }>}
  *   ll is the log-likelihood of the last E-step; trace every E-step's LL
  * @throws when the fit failed (the reason in the message)
@@ -89,6 +90,7 @@ async function fitInProcess(matrix, options) {
     kernel: options.kernel,
     covariance: options.covariance,
     ...(options.regCovar !== undefined ? { regCovar: options.regCovar } : {}),
+    ...(options.onIteration ? { onIteration: (_k, _seed, iteration) => options.onIteration(iteration) } : {}),
   });
   const fit = doc.fits[0];
   if (!fit || typeof fit.logLikelihood !== 'number') {

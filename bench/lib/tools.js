@@ -90,6 +90,7 @@ function runInProcess(file, variant, fit) {
     seed: doc.seed,
     iterations: doc.iterations,
     ms_per_iteration: doc.ms_per_iteration,
+    ms_per_iteration_steady: doc.ms_per_iteration_steady ?? null,
     doc,
     stderr: r.stderr.trim(),
   };
