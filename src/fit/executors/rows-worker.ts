@@ -1,12 +1,12 @@
 import { parentPort, workerData, type MessagePort } from 'worker_threads';
 import type { FitData } from '../../models/kernels/layout';
 import type { Covariance } from '../../models/families';
-import { CONTROL, takeChunk, type ChunkWorkerMessage, type RowSplitWorkerInput } from './control';
+import { CONTROL, type ChunkWorkerMessage, type RowSplitWorkerInput } from './control';
 
 /**
  * A row-split worker: for each fit it is handed the shared buffers, then it
- * waits on the control block and, each time the generation moves on, takes
- * chunks not yet taken (the control block's counter) until none is left, for
+ * waits on the control block and runs its share of the chunks (every
+ * `threads`-th, starting at `index`) each time the generation moves on, for
  * the phase the control block names (full fits have two per iteration), telling
  * the kernel first that a pass begins.
  * Any failure (an allocation that fails, a kernel error) is reported on the
@@ -26,7 +26,7 @@ function load(): typeof import('../../models/families') {
 }
 
 if (parentPort) {
-  const { data, control, errors } = workerData as RowSplitWorkerInput & { data: FitData; errors: MessagePort };
+  const { data, control, index, threads, errors } = workerData as RowSplitWorkerInput & { data: FitData; errors: MessagePort };
   let families: ReturnType<typeof load> | undefined;
   const fail = (err: unknown) => {
     const e = err as Error;
@@ -52,7 +52,7 @@ if (parentPort) {
         if (Atomics.load(control, CONTROL.stop)) break;
         const phase = Atomics.load(control, CONTROL.phase);
         kernel.begin?.(phase);
-        for (let c = takeChunk(control); c < layout.chunks; c = takeChunk(control)) kernel.run(c, phase);
+        for (let c = index; c < layout.chunks; c += threads) kernel.run(c, phase);
         Atomics.add(control, CONTROL.done, 1);
         Atomics.notify(control, CONTROL.done);
       }

@@ -1,7 +1,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'worker_threads';
 import { DataError } from '../../core/errors';
 import type { FitData, RunnerFactory } from '../../models/kernels/layout';
-import { CONTROL, takeChunk, type ChunkWorkerMessage } from './control';
+import { CONTROL, type ChunkWorkerMessage } from './control';
 import { fitFrom } from '../fit';
 import type { Executed } from './executed';
 import { startFor } from '../start';
@@ -11,13 +11,11 @@ import { workerError } from './errors';
 import { workerScript } from './script';
 
 /**
- * Threads that share one fit's rows: in each pass every thread takes the next chunk
- * not yet taken (a shared counter) until none is left, so a thread slowed down (by
- * another process, or a worker still starting) takes fewer. Each pass is one turn of
- * the generation counter; this thread waits (Atomics.wait) for the workers, so the
- * EM loop stays synchronous. Each chunk writes its own statistics, which are added in
- * chunk order afterwards, so the result is that of one thread, bit for bit, whichever
- * thread ran which chunk.
+ * Threads that share one fit's rows: this thread takes chunks 0, T, 2T, … and
+ * worker w (1 ≤ w < T) chunks w, w+T, …. Each E-step is one turn of the
+ * generation counter; this thread waits (Atomics.wait) for the workers, so the
+ * EM loop stays synchronous. The chunk statistics are added in chunk order
+ * afterwards, so the result is that of one thread, bit for bit.
  */
 export class RowSplitPool {
   private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL.size * 4));
@@ -101,11 +99,10 @@ export class RowSplitPool {
         }
         Atomics.store(control, CONTROL.done, 0);
         Atomics.store(control, CONTROL.phase, phase);
-        Atomics.store(control, CONTROL.next, 0);
         Atomics.add(control, CONTROL.generation, 1);
         Atomics.notify(control, CONTROL.generation);
         kernel.begin?.(phase);
-        for (let c = takeChunk(control); c < layout.chunks; c = takeChunk(control)) kernel.run(c, phase);
+        for (let c = 0; c < layout.chunks; c += this.threads) kernel.run(c, phase);
         waitFor(CONTROL.done, helpers);
       },
     };
