@@ -13,7 +13,9 @@ import { WasmFullKernel } from './wasm-full';
  *  - phase 1, the scatter Σ post·(x̂ − mean_j)(x̂ − mean_j)ᵀ around the new means.
  * Each chunk sums into its own block, added in chunk order by FullState, so any
  * number of threads gives the same bits. Four complete rows go together: each
- * load of a factor or scatter entry then serves four rows.
+ * load of a factor or scatter entry then serves four rows. This is the reference
+ * (--kernel js) of the WebAssembly kernel (assembly/full.ts, kernels/wasm-full.ts),
+ * which computes the same bits: change the order of any sum here and there together.
  */
 
 const LOG_2PI = Math.log(2 * Math.PI);

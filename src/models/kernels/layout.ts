@@ -29,7 +29,7 @@ export interface ChunkLayout {
   readonly statsSize: number;
 }
 
-/** The E-step kernels of the spherical and diag families: WebAssembly SIMD, or the TypeScript reference. Both give the same bits. */
+/** The chunk kernels of the dense families (and of the sparse spherical and diag ones): WebAssembly SIMD, or the TypeScript reference. Both give the same bits. */
 export type KernelName = 'wasm' | 'js';
 export const KERNEL_NAMES: readonly KernelName[] = ['wasm', 'js'];
 

@@ -11,7 +11,10 @@ import { DIAG_ARGUMENTS, KERNEL_EXPORTS, SPARSE_DIAG_ARGUMENTS, SPARSE_SPHERICAL
  * The spherical and diag E-steps in WebAssembly SIMD (assembly/estep.ts,
  * built by scripts/build-wasm.js), dense and sparse. They compute the same bits as the
  * TypeScript kernels (kernels/spherical.ts, kernels/diag.ts, kernels/sparse.ts): dense
- * about three times as fast, sparse four to six times at 10M ratings and more.
+ * about three times as fast, sparse four to six times at 10M ratings and more. The full
+ * family's two phases (assembly/full.ts) are wired in kernels/wasm-full.ts, with this
+ * file's instance, regions and argument blocks; its factorisations (wasmCholesky) run
+ * in a second instance.
  *
  * Each thread has one instance with its own memory, which grows to the largest
  * chunk it has been given. A call copies the chunk's rows and the parameters
