@@ -2,18 +2,23 @@
 'use strict';
 // In-process per-iteration timer for the bench's `synthetic` workload.
 //
-//   node bench/synth-gmm.js FILE --jobs J [--kernel wasm|js] [--covariance spherical|diag|full] [--model gaussian|kmeans] [--k 8] [--seed 0] [--iterations 50]
+//   node bench/synth-gmm.js FILE --jobs J [--kernel wasm|js] [--covariance spherical|diag|full] [--model gaussian|kmeans] [--k 8] [--seed 0] [--iterations 50] [--reg-covar X]
 //
 // Reads FILE with readMatrix (not timed), then times ONE call
-//   await fitInProcess(matrix, { k: K, seed, iterations: ITER, jobs: J, kernel, covariance, model })
+//   await fitInProcess(matrix, { k: K, seed, iterations: ITER, jobs: J, kernel, covariance, model, regCovar })
 // with process.hrtime.bigint() around it and nothing else. Both come from
 // bench/lib/gmm-fit.js, the bench's one door into gmm-fit's compiled code
 // (today: the library's readTable, and one sweep call with tol = 0, which
 // never stops early), so the fit runs exactly ITER E+M iterations from `seed`'s
 // initial means (numpy's legacy np.random.seed(seed); np.random.choice(n, K, replace=False)).
+// --reg-covar: an absolute reg_covar (scikit-learn's meaning); without it, gmm-fit's default
+// (for diag and full, 1e-6 × the table's smallest column variance).
 //
 // Prints one JSON line: { jobs, iterations, ll (fits[0].logLikelihood = LL of
-// the last E-step), ms_total, ms_per_iteration (= ms_total / ITER), parse_ms,
+// the last E-step), ms_total, ms_per_iteration (= ms_total / ITER),
+// ms_per_iteration_steady (the median time from one E-step to the next, from the
+// third on: the fit's start, the threads' start-up and the compilers' warm-up left
+// out; null under 4 iterations), parse_ms,
 // ll_rising_at_end (from the fit's trace, when it has one), maxrss_kib, ... }.
 //
 // --model kmeans: k-means with tol 0 and at most ITER iterations; it stops once the
@@ -30,12 +35,12 @@ const os = require('os');
 const { load, readMatrix, fitInProcess, kernelName } = require('./lib/gmm-fit.js');
 
 function usage(msg) {
-  process.stderr.write(`synth-gmm.js: ${msg}\nusage: node bench/synth-gmm.js FILE --jobs J [--kernel wasm|js] [--covariance spherical|diag|full] [--model gaussian|kmeans] [--k 8] [--seed 0] [--iterations 50]\n`);
+  process.stderr.write(`synth-gmm.js: ${msg}\nusage: node bench/synth-gmm.js FILE --jobs J [--kernel wasm|js] [--covariance spherical|diag|full] [--model gaussian|kmeans] [--k 8] [--seed 0] [--iterations 50] [--reg-covar X]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const o = { file: null, jobs: 1, k: 8, seed: 0, iterations: 50, kernel: undefined, covariance: 'spherical', model: 'gaussian' };
+  const o = { file: null, jobs: 1, k: 8, seed: 0, iterations: 50, kernel: undefined, covariance: 'spherical', model: 'gaussian', regCovar: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--model') {
@@ -46,6 +51,12 @@ function parseArgs(argv) {
     if (a === '--covariance') {
       o.covariance = argv[++i];
       if (!['spherical', 'diag', 'full'].includes(o.covariance)) usage('--covariance must be spherical, diag or full');
+      continue;
+    }
+    if (a === '--reg-covar') {
+      const v = argv[++i];
+      o.regCovar = Number(v);
+      if (v === undefined || !(o.regCovar >= 0)) usage('--reg-covar needs a number ≥ 0');
       continue;
     }
     if (a === '--kernel') {
@@ -67,6 +78,13 @@ function parseArgs(argv) {
   return o;
 }
 
+/** The median of a non-empty list of numbers. */
+function medianOf(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   load(); // gmm-fit's modules, before any clock starts (as their require() always was)
@@ -75,15 +93,19 @@ async function main() {
   const { matrix, rows, cols } = await readMatrix(o.file);
   const parseMs = Number(process.hrtime.bigint() - t0) / 1e6;
 
-  const options = { k: o.k, seed: o.seed, iterations: o.iterations, jobs: o.jobs, kernel: o.kernel, covariance: o.covariance, model: o.model };
+  const options = { k: o.k, seed: o.seed, iterations: o.iterations, jobs: o.jobs, kernel: o.kernel, covariance: o.covariance, model: o.model, regCovar: o.regCovar };
+  const stamps = [];
+  const watched = { ...options, onIteration: () => stamps.push(process.hrtime.bigint()) };
   const t1 = process.hrtime.bigint();
-  const fit = await fitInProcess(matrix, options);
+  const fit = await fitInProcess(matrix, watched);
   const msTotal = Number(process.hrtime.bigint() - t1) / 1e6;
+  const steps = stamps.slice(2).map((t, i) => Number(t - stamps[i + 1]) / 1e6);
 
   const trace = fit.trace;
   const out = {
     jobs: o.jobs,
     covariance: o.covariance,
+    reg_covar: o.regCovar ?? null,
     kernel: kernelName(o.kernel),
     available_parallelism: os.availableParallelism(),
     rows,
@@ -97,6 +119,7 @@ async function main() {
     initial_rows: fit.initialRows,
     ms_total: msTotal,
     ms_per_iteration: msTotal / o.iterations,
+    ms_per_iteration_steady: steps.length >= 2 ? medianOf(steps) : null,
     parse_ms: parseMs,
     ll_last_increase: trace && trace.length >= 2 ? trace[trace.length - 1] - trace[trace.length - 2] : null,
     ll_rising_at_end: trace && trace.length >= 2 ? trace[trace.length - 1] > trace[trace.length - 2] : null,

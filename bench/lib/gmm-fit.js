@@ -10,7 +10,7 @@
 // What each function calls today:
 //   runCli(argv)              dist/cli/main.js              run(argv)
 //   readMatrix(file)          dist/index.js (the library)   readTable(file)
-//   fitInProcess(t, options)  dist/index.js (the library)   sweep(t, { model, k: [k], seeds: [seed], maxIter, tol: 0, jobs, kernel, covariance[, onIteration] })
+//   fitInProcess(t, options)  dist/index.js (the library)   sweep(t, { model, k: [k], seeds: [seed], maxIter, tol: 0, jobs, kernel, covariance, regCovar[, onIteration] })
 //   kernelName(requested)     dist/models/kernels/wasm.js   kernelName(requested)
 //   load()                    requires the modules above (not the CLI), once
 //   missingBuild()            checks dist/cli/main.js exists
@@ -74,8 +74,10 @@ async function readMatrix(file) {
  *   which gmm-fit sees one E-step later, when the cost repeats).
  *
  * @param {object} matrix  from readMatrix
- * @param {{ k: number, seed: number, iterations: number, jobs: number, model?: 'gaussian'|'kmeans', kernel?: 'wasm'|'js', covariance?: 'spherical'|'diag'|'full' }} options
- *   jobs: threads sharing the fit's rows; kernel: undefined = gmm-fit's default
+ * @param {{ k: number, seed: number, iterations: number, jobs: number, model?: 'gaussian'|'kmeans', kernel?: 'wasm'|'js', covariance?: 'spherical'|'diag'|'full', regCovar?: number, onIteration?: (iteration: number) => void }} options
+ *   jobs: threads sharing the fit's rows; kernel: undefined = gmm-fit's default; regCovar: an absolute
+ *   reg_covar (undefined = gmm-fit's default, relative to each column's variance);
+ *   onIteration(iteration): called after each E-step (the fit then runs as it would unwatched)
  * @returns {Promise<{ ll: number, cost: number|null, iterations: number, converged: boolean, stop: string|null, initialRows: number[]|null, trace: number[]|null, weights: number[]|null, iterationEndsMs: number[] }>}
  *   ll is the log-likelihood of the last E-step (k-means: of its clusters read as a spherical mixture);
  *   cost the k-means cost of the last E-step; trace every E-step's objective; weights the
@@ -94,8 +96,16 @@ async function fitInProcess(matrix, options) {
     jobs: options.jobs,
     kernel: options.kernel,
     covariance: options.covariance,
-    // k-means only: the Gaussian timings stay exactly as they were (a watched sweep may plan differently)
-    onIteration: options.model === 'kmeans' ? () => iterationEndsMs.push(Number(process.hrtime.bigint() - t0) / 1e6) : undefined,
+    ...(options.regCovar !== undefined ? { regCovar: options.regCovar } : {}),
+    // k-means: when each E-step ended; and the caller's own watch, when it has one
+    ...(options.model === 'kmeans' || options.onIteration
+      ? {
+          onIteration: (_k, _seed, iteration) => {
+            if (options.model === 'kmeans') iterationEndsMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+            options.onIteration?.(iteration);
+          },
+        }
+      : {}),
   });
   const fit = doc.fits[0];
   if (!fit || typeof fit.logLikelihood !== 'number') {

@@ -108,6 +108,7 @@ function runPeer(script, args, env) {
     openblas_env: doc.openblas_env ?? null,
     numpy: doc.numpy,
     ms_per_iteration: doc.ms_per_iteration ?? null,
+    ms_per_iteration_steady: doc.ms_per_iteration_steady ?? null,
     doc,
     stderr: r.stderr.trim(),
   };

@@ -70,7 +70,7 @@ function variantLabel(variant) {
 }
 
 /**
- * One run of bench/synth-gmm.js FILE: `fit` = { k, seed, iterations, covariance?, model? }.
+ * One run of bench/synth-gmm.js FILE: `fit` = { k, seed, iterations, covariance?, model?, regCovar? }.
  * The JSON's ms_per_iteration is the time of the fit alone (parsing not timed); with
  * model 'kmeans', over the iterations it ran (tol 0 stops it when the cost repeats).
  */
@@ -78,9 +78,10 @@ function runInProcess(file, variant, fit) {
   const kernel = variant.endsWith('-js') ? ['--kernel', 'js'] : [];
   const covariance = fit.covariance ? ['--covariance', fit.covariance] : [];
   const model = fit.model ? ['--model', fit.model] : [];
+  const regCovar = fit.regCovar !== undefined ? ['--reg-covar', String(fit.regCovar)] : [];
   const { r, doc, failure } = timedJson(
     process.execPath,
-    [SYNTH_GMM, file, '--jobs', variantJobs(variant), ...kernel, ...covariance, ...model, '--k', String(fit.k), '--seed', String(fit.seed), '--iterations', String(fit.iterations)],
+    [SYNTH_GMM, file, '--jobs', variantJobs(variant), ...kernel, ...covariance, ...model, '--k', String(fit.k), '--seed', String(fit.seed), '--iterations', String(fit.iterations), ...regCovar],
     process.env,
   );
   if (failure) return failure;
@@ -95,6 +96,7 @@ function runInProcess(file, variant, fit) {
     iterations: doc.iterations,
     cost: doc.cost ?? undefined,
     ms_per_iteration: doc.ms_per_iteration,
+    ms_per_iteration_steady: doc.ms_per_iteration_steady ?? null,
     doc,
     stderr: r.stderr.trim(),
   };

@@ -14,6 +14,10 @@ sklearn_job.py) and 1e-6 for diag and full (scikit-learn's default).
 Timed: gm.fit(X) / ITERATIONS (it also validates X, runs the discarded init
 step of scikit-learn < 1.3 and one final E-step, as in sklearn_job.py).
 "ll" = lower_bound_ * n, the log-likelihood of the last E-step, as gmm-fit's.
+"ms_per_iteration_steady": a second estimator from the same start, its EM loop
+run here as fit() runs it (_e_step, _m_step and _compute_lower_bound, private
+methods of scikit-learn 0.2x-1.x; null if they are not there), each iteration
+timed: the median from the third on, as bench/synth-gmm.js reports gmm-fit's.
 Prints one JSON line.
 """
 import json
@@ -53,6 +57,27 @@ def start(X, family, k):
     return weights, means, precisions
 
 
+def steady_ms(X, family, k, iterations, weights, means, precisions):
+    """The median time of one E+M iteration from the third on, or None (fewer than 4, or no such methods)."""
+    if iterations < 4:
+        return None
+    gm = GaussianMixture(n_components=k, covariance_type=family, tol=0, max_iter=iterations, reg_covar=reg_covar(family),
+                         weights_init=weights, means_init=means, precisions_init=precisions,
+                         init_params="random_from_data", random_state=0)
+    try:
+        gm._initialize_parameters(X, np.random.RandomState(0))
+        times = []
+        for _ in range(iterations):
+            t = time.perf_counter()
+            log_prob_norm, log_resp = gm._e_step(X)
+            gm._m_step(X, log_resp)
+            gm._compute_lower_bound(log_resp, log_prob_norm)
+            times.append(time.perf_counter() - t)
+    except AttributeError:
+        return None
+    return float(np.median(times[2:])) * 1000
+
+
 def main():
     if len(sys.argv) < 3:
         raise SystemExit("usage: sklearn_family.py FILE FAMILY [K=8] [ITERATIONS=20]")
@@ -78,6 +103,7 @@ def main():
         "iterations": int(gm.n_iter_),
         "ll": float(gm.lower_bound_) * X.shape[0],
         "ms_per_iteration": seconds * 1000 / iterations,
+        "ms_per_iteration_steady": steady_ms(X, family, k, iterations, weights, means, precisions),
         "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     }))
 

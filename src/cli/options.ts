@@ -64,7 +64,7 @@ function regCovarDefaults(): string {
   const value = (x: number) => (x === 0 ? '0' : `${x.toExponential()} × each column's variance`);
   return [...groups].map(([x, names]) => `${value(x)} for ${names.join(' and ')}`).join('; ');
 }
-const KERNEL_HELP = 'the E-step kernel of spherical and diag fits: wasm (WebAssembly SIMD) or js (the TypeScript reference); the same numbers, bit for bit';
+const KERNEL_HELP = 'the E-step and M-step kernel of spherical, diag and full fits: wasm (WebAssembly SIMD) or js (the TypeScript reference); the same numbers, bit for bit';
 
 /** Every option of every command. */
 export const OPTIONS: readonly OptionSpec[] = [

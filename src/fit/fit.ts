@@ -50,7 +50,7 @@ export interface FitOptions {
   readonly onIteration?: (iteration: number, objective: number) => void;
   /** Gaussian fits: run the E-step's row chunks elsewhere (worker threads); default here. */
   readonly runnerFor?: RunnerFactory;
-  /** Spherical and diag fits: the E-step kernel ('wasm' or 'js'; the same bits). Default: 'wasm' where available. */
+  /** The kernels ('wasm' or 'js'; the same bits). Default: 'wasm' where available. */
   readonly kernel?: KernelName;
   /** Rating rows: λ of the means' MAP estimate (see FamilyOptions.meanPrior); default 0. */
   readonly meanPrior?: number;

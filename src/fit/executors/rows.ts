@@ -101,6 +101,7 @@ export class RowSplitPool {
         Atomics.store(control, CONTROL.phase, phase);
         Atomics.add(control, CONTROL.generation, 1);
         Atomics.notify(control, CONTROL.generation);
+        kernel.begin?.(phase);
         for (let c = 0; c < layout.chunks; c += this.threads) kernel.run(c, phase);
         waitFor(CONTROL.done, helpers);
       },
@@ -119,10 +120,23 @@ export class RowSplitPool {
 /** One Gaussian fit with its rows split over `threads` threads (this one included). */
 export async function runRowSplit(source: FitSource, task: SweepTask, options: SweepOptions, threads: number): Promise<Executed> {
   const pool = new RowSplitPool(source.data, threads);
+  // The workers load while this thread makes the start; a worker that cannot start is still the error reported.
+  const ready = pool.ready().then(
+    () => null,
+    (err: unknown) => ({ err }),
+  );
   try {
-    await pool.ready();
     const fitOptions = fitOptionsFor(options, task);
-    const fit = fitFrom(source.data, startFor(source, fitOptions), { ...fitOptions, runnerFor: pool.runnerFor });
+    let start: ReturnType<typeof startFor> | null = null;
+    let startFailure: { err: unknown } | null = null;
+    try {
+      start = startFor(source, fitOptions);
+    } catch (err) {
+      startFailure = { err };
+    }
+    const failure = (await ready) ?? startFailure;
+    if (failure || !start) throw failure?.err;
+    const fit = fitFrom(source.data, start, { ...fitOptions, runnerFor: pool.runnerFor });
     options.onFit?.(fit, 1, 1);
     // This thread and every worker that answered ready ran the fit's chunks.
     return { fits: [fit], threads: threads };

@@ -125,7 +125,7 @@ export class FullState implements FitState {
     this.filled = new Float64Array(d);
     this.sums = new Float64Array(this.at.size);
     this.scatter = new Float64Array(k * d * d);
-    this.runner = runnerFor(data, this.layout, { family: 'full', buffers: this.buffers, rows: this.rows }, fullKernel);
+    this.runner = runnerFor(data, this.layout, { family: 'full', buffers: this.buffers, rows: this.rows }, fullKernel, options.kernel);
   }
 
   /** Factor Σ_oo for every pattern and component; Σ_mo·Σ_oo⁻¹ and the conditional covariance where cells are missing. */

@@ -1,6 +1,8 @@
 import { float64Arrays, type PreparedData } from '../data';
 import { shiftedExpSum } from './exp';
 import { chunkLayout, denseData, statsLayout, type ChunkLayout, type KernelFactory } from './layout';
+import { wasmOrJs } from './wasm';
+import { WasmFullKernel } from './wasm-full';
 
 /**
  * The full family's per-row work on one chunk of rows, in two phases, so that
@@ -11,7 +13,9 @@ import { chunkLayout, denseData, statsLayout, type ChunkLayout, type KernelFacto
  *  - phase 1, the scatter Σ post·(x̂ − mean_j)(x̂ − mean_j)ᵀ around the new means.
  * Each chunk sums into its own block, added in chunk order by FullState, so any
  * number of threads gives the same bits. Four complete rows go together: each
- * load of a factor or scatter entry then serves four rows.
+ * load of a factor or scatter entry then serves four rows. This is the reference
+ * (--kernel js) of the WebAssembly kernel (assembly/full.ts, kernels/wasm-full.ts),
+ * which computes the same bits: change the order of any sum here and there together.
  */
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -342,8 +346,20 @@ export class FullChunkKernel {
   }
 }
 
-/** The full family's kernel for a job: TypeScript only (the WebAssembly kernels cover spherical and diag). */
-export const fullKernel: KernelFactory = (_requested, data, layout, job) => {
-  const kernel = new FullChunkKernel(denseData(data), layout, job.rows as FullRows, job.buffers as FullBuffers);
-  return { name: 'js', run: (chunk, phase) => kernel.run(chunk, phase) };
+/**
+ * The full family's kernel for a job: the WebAssembly one (kernels/wasm-full.ts, the
+ * same bits) unless told otherwise or it cannot be had, else this TypeScript one.
+ */
+export const fullKernel: KernelFactory = (requested, fitData, layout, job) => {
+  const data = denseData(fitData);
+  const rows = job.rows as FullRows;
+  const buffers = job.buffers as FullBuffers;
+  return wasmOrJs(
+    requested,
+    () => new WasmFullKernel(data, layout, rows, buffers, fullStats(layout.k, layout.d, rows.patterns.length)),
+    () => {
+      const kernel = new FullChunkKernel(data, layout, rows, buffers);
+      return (chunk, phase) => kernel.run(chunk, phase);
+    },
+  );
 };

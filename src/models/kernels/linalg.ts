@@ -1,13 +1,26 @@
+import { wasmCholesky } from './wasm';
+
 /**
  * Small dense linear algebra for the full-covariance family: a Cholesky
  * factorisation in place and the triangular solve the E-step needs.
  */
 
+/** From this order on, the factorisation runs in WebAssembly (assembly/full.ts choleskyColumns), with the same bits. */
+const WASM_CHOLESKY_FROM = 24;
+
 /**
  * Lower Cholesky factor of the symmetric d×d matrix at a[o..], in place (the upper
- * triangle is zeroed). Returns false if the matrix is not positive definite.
+ * triangle is zeroed). Returns false if the matrix is not positive definite. The
+ * full family factors K covariances twice an iteration in the main thread: from
+ * d = 24 the WebAssembly copy of the loop below does it, with the same bits.
  */
 export function choleskyInPlace(a: Float64Array, o: number, d: number): boolean {
+  if (d >= WASM_CHOLESKY_FROM && wasmCholesky(a, o, d)) return true;
+  return choleskyLoop(a, o, d);
+}
+
+/** choleskyInPlace in TypeScript, the reference (and what runs below d = 24, or without the WebAssembly module). */
+export function choleskyLoop(a: Float64Array, o: number, d: number): boolean {
   for (let j = 0; j < d; j++) {
     let diagonal = a[o + j * d + j];
     for (let t = 0; t < j; t++) diagonal -= a[o + j * d + t] * a[o + j * d + t];

@@ -5,7 +5,7 @@
  * scripts/build-wasm.js writes these indices into assembly/abi/*.ts for
  * assembly/estep.ts, and wasm.ts fills the blocks through typed wrappers, so the
  * two sides cannot disagree. The statistics offsets come from the families'
- * layouts (sphericalStats, diagStats).
+ * layouts (sphericalStats, diagStats; the full kernels' own, see WasmFullKernel).
  */
 export const SPHERICAL_ARGUMENTS = [
   'rows', 'd', 'k', 'x', 'sq', 'obs', 'mu', 'muT', 'logWeight', 'halfLogNorm', 'invTwoVar', 'muNorm',
@@ -51,12 +51,36 @@ export const SPARSE_DIAG_ARGUMENTS = [
   'statLL', 'statNHat', 'statSumX', 'statSumXX', 'statWeight',
 ] as const; // prettier-ignore
 
+/**
+ * The full-covariance kernels (kernels/full.ts's two phases) on one chunk, one argument
+ * block for both. Sizes: rows, d, k, patterns (the missing patterns present in the
+ * chunk, numbered locally). Data: x (rows×d), rowPattern (rows, i32: each row's local
+ * pattern), observedCount (per local pattern, i32) and observed, missing (per local
+ * pattern, d i32 each: the columns, ascending). Parameters, per local pattern and
+ * component slot (pattern·K + j): factor and regression (d×d each, the packed blocks
+ * of kernels/full.ts), logDet, inverseDiagonal (d); mu, newMean (K×d), logWeight (K).
+ * Phase 0 (fullExpectation) writes post (rows×K), rowLL (rows) and stats (statLL,
+ * statNHat, statMeanSum, statPatternWeight: local patterns × K); phase 1 (fullScatter)
+ * reads post and writes scatter (K×d×d, lower triangle; the rest 0). Scratch: panel
+ * (the blocked solve's 2·d·8 + 8 numbers and 8 row indices), work and filled (d),
+ * blockP and blockD (blockRows × d rounded up to 4), groupFlag (blockRows / 4 bytes).
+ * fraction: exp.ts's table.
+ */
+export const FULL_ARGUMENTS = [
+  'rows', 'd', 'k', 'patterns', 'x', 'rowPattern', 'observedCount', 'observed', 'missing',
+  'factor', 'regression', 'logDet', 'inverseDiagonal', 'mu', 'newMean', 'logWeight',
+  'post', 'rowLL', 'stats', 'scatter', 'panel', 'work', 'filled', 'blockP', 'blockD', 'groupFlag', 'blockRows',
+  'fraction', 'statsSize', 'statLL', 'statNHat', 'statMeanSum', 'statPatternWeight',
+] as const; // prettier-ignore
+
 /** The exports and their argument lists. */
 export const KERNEL_EXPORTS = {
   sphericalExpectation: SPHERICAL_ARGUMENTS,
   diagExpectation: DIAG_ARGUMENTS,
   sparseSphericalExpectation: SPARSE_SPHERICAL_ARGUMENTS,
   sparseDiagExpectation: SPARSE_DIAG_ARGUMENTS,
+  fullExpectation: FULL_ARGUMENTS,
+  fullScatter: FULL_ARGUMENTS,
 } as const;
 
 /** The files scripts/build-wasm.js writes: assembly/abi/<name>.ts, the indices of one argument list. */
@@ -65,6 +89,7 @@ export const ABI_FILES = {
   diag: DIAG_ARGUMENTS,
   'sparse-spherical': SPARSE_SPHERICAL_ARGUMENTS,
   'sparse-diag': SPARSE_DIAG_ARGUMENTS,
+  full: FULL_ARGUMENTS,
 } as const;
 
 /** One export's arguments by name. */

@@ -11,20 +11,27 @@ import { DIAG_ARGUMENTS, KERNEL_EXPORTS, SPARSE_DIAG_ARGUMENTS, SPARSE_SPHERICAL
  * The spherical and diag E-steps in WebAssembly SIMD (assembly/estep.ts,
  * built by scripts/build-wasm.js), dense and sparse. They compute the same bits as the
  * TypeScript kernels (kernels/spherical.ts, kernels/diag.ts, kernels/sparse.ts): dense
- * about three times as fast, sparse four to six times at 10M ratings and more.
+ * about three times as fast, sparse four to six times at 10M ratings and more. The full
+ * family's two phases (assembly/full.ts) are wired in kernels/wasm-full.ts, with this
+ * file's instance, regions and argument blocks; its factorisations (wasmCholesky) run
+ * in a second instance.
  *
  * Each thread has one instance with its own memory, which grows to the largest
  * chunk it has been given. A call copies the chunk's rows and the parameters
  * in, runs, and copies the chunk's statistics (and posterior, when kept) out:
  * the data stay where they are, so nothing is held twice beyond one chunk.
  */
-interface KernelExports {
+export interface KernelExports {
   readonly memory: WasmMemory;
   /** Each kernel takes the byte address of its argument block (see wasm-abi.ts). */
   sphericalExpectation(args: number): number;
   diagExpectation(args: number): number;
   sparseSphericalExpectation(args: number): number;
   sparseDiagExpectation(args: number): number;
+  fullExpectation(args: number): number;
+  fullScatter(args: number): void;
+  /** linalg.ts choleskyInPlace on the d×d matrix at byte address b, held by columns: 1, or 0 if not positive definite. */
+  choleskyColumns(b: number, d: number): number;
 }
 
 // The little of the WebAssembly JS API used here (TypeScript's ES2022 lib does not declare it).
@@ -43,7 +50,7 @@ const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 let compiled: WasmModule | null | undefined;
 
 /** What this wrapper calls; a module built from an older assembly/estep.ts may lack some. */
-const EXPORTS = ['memory', ...Object.keys(KERNEL_EXPORTS)];
+const EXPORTS = ['memory', 'choleskyColumns', ...Object.keys(KERNEL_EXPORTS)];
 
 /**
  * The compiled module, or null where it cannot be had: not built (no
@@ -86,17 +93,22 @@ export function kernelName(requested?: KernelName): KernelName {
  * chunk (its memory is limited to 4 GiB), the TypeScript one takes over: the numbers
  * are the same.
  */
-export function wasmOrJs(requested: KernelName | undefined, wasmKernel: () => { run(chunk: number): void }, jsKernel: () => (chunk: number) => void): ChunkKernel {
+export function wasmOrJs(
+  requested: KernelName | undefined,
+  wasmKernel: () => { run(chunk: number, phase: number): void; begin?(phase: number): void },
+  jsKernel: () => (chunk: number, phase: number) => void,
+): ChunkKernel {
   if (kernelName(requested) === 'wasm') {
     try {
       const kernel = wasmKernel();
-      return { name: 'wasm', run: (chunk) => kernel.run(chunk) };
+      if (kernel.begin) return { name: 'wasm', begin: (phase) => kernel.begin?.(phase), run: (chunk, phase) => kernel.run(chunk, phase) };
+      return { name: 'wasm', run: (chunk, phase) => kernel.run(chunk, phase) };
     } catch (err) {
       if (requested === 'wasm' || !(err instanceof RangeError)) throw err;
     }
   }
   const run = jsKernel();
-  return { name: 'js', run: (chunk) => run(chunk) };
+  return { name: 'js', run: (chunk, phase) => run(chunk, phase) };
 }
 
 /**
@@ -104,7 +116,7 @@ export function wasmOrJs(requested: KernelName | undefined, wasmKernel: () => { 
  * where the order of wasm-abi.ts meets the numbers (a name missing or misspelt does
  * not compile).
  */
-class ArgumentBlock<T extends readonly string[]> {
+export class ArgumentBlock<T extends readonly string[]> {
   readonly address: number;
   constructor(
     private readonly names: T,
@@ -130,13 +142,14 @@ class ArgumentBlock<T extends readonly string[]> {
   }
 }
 
-const PAGE = 65536;
+export const PAGE = 65536;
 /** The exp table sits at address 0; a kernel's regions start here. */
 const REGION_START = 1024;
 
 let threadInstance: KernelExports | null = null;
 
-function instance(): KernelExports {
+/** This thread's instance of the module (made once, with the exp table at address 0). */
+export function instance(): KernelExports {
   if (threadInstance) return threadInstance;
   const module = kernelModule();
   if (!module || !wasm) throw new Error('the WebAssembly kernel is not available');
@@ -147,8 +160,44 @@ function instance(): KernelExports {
   return exports;
 }
 
+/**
+ * This thread's second instance, for the factorisations (linalg.ts): its memory is its
+ * own, so a factorisation between two passes of a kernel leaves the kernel's regions
+ * alone. null where the module cannot be had.
+ */
+let factoring: { readonly exports: KernelExports; f64: Float64Array } | null | undefined;
+
+/**
+ * linalg.ts choleskyInPlace's loop (the same operations in the same order, so the same
+ * bits) in WebAssembly SIMD, on a copy of the d×d matrix at a[o..] held by columns:
+ * true once `a` holds the factor; false, with `a` unchanged, when the module cannot be
+ * had or the matrix is not positive definite (the caller then runs its own loop). The
+ * memory grows to the largest matrix seen, once.
+ */
+export function wasmCholesky(a: Float64Array, o: number, d: number): boolean {
+  if (factoring === undefined) {
+    const module = kernelModule();
+    factoring = null;
+    if (module && wasm) {
+      const exports = new wasm.Instance(module, { env: { log: Math.log, exp: Math.exp } }).exports as unknown as KernelExports;
+      factoring = { exports, f64: new Float64Array(exports.memory.buffer) };
+    }
+  }
+  if (!factoring) return false;
+  const memory = factoring.exports.memory;
+  const short = d * d * 8 - memory.buffer.byteLength;
+  if (short > 0) memory.grow(Math.ceil(short / PAGE));
+  if (factoring.f64.buffer !== memory.buffer) factoring.f64 = new Float64Array(memory.buffer);
+  const b = factoring.f64;
+  // The loop reads the lower triangle only (the upper one is zeroed).
+  for (let t = 0; t < d; t++) for (let i = t; i < d; i++) b[t * d + i] = a[o + i * d + t];
+  if (factoring.exports.choleskyColumns(0, d) === 0) return false;
+  for (let i = 0; i < d; i++) for (let t = 0; t < d; t++) a[o + i * d + t] = b[t * d + i];
+  return true;
+}
+
 /** Hands out 16-byte-aligned byte ranges of the instance's memory, from REGION_START on. */
-class Regions {
+export class Regions {
   end = REGION_START;
   take(bytes: number): number {
     const start = this.end;

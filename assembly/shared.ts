@@ -1,0 +1,102 @@
+// What the WebAssembly kernels share (assembly/estep.ts and assembly/full.ts): the
+// argument block's reader, the JavaScript functions imported (Math.log, Math.exp),
+// and src/models/kernels/exp.ts's table-driven exp with the max-shifted sum of a
+// row's terms, operation for operation as the TypeScript kernels compute them.
+
+/** Argument `index` of the block at `args`. */
+// @ts-ignore: decorator
+@inline
+export function arg(args: usize, index: i32): usize {
+  return <usize>load<u32>(args + (<usize>index << 2));
+}
+
+@external("env", "log")
+export declare function mathLog(x: f64): f64;
+@external("env", "exp")
+export declare function mathExp(x: f64): f64;
+
+const STEPS_PER_LN2: f64 = 64 / 0.6931471805599453; // 64 / Math.LN2
+const LN2_HI: f64 = 6.9314718036912381649e-1 / 64;
+const LN2_LO: f64 = 1.90821492927058770002e-10 / 64;
+const C2: f64 = 1.0 / 2.0;
+const C3: f64 = 1.0 / 6.0;
+const C4: f64 = 1.0 / 24.0;
+const C5: f64 = 1.0 / 120.0;
+const C6: f64 = 1.0 / 720.0;
+
+/** src/models/exp.ts exp, one argument. */
+export function expScalar(x: f64, fraction: usize): f64 {
+  if (!(x >= -700 && x <= 700)) return mathExp(x);
+  const c = Math.ceil(x * STEPS_PER_LN2);
+  const n = c - 0.5 > x * STEPS_PER_LN2 ? c - 1 : c; // Math.round: ties toward +∞
+  const r = x - n * LN2_HI - n * LN2_LO;
+  const ni = <i32>n;
+  const j = ni & 63;
+  const m = (ni - j) >> 6;
+  const p = 1 + r * (1 + r * (C2 + r * (C3 + r * (C4 + r * (C5 + r * C6)))));
+  return p * load<f64>(fraction + (<usize>j << 3)) * reinterpret<f64>(<i64>(m + 1023) << 52);
+}
+
+/** The same exp on two lanes; lanes outside ±700 (or NaN) go through expScalar. */
+// @ts-ignore: decorator
+@inline
+export function expPair(x: v128, fraction: usize): v128 {
+  const inRange = v128.and(f64x2.ge(x, f64x2.splat(-700)), f64x2.le(x, f64x2.splat(700)));
+  if (!i64x2.all_true(inRange)) {
+    return f64x2.replace_lane(f64x2.splat(expScalar(f64x2.extract_lane(x, 0), fraction)), 1, expScalar(f64x2.extract_lane(x, 1), fraction));
+  }
+  const y = f64x2.mul(x, f64x2.splat(STEPS_PER_LN2));
+  const c = f64x2.ceil(y);
+  const n = v128.bitselect(f64x2.sub(c, f64x2.splat(1)), c, f64x2.gt(f64x2.sub(c, f64x2.splat(0.5)), y));
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(n, f64x2.splat(LN2_HI))), f64x2.mul(n, f64x2.splat(LN2_LO)));
+  const ni = i32x4.trunc_sat_f64x2_s_zero(n);
+  const j = v128.and(ni, i32x4.splat(63));
+  const m = i32x4.shr_s(i32x4.sub(ni, j), 6);
+  const power = i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(m), i64x2.splat(1023)), 52);
+  let p = f64x2.add(f64x2.splat(C5), f64x2.mul(r, f64x2.splat(C6)));
+  p = f64x2.add(f64x2.splat(C4), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(C3), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(C2), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(1), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(1), f64x2.mul(r, p));
+  const f0 = load<f64>(fraction + (<usize>i32x4.extract_lane(j, 0) << 3));
+  const f1 = load<f64>(fraction + (<usize>i32x4.extract_lane(j, 1) << 3));
+  const table = f64x2.replace_lane(f64x2.splat(f0), 1, f1);
+  return f64x2.mul(f64x2.mul(p, table), power);
+}
+
+/** The largest of the K terms, compared in order as the TypeScript kernels do (a NaN is passed over). */
+// @ts-ignore: decorator
+@inline
+export function maxOf(terms: usize, k: i32): f64 {
+  let max: f64 = -Infinity;
+  for (let t = 0; t < k; t++) {
+    const f = load<f64>(terms + (<usize>t << 3));
+    if (f > max) max = f;
+  }
+  return max;
+}
+
+/** exp.ts shiftedExpSum: terms ← e^(terms − max) in place, two at a time; their sum, added in order. */
+// @ts-ignore: decorator
+@inline
+export function shiftedExpSum(terms: usize, k: i32, max: f64, fraction: usize): f64 {
+  const maxV = f64x2.splat(max);
+  const pairs = k & ~1;
+  let sum: f64 = 0;
+  let j = 0;
+  for (; j < pairs; j += 2) {
+    const c = <usize>j << 3;
+    const e = expPair(f64x2.sub(v128.load(terms + c), maxV), fraction);
+    v128.store(terms + c, e);
+    sum += f64x2.extract_lane(e, 0);
+    sum += f64x2.extract_lane(e, 1);
+  }
+  if (j < k) {
+    const c = <usize>j << 3;
+    const e = expScalar(load<f64>(terms + c) - max, fraction);
+    store<f64>(terms + c, e);
+    sum += e;
+  }
+  return sum;
+}
