@@ -12,7 +12,7 @@ const { runCliVsNumpy, cliVsNumpyChecks, renderCliVsNumpy, cliSummary } = requir
 
 const NAME = 'netflix';
 const RSS_TARGET_MB = 300; // gmm-fit peak RSS, MB = 10^6 bytes
-const RATIO_TARGET = 1.0; // gmm-fit / numpy wall medians
+const RATIO_TARGET = 0.7; // gmm-fit / numpy wall medians (issue #15: the course's job well ahead of numpy)
 const COLUMNS = { rmse: true };
 
 /** The two matrices in ctx.dataDir; skipped (not a failure) when either is missing. */
