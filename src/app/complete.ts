@@ -32,15 +32,9 @@ export function fillMatrix(matrix: Matrix, mixture: Mixture, prepared: PreparedD
 export type BaselineName = 'global' | 'row' | 'column';
 export const BASELINES: readonly BaselineName[] = ['global', 'row', 'column'];
 
-/**
- * Missing cells filled with the mean of the observed cells: over the whole matrix,
- * over the cell's row, or over its column. A row or column with nothing observed
- * falls back to the global mean.
- */
-export function fillBaseline(matrix: Matrix, baseline: BaselineName): Float64Array {
-  const { rows: n, cols: d, data, observed } = matrix;
-  const filled = data.slice();
-  if (!observed) return filled;
+/** The sums and counts of each row's and column's observed cells, and the mean of them all (0 with none). */
+function observedSums(matrix: Matrix, observed: Uint8Array) {
+  const { rows: n, cols: d, data } = matrix;
   const rowSum = new Float64Array(n);
   const rowCount = new Float64Array(n);
   const colSum = new Float64Array(d);
@@ -59,7 +53,19 @@ export function fillBaseline(matrix: Matrix, baseline: BaselineName): Float64Arr
       count++;
     }
   }
-  const global = count > 0 ? sum / count : 0;
+  return { rowSum, rowCount, colSum, colCount, global: count > 0 ? sum / count : 0 };
+}
+
+/**
+ * Missing cells filled with the mean of the observed cells: over the whole matrix,
+ * over the cell's row, or over its column. A row or column with nothing observed
+ * falls back to the global mean.
+ */
+export function fillBaseline(matrix: Matrix, baseline: BaselineName): Float64Array {
+  const { rows: n, cols: d, data, observed } = matrix;
+  const filled = data.slice();
+  if (!observed) return filled;
+  const { rowSum, rowCount, colSum, colCount, global } = observedSums(matrix, observed);
   for (let u = 0; u < n; u++) {
     for (let i = 0; i < d; i++) {
       const c = u * d + i;
@@ -110,25 +116,7 @@ export function scoreAgainstTruth(filled: Float64Array, input: Matrix, truth: Ma
 export function scoreBaselines(input: Matrix, truth: Matrix): Errors[] {
   const { rows: n, cols: d, data, observed } = input;
   if (!observed) return BASELINES.map(() => scoreAgainstTruth(data, input, truth));
-  const rowSum = new Float64Array(n);
-  const rowCount = new Float64Array(n);
-  const colSum = new Float64Array(d);
-  const colCount = new Float64Array(d);
-  let sum = 0;
-  let count = 0;
-  for (let u = 0; u < n; u++) {
-    for (let i = 0; i < d; i++) {
-      if (!observed[u * d + i]) continue;
-      const v = data[u * d + i];
-      rowSum[u] += v;
-      rowCount[u]++;
-      colSum[i] += v;
-      colCount[i]++;
-      sum += v;
-      count++;
-    }
-  }
-  const global = count > 0 ? sum / count : 0;
+  const { rowSum, rowCount, colSum, colCount, global } = observedSums(input, observed);
   // Per baseline (global, row, column): Σ diff² over all cells, and over the missing cells the truth knows.
   let allGlobal = 0;
   let allRow = 0;

@@ -142,12 +142,7 @@ export function scaleRatio(matrix: Matrix): number {
  * the others, 1 when none has one: any positive value keeps its variances positive.
  */
 export function columnVariances(matrix: Matrix): Float64Array {
-  const out = Float64Array.from(columnMoments(matrix).scale, (s) => s * s);
-  let smallest = Infinity;
-  for (const v of out) if (v > 0 && Number.isFinite(v) && v < smallest) smallest = v;
-  const fill = Number.isFinite(smallest) ? smallest : 1;
-  for (let i = 0; i < out.length; i++) if (!(out[i] > 0 && Number.isFinite(out[i]))) out[i] = fill;
-  return out;
+  return columnVariancesOf(columnMoments(matrix).scale);
 }
 
 /** The same from the columns' standard deviations (a start over shards has them from per-shard moments). */

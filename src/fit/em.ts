@@ -52,18 +52,10 @@ export function runLoop(state: FitState, objective: Objective, options: LoopOpti
   const degenerate = state.degeneracy();
   if (degenerate) throw new DataError(`the start is not usable: ${degenerate}`);
   for (let iteration = 1; iteration <= options.maxIter; iteration++) {
-    current = state.expectation();
+    current = checkedExpectation(state, objective, iteration);
     iterations = iteration;
-    if (!Number.isFinite(current)) {
-      throw new DataError(
-        `the ${objective.name === 'cost' ? 'cost' : 'log-likelihood'} is not a finite number at iteration ${iteration}: ` +
-          (state.degeneracy() ?? 'a component collapsed onto a single point (variance 0); try fewer components or a variance floor such as --min-var 1e-6'),
-      );
-    }
     options.onIteration?.(iteration, current);
-    state.maximization();
-    const problem = state.degeneracy();
-    if (problem) throw new DataError(`at iteration ${iteration}, ${problem}`);
+    checkedMaximization(state, iteration);
     if (iteration > 1 && objective.hasConverged(previous, current, options.tol)) {
       stop = objective.wentBack(previous, current) ? 'decrease' : 'converged';
       break;

@@ -57,6 +57,16 @@ export function sparseRandomInit(data: SparseData, k: number, seed: number, opti
   return { mixture: { k, d, mu, p, covariance }, rows };
 }
 
+/** ‖x_u − x_v‖² of rows u and v (d columns, row-major). */
+function squaredDistance(data: Float64Array, d: number, u: number, v: number): number {
+  let dist = 0;
+  for (let i = 0; i < d; i++) {
+    const diff = data[u * d + i] - data[v * d + i];
+    dist += diff * diff;
+  }
+  return dist;
+}
+
 /**
  * Greedy k-means++ seeding, as scikit-learn's `kmeans_plusplus`: the first row uniformly, then
  * at each step 2 + ⌊ln K⌋ candidate rows, each drawn with probability proportional to its
@@ -78,11 +88,7 @@ function kmeansPlusPlusRows(m: Matrix, k: number, random: NumpyRandomState): Int
     const last = chosen[c - 1];
     let total = 0;
     for (let u = 0; u < n; u++) {
-      let dist = 0;
-      for (let i = 0; i < d; i++) {
-        const diff = data[u * d + i] - data[last * d + i];
-        dist += diff * diff;
-      }
+      const dist = squaredDistance(data, d, u, last);
       if (dist < nearest[u]) nearest[u] = dist;
       total += nearest[u];
     }
@@ -101,11 +107,7 @@ function kmeansPlusPlusRows(m: Matrix, k: number, random: NumpyRandomState): Int
         if (candidate < 0) continue;
         let potential = 0;
         for (let u = 0; u < n; u++) {
-          let dist = 0;
-          for (let i = 0; i < d; i++) {
-            const diff = data[u * d + i] - data[candidate * d + i];
-            dist += diff * diff;
-          }
+          const dist = squaredDistance(data, d, u, candidate);
           potential += dist < nearest[u] ? dist : nearest[u];
         }
         if (potential < best) {
