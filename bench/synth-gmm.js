@@ -12,7 +12,7 @@
 // never stops early), so the fit runs exactly ITER E+M iterations from `seed`'s
 // initial means (numpy's legacy np.random.seed(seed); np.random.choice(n, K, replace=False)).
 // --reg-covar: an absolute reg_covar (scikit-learn's meaning); without it, gmm-fit's default
-// (for diag and full, 1e-6 × the table's smallest column variance).
+// (for diag and full, 1e-6 × each column's variance).
 //
 // Prints one JSON line: { jobs, iterations, ll (fits[0].logLikelihood = LL of
 // the last E-step), ms_total, ms_per_iteration (= ms_total / ITER),
