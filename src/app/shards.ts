@@ -203,6 +203,7 @@ export async function startOverShards(paths: readonly string[], request: ShardSt
 }
 
 async function startOverTables(paths: readonly string[], digests: readonly string[], request: ShardStartRequest, covariance: Covariance, stdin?: NodeJS.ReadableStream): Promise<Record<string, unknown>> {
+  const f = family(covariance);
   const moments: TableMoments[] = [];
   let first: NamedTable | null = null;
   let read: Record<string, unknown> = {};
@@ -218,7 +219,12 @@ async function startOverTables(paths: readonly string[], digests: readonly strin
       if (table.matrix.cols !== first.matrix.cols) throw new DataError(`${p} has ${table.matrix.cols} columns, but ${paths[0]} has ${first.matrix.cols}: every shard holds the same columns`);
     }
     if (table.matrix.observed) missing = true;
-    moments.push(tableMoments(table.matrix));
+    if (missing && f.startScatterMatrix) {
+      throw new UsageError(
+        `--covariance ${covariance} over shards takes tables with no missing cells, and ${p} has some: the expected scatter with missing cells needs conditional terms per pattern of missing cells, which the shards' statistics do not carry; use --covariance diag, fill the cells, or fit on one machine`,
+      );
+    }
+    moments.push(tableMoments(table.matrix, f.startScatterMatrix === true));
   }
   const all = combineTableMoments(moments);
   const { rows: n } = all;
@@ -235,11 +241,10 @@ async function startOverTables(paths: readonly string[], digests: readonly strin
       if (w.shard === s) mu.set(table.matrix.data.subarray(w.row * d, (w.row + 1) * d), j * d);
     });
   }
-  const f = family(covariance);
   const minVar = request.minVar ?? defaultMinVar(request.read?.missing) ?? 0;
   const relative = request.regCovar === undefined && f.defaultRegCovar > 0;
   const settings = settingsOf(request, covariance, minVar, relative ? columnVariancesOf(observedScale(all)) : undefined);
-  const covariances = f.startCovariancesFromScatter!(n, all.zeroFilled.mean, all.zeroFilled.scatter, mu, request.k, settings.regCovar);
+  const covariances = f.startCovariancesFromScatter!(n, all.zeroFilled.mean, f.startScatterMatrix ? all.cross! : all.zeroFilled.scatter, mu, request.k, settings.regCovar);
   const mixture: Mixture = { k: request.k, d, mu, p: new Float64Array(request.k).fill(1 / request.k), covariance: covariances };
   const shards = paths.map((p, s) => ({ name: p, digest: digests[s], rows: moments[s].rows, cells: moments[s].cells }));
   return startDocument(covariance, mixture, request, settings, drawn, first!.columns, read, { input: 'table', rows: n, cells: all.cells, missing, center: Array.from(observedCenter(all)), shards });

@@ -29,6 +29,8 @@ export interface TableMoments {
   readonly observed: Moments;
   /** Σ over the observed cells of x, per column (the centre is Σ over the shards of these, over the count). */
   readonly observedSum: Float64Array;
+  /** With `matrix`: the zero-filled cells' Σ(x − mean)(x − mean)ᵀ, d×d, lower triangle (the full family's start). */
+  readonly cross?: Float64Array;
 }
 
 function emptyMoments(d: number): Moments {
@@ -36,7 +38,7 @@ function emptyMoments(d: number): Moments {
 }
 
 /** One shard's moments, in two passes over its rows as the single-machine start makes them. */
-export function tableMoments(m: Matrix): TableMoments {
+export function tableMoments(m: Matrix, matrix = false): TableMoments {
   const { rows: n, cols: d, data, observed } = m;
   const zeroFilled = emptyMoments(d);
   const seen = emptyMoments(d);
@@ -67,7 +69,19 @@ export function tableMoments(m: Matrix): TableMoments {
       seen.scatter[i] += o * o;
     }
   }
-  return { rows: n, cells, zeroFilled, observed: seen, observedSum };
+  let cross: Float64Array | undefined;
+  if (matrix) {
+    // As the single-machine start's scatter (models/scatter.ts), in the same order.
+    const c = zeroFilled.mean;
+    cross = new Float64Array(d * d);
+    for (let u = 0; u < n; u++) {
+      for (let a = 0; a < d; a++) {
+        const da = data[u * d + a] - c[a];
+        for (let b = 0; b <= a; b++) cross[a * d + b] += da * (data[u * d + b] - c[b]);
+      }
+    }
+  }
+  return { rows: n, cells, zeroFilled, observed: seen, observedSum, cross };
 }
 
 /** b added into a (Chan et al.); an empty a takes b's numbers exactly. */
@@ -98,14 +112,28 @@ export function combineTableMoments(shards: readonly TableMoments[]): TableMomen
   const observedSum = new Float64Array(d);
   let rows = 0;
   let cells = 0;
+  const matrix = shards.every((s) => s.cross !== undefined);
+  const cross = matrix ? new Float64Array(d * d) : undefined;
+  const delta = new Float64Array(d);
   for (const s of shards) {
+    if (cross) {
+      // Chan et al. for the cross terms: + δ_a·δ_b·n_a·n_b/n, δ before the means move.
+      const na = rows;
+      const nb = s.rows;
+      if (na === 0) cross.set(s.cross!);
+      else if (nb > 0) {
+        for (let i = 0; i < d; i++) delta[i] = s.zeroFilled.mean[i] - zeroFilled.mean[i];
+        const f = (na * nb) / (na + nb);
+        for (let a = 0; a < d; a++) for (let b = 0; b <= a; b++) cross[a * d + b] += s.cross![a * d + b] + delta[a] * delta[b] * f;
+      }
+    }
     addMoments(zeroFilled, s.zeroFilled);
     addMoments(observed, s.observed);
     for (let i = 0; i < d; i++) observedSum[i] += s.observedSum[i];
     rows += s.rows;
     cells += s.cells;
   }
-  return { rows, cells, zeroFilled, observed, observedSum };
+  return { rows, cells, zeroFilled, observed, observedSum, cross };
 }
 
 /** The column means of the observed cells, as prepareData centres a table (0 for a column with none). */

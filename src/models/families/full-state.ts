@@ -1,6 +1,6 @@
 import { DataError } from '../../core/errors';
 import { regColumns } from './reg';
-import type { FitParameters, FitState } from '../fit-state';
+import { statisticsFields, type FitParameters, type FitState, type SufficientStatistics } from '../fit-state';
 import type { Mixture } from '../mixture';
 import { COLLAPSE_RELATIVE, columnLabel, shiftMeans, varianceScale, type PreparedData } from '../data';
 import { choleskyInPlace, floorEigenvalues, solveBoth } from '../kernels/linalg';
@@ -76,6 +76,12 @@ export class FullState implements FitState {
   private readonly reg: Float64Array;
   /** Scratch for the eigenvalue floor and the degeneracy check (2·d² + d). */
   private readonly eigenWork: Float64Array;
+  /** The rows the M-step's weights are over: the data's, or those of statistics loaded from shards. */
+  private rows_: number;
+  /** The data whose column variances the degeneracy checks judge against: the data, or with the loaded statistics' variances. */
+  private scales: PreparedData;
+  /** Σ post·x xᵀ about the data's centre (K×d×d, lower triangle), from statistics loaded from shards; null: the scatter comes from phase 1. */
+  private loaded: Float64Array | null = null;
   flooredVariances = 0;
 
   /** `runnerFor` lets a caller spread the chunks over threads; by default they run here. */
@@ -91,6 +97,8 @@ export class FullState implements FitState {
     this.cov = (start.covariance as FullCovariance).matrices.slice();
     this.reg = regColumns(options.regCovar, data.d, SKLEARN_REG_COVAR);
     this.eigenWork = new Float64Array(2 * d * d + d);
+    this.rows_ = n;
+    this.scales = data;
     // The floor holds from the start, on the eigenvalues as in every M-step.
     if (options.minVar > 0) for (let j = 0; j < k; j++) floorEigenvalues(this.cov, j * d * d, d, options.minVar, this.eigenWork);
     this.weight = start.p.slice();
@@ -111,6 +119,8 @@ export class FullState implements FitState {
       }
       rowPattern[u] = id;
     }
+    // No rows (the M-step of statistics summed over shards): the one pattern of complete rows, as the shards' layout has.
+    if (patterns.length === 0) patterns.push({ observed: Int32Array.from({ length: d }, (_, i) => i), missing: new Int32Array(0) });
     const slots = patterns.length * k;
     checkFullSize(k, d, patterns.length);
     this.rows = { patterns, rowPattern };
@@ -184,16 +194,29 @@ export class FullState implements FitState {
   }
 
   maximization(): void {
-    const { n, d } = this.data;
+    const { d } = this.data;
+    const n = this.rows_;
     const { k, cov, weight, sums, scatter } = this;
     const { mu, newMean } = this.buffers;
     const patterns = this.rows.patterns;
     const { nHat, patternWeight, meanSum } = this.at;
     this.flooredVariances = 0;
     for (let c = 0; c < k * d; c++) newMean[c] = sums[meanSum + c] / sums[nHat + Math.floor(c / d)];
-    // Phase 1: the scatter around the new means, with the rows completed under the old parameters.
-    this.runner.runAll(1);
-    addChunks(this.layout, this.buffers.stats, scatter, k * d * d);
+    if (this.loaded) {
+      // Over shards (complete rows only): Σ post·(x − m)(x − m)ᵀ = Σ post·x xᵀ − n̂·m mᵀ, all about the centre.
+      const second = this.loaded;
+      for (let j = 0; j < k; j++) {
+        const nj = sums[nHat + j];
+        for (let a = 0; a < d; a++) {
+          const ma = newMean[j * d + a];
+          for (let b = 0; b <= a; b++) scatter[j * d * d + a * d + b] = second[j * d * d + a * d + b] - nj * ma * newMean[j * d + b];
+        }
+      }
+    } else {
+      // Phase 1: the scatter around the new means, with the rows completed under the old parameters.
+      this.runner.runAll(1);
+      addChunks(this.layout, this.buffers.stats, scatter, k * d * d);
+    }
     for (let j = 0; j < k; j++) {
       const nj = sums[nHat + j];
       weight[j] = nj / n;
@@ -224,6 +247,45 @@ export class FullState implements FitState {
     }
   }
 
+  /**
+   * After an E-step, the sums a shard hands over: phase 0's (LL, n̂, the pattern weights,
+   * Σ post·x) and Σ post·x xᵀ about the data's centre (the model's, the same on every
+   * shard; lower triangle), so the M-step can form the scatter around the new means from
+   * the sums. Complete rows only: with missing cells the expected scatter needs each
+   * pattern's conditional terms under the old parameters, which these do not carry.
+   */
+  statistics(): SufficientStatistics {
+    if (this.rows.patterns.length > 1 || this.data.observed) throw new DataError('--covariance full over shards takes tables with no missing cells: their expected scatter needs conditional terms per pattern of missing cells; use --covariance diag, or fill the cells');
+    const { d } = this.data;
+    const size = this.k * d * d;
+    const total = new Float64Array(this.at.size + size);
+    total.set(this.sums.subarray(0, this.at.size));
+    if (this.data.n > 0) {
+      this.buffers.newMean.fill(0);
+      this.runner.runAll(1);
+      const second = new Float64Array(size);
+      addChunks(this.layout, this.buffers.stats, second, size);
+      total.set(second, this.at.size);
+    }
+    return { fields: [...statisticsFields(this.at), ['secondMoment', size]], total };
+  }
+
+  /** Also each column's variance, Σ_j Σ post·x² over the rows (the data are centred). */
+  loadStatistics(total: Float64Array, rows: number): void {
+    const { d } = this.data;
+    const { k } = this;
+    this.sums.set(total.subarray(0, this.at.size));
+    this.loaded = total.slice(this.at.size, this.at.size + k * d * d);
+    this.rows_ = rows;
+    const columnVariance = new Float64Array(d);
+    for (let i = 0; i < d; i++) {
+      let squares = 0;
+      for (let j = 0; j < k; j++) squares += this.loaded[j * d * d + i * d + i];
+      columnVariance[i] = rows > 0 ? squares / rows : 0;
+    }
+    this.scales = { ...this.data, columnVariance };
+  }
+
   parameters(): FitParameters {
     return { weight: this.weight, mean: this.buffers.mu, covariance: { matrices: this.cov, d: this.data.d }, minVar: this.options.minVar };
   }
@@ -241,11 +303,11 @@ export class FullState implements FitState {
     for (let j = 0; j < k; j++) {
       const c = j * d * d;
       for (let t = 0; t < d * d; t++) work[t] = cov[c + t];
-      if (!choleskyInPlace(work, 0, d)) return collapseReason(this.data, `the covariance of component ${j + 1} is not positive definite`);
+      if (!choleskyInPlace(work, 0, d)) return collapseReason(this.scales, `the covariance of component ${j + 1} is not positive definite`);
       for (let i = 0; i < d; i++) {
         const pivot = work[i * d + i] * work[i * d + i];
-        if (pivot <= COLLAPSE_RELATIVE * varianceScale(this.data, i, mu[j * d + i]) || !(pivot * pivot > 0)) {
-          return collapseReason(this.data, `the covariance of component ${j + 1} is singular (its variance in ${columnLabel(this.data, i)} given the columns before is ${pivot})`);
+        if (pivot <= COLLAPSE_RELATIVE * varianceScale(this.scales, i, mu[j * d + i]) || !(pivot * pivot > 0)) {
+          return collapseReason(this.scales, `the covariance of component ${j + 1} is singular (its variance in ${columnLabel(this.data, i)} given the columns before is ${pivot})`);
         }
       }
     }

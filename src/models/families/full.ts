@@ -13,9 +13,14 @@ export const FULL: Family<FullCovariance> = {
   covarianceParameters: (d) => (d * (d + 1)) / 2,
 
   startCovariances(m, mu, k, reg) {
-    // (X − mu_j)ᵀ(X − mu_j)/n, from the scatter around the column means.
-    const { rows: n, cols: d } = m;
     const { center, scatter } = scatterAroundMean(m, true);
+    return FULL.startCovariancesFromScatter!(m.rows, center, scatter, mu, k, reg);
+  },
+
+  startScatterMatrix: true,
+  startCovariancesFromScatter(n, center, scatter, mu, k, reg) {
+    // (X − mu_j)ᵀ(X − mu_j)/n, from the scatter around the column means (lower triangle).
+    const d = center.length;
     const at = (a: number, b: number) => scatter[Math.max(a, b) * d + Math.min(a, b)];
     const matrices = new Float64Array(k * d * d);
     for (let j = 0; j < k; j++) {

@@ -100,6 +100,12 @@ export interface Family<C extends Covariances = Covariances> {
    */
   startCovariancesFromScatter?(n: number, center: Float64Array, scatter: Float64Array, mu: Float64Array, k: number, reg: RegCovar): C;
   /**
+   * Whether startCovariancesFromScatter takes the whole scatter matrix (d×d, lower triangle
+   * filled: full) rather than one number per column; such a family runs over shards of
+   * complete tables only (its expected scatter with missing cells needs per-pattern terms).
+   */
+  readonly startScatterMatrix?: boolean;
+  /**
    * A start from k-means clusters: each cluster's spread around its centred mean
    * `mu`, plus `reg`; a cluster with fewer than two distinct rows keeps `fallback`'s.
    */

@@ -1,0 +1,72 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { repoPath, useTempDir } from '../helpers/cli';
+import { cli, shardLoop, worstRelative } from '../helpers/shards';
+import { parseTable } from '../../src/io/table';
+import { randomInit } from '../../src/models/start';
+import { toRows } from '../../src/core/matrix';
+
+// The full family over shards of a complete table (iris, cut into consecutive slices of
+// unequal size): the start is the single machine's random start (the scatter matrix summed
+// over the shards), and start → (estep × shards → mstep)* gives the LL trace of `gmm-fit fit`
+// on the whole file to 1e-9 relative, with the per-column relative --reg-covar default and
+// with a given one.
+const iris = fs.readFileSync(repoPath('test', 'fixtures', 'mclust', 'iris.csv'), 'utf8').trim().split('\n');
+const header = iris[0];
+const body = iris.slice(1);
+
+function writeIris(dir: string, cuts: readonly number[]): { shards: string[]; whole: string } {
+  const shards: string[] = [];
+  for (let s = 0; s + 1 < cuts.length; s++) {
+    const file = path.join(dir, `iris-${s}.csv`);
+    fs.writeFileSync(file, [header, ...body.slice(cuts[s], cuts[s + 1])].join('\n') + '\n');
+    shards.push(file);
+  }
+  const whole = path.join(dir, 'iris.csv');
+  fs.writeFileSync(whole, [header, ...body].join('\n') + '\n');
+  return { shards, whole };
+}
+
+function worstDifference(a: unknown, b: unknown): number {
+  const x = [a].flat(4) as number[];
+  const y = [b].flat(4) as number[];
+  expect(x.length).toBe(y.length);
+  return x.reduce((w, v, i) => Math.max(w, Math.abs(v - y[i]) / Math.max(1, Math.abs(y[i]))), 0);
+}
+
+jest.setTimeout(120_000);
+
+describe('--covariance full over shards of a complete table gives the single-machine fit', () => {
+  const tmp = useTempDir();
+
+  test.each([
+    [2, 0, [0, 40, 95, 150], []],
+    [3, 1, [0, 30, 70, 110, 150], []],
+    [3, 4, [0, 75, 150], ['--reg-covar', '1e-4']],
+  ] as const)('iris, K=%i, seed %i, shards at %j %j: the start and the LL trace', async (k, seed, cuts, extra) => {
+    const { shards, whole } = writeIris(tmp(), cuts);
+    const args = ['--k', String(k), '--seed', String(seed), '--covariance', 'full', '--max-iter', '30', ...extra];
+    const run = await shardLoop(tmp(), shards, args);
+    const started = run.start as unknown as { options: { regCovar: number | number[] }; mixture: { covariance: number[][][] } };
+    const ended = run.model.mixture as unknown as { covariance: number[][][] };
+    const fit = JSON.parse(await cli(['fit', whole, ...args, '--json', '--quiet', '--jobs', '1'])).fits[0];
+    expect(run.model.model).toBe('full');
+    // The start: the single machine's rows and means exactly, its covariances to rounding.
+    const matrix = parseTable(fs.readFileSync(whole, 'utf8'), 'whole', {}).matrix;
+    const regCovar = started.options.regCovar;
+    if (extra.length) expect(regCovar).toBe(1e-4);
+    else expect(regCovar).toHaveLength(4); // the per-column relative default
+    const start = randomInit(matrix, k, seed, { covariance: 'full', regCovar: typeof regCovar === 'number' ? regCovar : Float64Array.from(regCovar) }).mixture;
+    expect(run.start.fit.initialRows).toEqual(fit.initialRows);
+    expect(run.start.mixture.mu).toEqual(toRows(start.mu, k, 4));
+    expect(fit.trace.length).toBeGreaterThan(3);
+    expect(worstRelative(run.model.fit.trace, fit.trace)).toBeLessThan(1e-9);
+    expect(run.model.fit.iterations).toBe(fit.iterations);
+    expect(worstDifference(run.model.mixture.mu, fit.mixture.mu)).toBeLessThan(1e-8);
+    expect(worstDifference(ended.covariance, fit.mixture.covariance)).toBeLessThan(1e-8);
+    expect(worstDifference(run.model.mixture.p, fit.mixture.p)).toBeLessThan(1e-10);
+    const matrices = start.covariance.family === 'full' ? start.covariance.matrices : new Float64Array(0);
+    const single = Array.from({ length: k }, (_, j) => toRows(matrices.subarray(j * 16, (j + 1) * 16), 4, 4));
+    expect(worstDifference(started.mixture.covariance, single)).toBeLessThan(1e-13);
+  });
+});
