@@ -798,6 +798,11 @@ describe('--accelerate', () => {
     const saved = JSON.parse(fs.readFileSync(model, 'utf8'));
     expect(saved.options.accelerate).toBe(true);
     expect(saved.fit.acceleration.eSteps).toBe(saved.fit.iterations);
+    // The text report's summary line says how many extrapolations were kept; plain EM's says nothing of it.
+    const selected = doc.fits.find((f: Json) => f.k === doc.selected.k && f.seed === doc.selected.seed);
+    const human = await runCli([TOY, '--k', '3', '--seeds', '0..4', '--accelerate']);
+    expect(human.stdout).toContain(`${selected.iterations} iterations (accelerated: ${selected.acceleration.accepted} of ${selected.acceleration.extrapolations} extrapolations kept)`);
+    expect((await runCli([TOY, '--k', '3', '--seeds', '0..4'])).stdout).not.toMatch(/accelerated/);
   });
 
   test('--accelerate with --model kmeans is a usage error (exit 2, one line)', async () => {

@@ -94,7 +94,7 @@ export function fitSummary(fit: SuccessfulFit, style: Style): string {
     `log-likelihood ${fixed(fit.logLikelihood, style)}`,
     `BIC ${fixed(fit.bic, style)}`,
     `AIC ${fixed(fit.aic, style)}`,
-    `${fit.iterations} iterations`,
+    `${fit.iterations} iterations` + (fit.acceleration ? ` (accelerated: ${fit.acceleration.accepted} of ${fit.acceleration.extrapolations} extrapolations kept)` : ''),
     fit.converged ? 'converged' : style.chalk.yellow('not converged'),
   ];
   return parts.join(', ');
