@@ -9,6 +9,19 @@ const BIN = repoPath('bin', 'gmm-fit.js');
 describe('as a process', () => {
   const tmp = useTempDir();
 
+  test('--help loads the families\' catalogue only: no family record, state or kernel module', () => {
+    // The modules a --help run leaves in require's cache, listed by the process itself.
+    const script = `process.stdout.write = () => true;
+      require(${JSON.stringify(repoPath('dist', 'cli', 'main.js'))}).run(['node', 'gmm-fit', '--help']).then(() => {
+        process.stderr.write(JSON.stringify(Object.keys(require.cache)));
+      });`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const loaded: string[] = JSON.parse(r.stderr).map((f: string) => path.relative(repoPath('dist'), f).split(path.sep).join('/'));
+    expect(loaded).toContain('models/families/catalogue.js');
+    expect(loaded.filter((f) => /^models\/(kernels\/|families\/(?!catalogue))|^fit\/(fit|em)\.js$/.test(f))).toEqual(['models/kernels/layout.js']);
+  });
+
   test('a reader that closes the pipe early: exit 0, no EPIPE trace', async () => {
     // A 2000×40 matrix with missing cells: its completion (~1 MB) is far more than a pipe buffer holds.
     const lines: string[] = [];
