@@ -219,11 +219,6 @@ async function startOverTables(paths: readonly string[], digests: readonly strin
       if (table.matrix.cols !== first.matrix.cols) throw new DataError(`${p} has ${table.matrix.cols} columns, but ${paths[0]} has ${first.matrix.cols}: every shard holds the same columns`);
     }
     if (table.matrix.observed) missing = true;
-    if (missing && f.startScatterMatrix) {
-      throw new UsageError(
-        `--covariance ${covariance} over shards takes tables with no missing cells, and ${p} has some: the expected scatter with missing cells needs conditional terms per pattern of missing cells, which the shards' statistics do not carry; use --covariance diag, fill the cells, or fit on one machine`,
-      );
-    }
     moments.push(tableMoments(table.matrix, f.startScatterMatrix === true));
   }
   const all = combineTableMoments(moments);

@@ -104,7 +104,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     flags: '--covariance <name>',
-    help: `the covariance of each Gaussian, one of ${FAMILY_CHOICES.map((f) => f.name).join(', ')}: those whose start and statistics add up over shards run (spherical and diag; full on tables with no missing cells)`,
+    help: `the covariance of each Gaussian, one of ${FAMILY_CHOICES.map((f) => f.name).join(', ')}: those whose start and statistics add up over shards run (spherical and diag; full on tables, with or without missing cells)`,
     default: DEFAULTS.covariance,
     choices: FAMILY_CHOICES.map((f) => f.name),
     commands: ['start'],

@@ -34,6 +34,26 @@ function worstDifference(a: unknown, b: unknown): number {
   return x.reduce((w, v, i) => Math.max(w, Math.abs(v - y[i]) / Math.max(1, Math.abs(y[i]))), 0);
 }
 
+/**
+ * Iris with cells blanked (NA) by a fixed rule: about one cell in seven, some rows complete,
+ * some with one cell only, and one shard (rows 40–59) left complete; its consecutive slices.
+ */
+function writeIrisWithGaps(dir: string, cuts: readonly number[]): { shards: string[]; whole: string } {
+  const gapped = body.map((line, u) => {
+    const cells = line.split(',');
+    return cells.map((v, i) => (i < 4 && (u < 40 || u >= 60) && ((u * 5 + i * 3) % 7 === 0 || (u % 23 === 0 && i > 0)) ? 'NA' : v)).join(',');
+  });
+  const shards: string[] = [];
+  for (let s = 0; s + 1 < cuts.length; s++) {
+    const file = path.join(dir, `gaps-${s}.csv`);
+    fs.writeFileSync(file, [header, ...gapped.slice(cuts[s], cuts[s + 1])].join('\n') + '\n');
+    shards.push(file);
+  }
+  const whole = path.join(dir, 'gaps.csv');
+  fs.writeFileSync(whole, [header, ...gapped].join('\n') + '\n');
+  return { shards, whole };
+}
+
 jest.setTimeout(120_000);
 
 describe('--covariance full over shards of a complete table gives the single-machine fit', () => {
@@ -68,5 +88,33 @@ describe('--covariance full over shards of a complete table gives the single-mac
     const matrices = start.covariance.family === 'full' ? start.covariance.matrices : new Float64Array(0);
     const single = Array.from({ length: k }, (_, j) => toRows(matrices.subarray(j * 16, (j + 1) * 16), 4, 4));
     expect(worstDifference(started.mixture.covariance, single)).toBeLessThan(1e-13);
+  });
+});
+
+describe('--covariance full over shards of a table with missing cells gives the single-machine fit', () => {
+  const tmp = useTempDir();
+
+  test.each([
+    [3, 0, [0, 40, 60, 110, 150], 'the second shard complete'],
+    [2, 2, [0, 75, 150], 'both with missing cells'],
+  ] as const)('iris with NA cells, K=%i, seed %i, shards at %j (%s): the expected statistics give the LL trace', async (k, seed, cuts, _what) => {
+    const { shards, whole } = writeIrisWithGaps(tmp(), cuts);
+    const read = ['--missing', 'NA'];
+    const matrix = parseTable(fs.readFileSync(whole, 'utf8'), 'whole', { missing: ['NA'] }).matrix;
+    const missing = Array.from(matrix.observed!).filter((o) => o === 0).length;
+    const patterns = new Set(Array.from({ length: 150 }, (_, u) => Array.from(matrix.observed!.subarray(u * 4, u * 4 + 4)).join(''))).size;
+    expect(missing).toBeGreaterThan(60); // a real share of the cells
+    expect(patterns).toBeGreaterThan(4); // several patterns of missing cells, complete rows among them
+    const args = ['--k', String(k), '--seed', String(seed), '--covariance', 'full', '--max-iter', '25'];
+    const run = await shardLoop(tmp(), shards, args, read);
+    const fit = JSON.parse(await cli(['fit', whole, ...args, ...read, '--json', '--quiet', '--jobs', '1'])).fits[0];
+    const ended = run.model.mixture as unknown as { covariance: number[][][] };
+    expect(run.start.fit.initialRows).toEqual(fit.initialRows);
+    expect(fit.trace.length).toBeGreaterThan(5);
+    expect(worstRelative(run.model.fit.trace, fit.trace)).toBeLessThan(1e-9);
+    expect(run.model.fit.iterations).toBe(fit.iterations);
+    expect(worstDifference(run.model.mixture.mu, fit.mixture.mu)).toBeLessThan(1e-8);
+    expect(worstDifference(ended.covariance, fit.mixture.covariance)).toBeLessThan(1e-8);
+    expect(worstDifference(run.model.mixture.p, fit.mixture.p)).toBeLessThan(1e-10);
   });
 });

@@ -57,17 +57,6 @@ describe('start refuses', () => {
     await fails(['start', '--k', '2', '--user-col', '1', a, '--out', out], 2, /--user-col goes with --ratings/);
   });
 
-  test('--covariance full on table shards with missing cells (full on complete tables runs: shards-full.test.ts)', async () => {
-    const { shards } = writeShards(tmp(), [0, 20, 40], 'table');
-    const out = path.join(tmp(), 'm.json');
-    await fails(
-      ['start', '--covariance', 'full', '--k', '2', '--missing', '0', ...shards, '--out', out],
-      2,
-      /--covariance full over shards takes tables with no missing cells, and .*table-0\.txt has some: the expected scatter with missing cells needs conditional terms per pattern of missing cells.*use --covariance diag, fill the cells, or fit on one machine/,
-    );
-    expect(fs.existsSync(out)).toBe(false);
-  });
-
   test('shards of different widths', async () => {
     const a = writeFile(tmp(), 'a.txt', '1 2 3\n4 5 6\n');
     const b = writeFile(tmp(), 'b.txt', '1 2\n3 4\n');

@@ -1,6 +1,6 @@
 import { DataError } from '../../core/errors';
 import { regColumns } from './reg';
-import { statisticsFields, type FitParameters, type FitState, type SufficientStatistics } from '../fit-state';
+import { type FitParameters, type FitState, type SufficientStatistics } from '../fit-state';
 import type { Mixture } from '../mixture';
 import { COLLAPSE_RELATIVE, columnLabel, shiftMeans, varianceScale, type PreparedData } from '../data';
 import { choleskyInPlace, floorEigenvalues, solveBoth } from '../kernels/linalg';
@@ -203,7 +203,7 @@ export class FullState implements FitState {
     this.flooredVariances = 0;
     for (let c = 0; c < k * d; c++) newMean[c] = sums[meanSum + c] / sums[nHat + Math.floor(c / d)];
     if (this.loaded) {
-      // Over shards (complete rows only): Σ post·(x − m)(x − m)ᵀ = Σ post·x xᵀ − n̂·m mᵀ, all about the centre.
+      // Over shards: Σ post·(x̂ − m)(x̂ − m)ᵀ + Σ pw·C = (Σ post·x̂ x̂ᵀ + Σ pw·C) − n̂·m mᵀ, all about the centre.
       const second = this.loaded;
       for (let j = 0; j < k; j++) {
         const nj = sums[nHat + j];
@@ -248,34 +248,66 @@ export class FullState implements FitState {
   }
 
   /**
-   * After an E-step, the sums a shard hands over: phase 0's (LL, n̂, the pattern weights,
-   * Σ post·x) and Σ post·x xᵀ about the data's centre (the model's, the same on every
-   * shard; lower triangle), so the M-step can form the scatter around the new means from
-   * the sums. Complete rows only: with missing cells the expected scatter needs each
-   * pattern's conditional terms under the old parameters, which these do not carry.
+   * After an E-step, the sums a shard hands over: LL, n̂, Σ post·x̂ (phase 0's, the missing
+   * cells completed by their conditional means under the E-step's parameters) and the
+   * expected second moment Σ post·(x̂ x̂ᵀ + C) about the data's centre (the model's, the same
+   * on every shard; lower triangle), C the conditional covariance of the row's missing block
+   * (0 on its observed cells): Σ_p (Σ_{rows of pattern p} post)·C_p, added per pattern. So
+   * the layout is the same on every shard whatever its patterns of missing cells, and the
+   * M-step forms the expected scatter around the new means from the sums alone (Ghahramani
+   * & Jordan's M-step, as `maximization` forms it from the rows).
    */
   statistics(): SufficientStatistics {
-    if (this.rows.patterns.length > 1 || this.data.observed) throw new DataError('--covariance full over shards takes tables with no missing cells: their expected scatter needs conditional terms per pattern of missing cells; use --covariance diag, or fill the cells');
     const { d } = this.data;
-    const size = this.k * d * d;
-    const total = new Float64Array(this.at.size + size);
-    total.set(this.sums.subarray(0, this.at.size));
+    const { k } = this;
+    const { ll, nHat, meanSum } = this.at;
+    const size = k * d * d;
+    const fields: Array<[string, number]> = [
+      ['ll', 1],
+      ['nHat', k],
+      ['meanSum', k * d],
+      ['secondMoment', size],
+    ];
+    const total = new Float64Array(1 + k + k * d + size);
+    total[0] = this.sums[ll];
+    total.set(this.sums.subarray(nHat, nHat + k), 1);
+    total.set(this.sums.subarray(meanSum, meanSum + k * d), 1 + k);
     if (this.data.n > 0) {
+      const second = total.subarray(1 + k + k * d);
       this.buffers.newMean.fill(0);
       this.runner.runAll(1);
-      const second = new Float64Array(size);
       addChunks(this.layout, this.buffers.stats, second, size);
-      total.set(second, this.at.size);
+      const { patterns } = this.rows;
+      const { patternWeight } = this.at;
+      for (let p = 0; p < patterns.length; p++) {
+        const m = patterns[p].missing;
+        if (m.length === 0) continue;
+        for (let j = 0; j < k; j++) {
+          const pw = this.sums[patternWeight + p * k + j];
+          if (pw === 0) continue;
+          const f = (p * k + j) * d * d;
+          const c = j * d * d;
+          for (let r = 0; r < m.length; r++) {
+            for (let t = 0; t <= r; t++) second[c + m[r] * d + m[t]] += pw * this.conditional[f + r * m.length + t];
+          }
+        }
+      }
     }
-    return { fields: [...statisticsFields(this.at), ['secondMoment', size]], total };
+    return { fields, total };
   }
 
   /** Also each column's variance, Σ_j Σ post·x² over the rows (the data are centred). */
   loadStatistics(total: Float64Array, rows: number): void {
     const { d } = this.data;
     const { k } = this;
-    this.sums.set(total.subarray(0, this.at.size));
-    this.loaded = total.slice(this.at.size, this.at.size + k * d * d);
+    const { ll, nHat, meanSum, patternWeight } = this.at;
+    this.sums.fill(0);
+    this.sums[ll] = total[0];
+    this.sums.set(total.subarray(1, 1 + k), nHat);
+    this.sums.set(total.subarray(1 + k, 1 + k + k * d), meanSum);
+    // The one pattern of a state on no rows has no missing cells: the conditional terms are in the second moment.
+    this.sums.fill(0, patternWeight, patternWeight + k);
+    this.loaded = total.slice(1 + k + k * d, 1 + k + k * d + k * d * d);
     this.rows_ = rows;
     const columnVariance = new Float64Array(d);
     for (let i = 0; i < d; i++) {
