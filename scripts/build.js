@@ -45,6 +45,8 @@ function run(args) {
 
 function build() {
   const hash = sourceHash();
+  // From nothing: a module moved or deleted in src/ must not live on in dist/ (shards.js would shadow shards/index.js).
+  fs.rmSync(DIST, { recursive: true, force: true });
   run([require.resolve('typescript/bin/tsc', { paths: [ROOT] }), '-p', 'tsconfig.json']);
   run([path.join(__dirname, 'build-wasm.js')]);
   fs.writeFileSync(STAMP, hash);

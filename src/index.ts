@@ -21,7 +21,7 @@ export { DataError, UsageError } from './core/errors';
 export { readRatingsFile as readRatings, type NamedRatings, type RatingsReading, type RatingsRequest } from './app/ratings';
 export type { RatingsModel } from './io/ratings-model';
 export type { RecommendRequest, UserRecommendations } from './app/recommend';
-export { readShardModel, shardExpectation, shardMaximization, startOverShards, type ShardModel, type ShardReadGiven, type ShardStartRequest, type Verdict } from './app/shards';
+export { readRecommenderModel, readShardModel, shardExpectation, shardMaximization, startOverShards, type ShardModel, type ShardReadGiven, type ShardStartRequest, type ShardStep, type Verdict } from './app/shards';
 
 /** Fits every (K, seed) pair and selects K: the document `gmm-fit FILE --json` prints. */
 export async function sweep(table: NamedTable, options: FitRequest = {}): Promise<Record<string, unknown>> {

@@ -229,8 +229,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     flags: '--center <how>',
-    help: "with --ratings: none, the ratings themselves (the course model), is what runs over shards; bias, the baseline first, is refused until the baseline has its own pass over the shards",
-    shownDefault: 'none',
+    help: "with --ratings: bias fits the user + item bias baseline over the shards first (one pass an epoch, then one for the mixture's start) and the mixture to its residuals; none fits the ratings themselves (the course model)",
+    shownDefault: 'bias',
     choices: ['bias', 'none'],
     commands: ['start'],
     example: '--center none',
@@ -240,7 +240,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: "with --ratings: MAP means, mu = Σ post·x / (Σ post + λ), shrinking an item's means toward the baseline when it has few ratings (0: the plain M-step)",
     shownDefault: '20 with --center bias (measured best on held-out splits; see the README), 0 with --center none',
     parse: parseNonNegative,
-    commands: RATINGS,
+    commands: [...RATINGS, 'start'],
     example: '--mean-prior 0',
   },
   {

@@ -297,6 +297,7 @@ function shardCommand(command: 'start' | 'estep' | 'mstep', file: string | undef
       minVar: o.minVar as number | undefined,
       regCovar: o.regCovar as number | undefined,
       ...(reading.table ? { read: reading.table } : { ratings: reading.triplets, center: o.center as ShardStartRequest['center'] }),
+      meanPrior: o.meanPrior as number | undefined,
     };
     return { command, shards: files, start, out, quiet };
   }

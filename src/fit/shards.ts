@@ -22,6 +22,8 @@ export interface ShardFitSettings {
   readonly regCovar: RegCovar;
   readonly tol: number;
   readonly maxIter: number;
+  /** Rating rows: λ of the means' prior (0: none); the objective is then LL + the prior's log density. */
+  readonly meanPrior?: number;
   /** The E-step kernel ('wasm' or 'js': the same bits). */
   readonly kernel?: KernelName;
 }
@@ -32,23 +34,25 @@ export function runsOverShards(name: Covariance, ratings: boolean): boolean {
   return ratings ? f.sparse !== undefined : f.startCovariancesFromScatter !== undefined;
 }
 
-function stateFor(data: FitData, mixture: Mixture, settings: Pick<ShardFitSettings, 'minVar' | 'regCovar' | 'kernel'>): FitState & Required<Pick<FitState, 'statistics' | 'loadStatistics'>> {
+function stateFor(data: FitData, mixture: Mixture, settings: Pick<ShardFitSettings, 'minVar' | 'regCovar' | 'kernel' | 'meanPrior'>): FitState & Required<Pick<FitState, 'statistics' | 'loadStatistics'>> {
   const name = mixture.covariance.family;
-  const options = { minVar: settings.minVar, regCovar: settings.regCovar, kernel: settings.kernel };
+  const options = { minVar: settings.minVar, regCovar: settings.regCovar, kernel: settings.kernel, meanPrior: settings.meanPrior };
   const state = data.kind === 'dense' ? family(name).state(data, mixture, options) : sparseFamily(name).state(data, mixture, options);
   if (!state.statistics || !state.loadStatistics) throw new UsageError(`the ${name} family does not run over shards`);
   return state as FitState & Required<Pick<FitState, 'statistics' | 'loadStatistics'>>;
 }
 
 /** One shard's E-step under `mixture`: its log-likelihood and the sums the M-step needs (a live view of the state's; copy to keep). */
-export function shardStatistics(data: FitData, mixture: Mixture, settings: Pick<ShardFitSettings, 'minVar' | 'regCovar' | 'kernel'>): { logLikelihood: number; statistics: SufficientStatistics } {
+export function shardStatistics(data: FitData, mixture: Mixture, settings: Pick<ShardFitSettings, 'minVar' | 'regCovar' | 'kernel' | 'meanPrior'>): { logLikelihood: number; statistics: SufficientStatistics } {
   const state = stateFor(data, mixture, settings);
-  const logLikelihood = state.expectation();
-  return { logLikelihood, statistics: state.statistics() };
+  state.expectation();
+  // The shard's data LL, its `ll` field (a prior, a function of the parameters alone, is added once, by the M-step).
+  const statistics = state.statistics();
+  return { logLikelihood: statistics.total[offsetOf(statistics.fields, 'll')], statistics };
 }
 
 /** The layout of the statistics a model's E-steps give on `shape` (a state made on no rows): to check a file's fields against. */
-export function statisticsFieldsFor(shape: FitData, mixture: Mixture, settings: Pick<ShardFitSettings, 'minVar' | 'regCovar'>): ReadonlyArray<readonly [string, number]> {
+export function statisticsFieldsFor(shape: FitData, mixture: Mixture, settings: Pick<ShardFitSettings, 'minVar' | 'regCovar' | 'meanPrior'>): ReadonlyArray<readonly [string, number]> {
   return stateFor(shape, mixture, { ...settings, kernel: 'js' }).statistics().fields;
 }
 
@@ -62,32 +66,29 @@ export function statisticsFieldsFor(shape: FitData, mixture: Mixture, settings: 
 export function summedMaximization(
   shape: FitData,
   mixture: Mixture,
-  settings: Pick<ShardFitSettings, 'minVar' | 'regCovar'>,
+  settings: Pick<ShardFitSettings, 'minVar' | 'regCovar' | 'meanPrior'>,
   total: Float64Array,
   rows: number,
   iteration: number,
-): { mixture: Mixture; flooredVariances: number } {
+): { mixture: Mixture; flooredVariances: number; objective: number } {
   const state = stateFor(shape, mixture, { ...settings, kernel: 'js' });
   const fields = state.statistics().fields;
   const expected = fields.reduce((a, [, length]) => a + length, 0);
   if (total.length !== expected) throw new Error(`internal: ${total.length} statistics for a layout of ${expected}`);
   state.loadStatistics(total, rows);
-  let at = 0;
-  for (const [name, length] of fields) {
-    if (name === 'll') break;
-    at += length;
-  }
-  const logLikelihood = total[at];
+  const logLikelihood = total[offsetOf(fields, 'll')];
   if (!Number.isFinite(logLikelihood)) {
     throw new DataError(
       `the log-likelihood summed over the shards is not a finite number at iteration ${iteration}: ` +
         (state.degeneracy() ?? 'a component collapsed onto a single point (variance 0); try fewer components or a variance floor such as --min-var 1e-6'),
     );
   }
+  // What the loop watches: the LL, + the prior's log density at the E-step's parameters (--mean-prior).
+  const objective = logLikelihood + (state.logPrior?.() ?? 0);
   state.maximization();
   const problem = state.degeneracy();
   if (problem) throw new DataError(`at iteration ${iteration}, ${problem}`);
-  return { mixture: state.mixture(), flooredVariances: state.flooredVariances };
+  return { mixture: state.mixture(), flooredVariances: state.flooredVariances, objective };
 }
 
 /**
@@ -101,4 +102,14 @@ export function stopAfter(iteration: number, previous: number | undefined, curre
     return LOG_LIKELIHOOD.wentBack(previous, current) ? 'decrease' : 'converged';
   }
   return iteration >= settings.maxIter ? 'max-iter' : null;
+}
+
+/** Where field `name` starts in a statistics layout. */
+export function offsetOf(fields: ReadonlyArray<readonly [string, number]>, name: string): number {
+  let at = 0;
+  for (const [field, length] of fields) {
+    if (field === name) return at;
+    at += length;
+  }
+  throw new Error(`internal: no ${name} field`);
 }

@@ -3,7 +3,6 @@ import type { Mixture } from '../models/mixture';
 import type { Baseline } from '../models/baseline';
 import type { Clip } from '../models/rating-predict';
 import { mixtureFromJson, mixtureToJson } from './model';
-import { readJsonFile } from './read';
 
 /**
  * The ratings model document: what `fit --ratings --out` writes and `recommend` reads.
@@ -89,9 +88,4 @@ export function readRatingsModel(doc: unknown, source: string): RatingsModel {
   const mixture = mixtureFromJson(m!.model, m!.mixture as Record<string, unknown>, fail, itemIds.length);
   const record = (v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
   return { mixture, center: m!.center as 'bias' | 'none', baseline, clip, userIds, itemIds, read: record(m!.read), options: record(m!.options), fit: record(m!.fit) };
-}
-
-/** A ratings model from a file, or stdin for `-`. */
-export async function loadRatingsModel(path: string, stdin: NodeJS.ReadableStream): Promise<RatingsModel> {
-  return readRatingsModel(await readJsonFile(path, stdin), path === '-' ? '<stdin>' : path);
 }

@@ -30,6 +30,8 @@ export interface StatsHeader {
   readonly model: {
     readonly digest: string;
     readonly iteration: number;
+    /** Map/reduce passes done (with --center bias the baseline's count too); absent: the iterations. */
+    readonly pass?: number;
     readonly family: string;
     readonly k: number;
     readonly d: number;
@@ -42,8 +44,8 @@ export interface StatsHeader {
   readonly shard: { readonly index: number; readonly name: string; readonly digest: string; readonly rows: number; readonly cells: number };
   /** The reading options the shard was read with (the start's). */
   readonly read: Record<string, unknown>;
-  /** The shard's log-likelihood under the model (also the `ll` field of the numbers). */
-  readonly logLikelihood: number;
+  /** The shard's log-likelihood under the model (also the `ll` field of the numbers); null in the passes before the mixture's start. */
+  readonly logLikelihood: number | null;
   readonly fields: ReadonlyArray<readonly [string, number]>;
   readonly count: number;
   readonly encoding: 'float64-le';

@@ -45,18 +45,38 @@ export function fitBaseline(rows: SparseRows, rating: ArrayLike<number>, options
   const itemSum = new Float64Array(d);
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     itemSum.fill(0);
-    for (let u = 0; u < n; u++) {
-      const bu = user[u];
-      for (let t = rowStart[u], end = rowStart[u + 1]; t < end; t++) itemSum[itemIndex[t]] += rating[t] - mean - bu;
-    }
-    for (let i = 0; i < d; i++) item[i] = itemSum[i] / (options.regItem + itemCount[i]);
-    for (let u = 0; u < n; u++) {
-      let sum = 0;
-      for (let t = rowStart[u], end = rowStart[u + 1]; t < end; t++) sum += rating[t] - mean - item[itemIndex[t]];
-      user[u] = sum / (options.regUser + userCount[u]);
-    }
+    addItemResiduals(rows, rating, mean, user, itemSum);
+    itemBiases(itemSum, itemCount, options.regItem, item);
+    userBiases(rows, rating, mean, item, options.regUser, user);
   }
   return { mean, user, item, userCount, itemCount, ...options };
+}
+
+/**
+ * Half an ALS epoch: Σ_{u∈R(i)} (r_ui − μ − b_u) added into `sum`, per item, user by user
+ * in row order (`user`: b_u of each row). Over shards of users each shard adds its own.
+ */
+export function addItemResiduals(rows: SparseRows, rating: ArrayLike<number>, mean: number, user: ArrayLike<number>, sum: Float64Array): void {
+  const { users: n, rowStart, itemIndex } = rows;
+  for (let u = 0; u < n; u++) {
+    const bu = user[u];
+    for (let t = rowStart[u], end = rowStart[u + 1]; t < end; t++) sum[itemIndex[t]] += rating[t] - mean - bu;
+  }
+}
+
+/** The other half's item side: b_i = sum_i / (λ_i + |R(i)|), into `item`. */
+export function itemBiases(sum: ArrayLike<number>, count: ArrayLike<number>, regItem: number, item: Float64Array): void {
+  for (let i = 0; i < item.length; i++) item[i] = sum[i] / (regItem + count[i]);
+}
+
+/** b_u = Σ_{i∈R(u)} (r_ui − μ − b_i) / (λ_u + |R(u)|) for each row, into `user`: a user's bias needs only their own ratings and the items' biases. */
+export function userBiases(rows: SparseRows, rating: ArrayLike<number>, mean: number, item: ArrayLike<number>, regUser: number, user: Float64Array): void {
+  const { users: n, rowStart, itemIndex } = rows;
+  for (let u = 0; u < n; u++) {
+    let sum = 0;
+    for (let t = rowStart[u], end = rowStart[u + 1]; t < end; t++) sum += rating[t] - mean - item[itemIndex[t]];
+    user[u] = sum / (regUser + (rowStart[u + 1] - rowStart[u]));
+  }
 }
 
 /** The baseline's prediction μ + b_u + b_i; an index < 0 (an id the training ratings do not have) adds no bias. */

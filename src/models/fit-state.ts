@@ -43,6 +43,8 @@ export interface FitState {
    * on the means (--mean-prior) the objective is the log posterior, LL + the prior's log density.
    */
   logLikelihood?(): number;
+  /** With a prior on the means: its log density at the current parameters (the objective is the data's LL + this). */
+  logPrior?(): number;
   /** The parameters as live views (Gaussian families); k-means has none. */
   parameters?(): FitParameters;
   /**

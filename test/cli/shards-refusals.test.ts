@@ -42,7 +42,7 @@ describe('start refuses', () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
-  test('a user whose ratings are in two shards, the bias baseline, and a family that does not run over shards', async () => {
+  test('a user whose ratings are in two shards, a family that does not run over shards of triplets, --mean-prior on tables', async () => {
     const all = slice(0, 30, 'ratings').split('\n');
     // User 10's ratings cut in two: the shards are not cut between users.
     const cut = all.findIndex((l) => l.startsWith('u10,')) + 5;
@@ -50,8 +50,9 @@ describe('start refuses', () => {
     const b = writeFile(tmp(), 'b.csv', all.slice(cut).join('\n'));
     const out = path.join(tmp(), 'm.json');
     await fails(['start', '--ratings', '--center', 'none', '--k', '2', a, b, '--out', out], 1, /user u10 has ratings in .*a\.csv and in .*b\.csv: cut the shards between users/);
-    await fails(['start', '--ratings', '--center', 'bias', '--k', '2', a, '--out', out], 2, /--center bias needs its baseline fitted over the shards first/);
-    await fails(['start', '--covariance', 'full', '--ratings', '--center', 'none', '--k', '2', a, '--out', out], 2, /--covariance full does not run over shards yet; start, estep and mstep take spherical and diag/);
+    await fails(['start', '--ratings', '--k', '2', a, b, '--out', out], 1, /user u10 has ratings in .*a\.csv and in .*b\.csv: cut the shards between users/);
+    await fails(['start', '--covariance', 'full', '--ratings', '--center', 'none', '--k', '2', a, '--out', out], 2, /--covariance full does not run over shards of rating triplets; start, estep and mstep take spherical and diag there/);
+    await fails(['start', '--mean-prior', '5', '--k', '2', writeFile(tmp(), 't.txt', '1 2\n3 4\n5 6\n'), '--out', out], 2, /--mean-prior goes with --ratings/);
     await fails(['start', '--k', '31', '--ratings', '--center', 'none', writeFile(tmp(), 'c.csv', slice(0, 30, 'ratings')), '--out', out], 2, /--k 31 is more components than the shards have rows \(30\)/);
     await fails(['start', '--k', '2', a], 2, /start needs --out FILE/);
     await fails(['start', '--k', '2', '--user-col', '1', a, '--out', out], 2, /--user-col goes with --ratings/);

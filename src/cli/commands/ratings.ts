@@ -1,7 +1,8 @@
 import { fitRatings, readHeldOutRatings, readPairs, readRatingsFile, type RatingsOutcome } from '../../app/ratings';
 import { ratingsDocument, ratingsModel } from '../../app/ratings-documents';
 import { recommend } from '../../app/recommend';
-import { loadRatingsModel } from '../../io/ratings-model';
+import { readRecommenderModel } from '../../app/shards';
+import { readText } from '../../io/read';
 import type { CliIO } from '../io';
 import { EXIT_OK } from '../io';
 import { isStdout, writeOutput } from '../output';
@@ -88,7 +89,8 @@ export async function completeRatingsCommand(request: RatingsCommand, io: CliIO,
 
 /** `gmm-fit recommend -m MODEL RATINGS --top N`: user,item,score,rank, user by user as they are made. */
 export async function recommendCommand(request: RecommendCommand, io: CliIO, reporter: Reporter): Promise<number> {
-  const model = await loadRatingsModel(request.modelFile, io.stdin);
+  // A ratings model (fit --ratings --out), or one fitted over shards of rating triplets (mstep --out).
+  const model = readRecommenderModel(Buffer.from(await readText(request.modelFile, io.stdin), 'utf8'), request.modelFile === '-' ? '<stdin>' : request.modelFile);
   const read = { ...(model.read as object), ...definedOnly(request.read) };
   const named = await readRatingsFile(request.file, read, io.stdin);
   const outcome = recommend(model, named.ratings, { top: request.top, users: request.users }, named.source);

@@ -23,8 +23,10 @@ export async function startCommand(request: StartCommand, io: CliIO): Promise<nu
   const document = await startOverShards(request.shards, request.start, io.stdin);
   await writeOutput(io, request.out, JSON.stringify(document) + '\n');
   if (!request.quiet) {
-    const plan = document.distributed as { rows: number; shards: unknown[] };
-    io.stderr.write(`gmm-fit: started ${String(document.model)} K=${String(document.k)} over ${plan.shards.length} shards (${plan.rows} rows): iteration 0${request.out === '-' ? '' : ` in ${request.out}`}\n`);
+    const plan = document.distributed as { rows: number; shards: unknown[]; baseline?: { epochs: number } };
+    const where = request.out === '-' ? '' : ` in ${request.out}`;
+    const what = plan.baseline ? `the bias baseline first (${plan.baseline.epochs} passes, then one for the mixture's start)${where}` : `iteration 0${where}`;
+    io.stderr.write(`gmm-fit: started ${String(document.model)} K=${String(document.k)} over ${plan.shards.length} shards (${plan.rows} rows): ${what}\n`);
   }
   return EXIT_OK;
 }
@@ -35,7 +37,8 @@ export async function estepCommand(request: EStepCommand, io: CliIO): Promise<nu
   const { bytes, header } = await shardExpectation(model, request.shard, request.read, io.stdin);
   await writeFileWhole(request.stats, bytes, '--stats');
   if (!request.quiet) {
-    io.stderr.write(`gmm-fit: shard ${header.shard.index + 1} of ${model.plan.shards.length} (${header.shard.rows} rows), iteration ${model.plan.iteration + 1}: log-likelihood ${header.logLikelihood}\n`);
+    const pass = model.stage === 'baseline' ? `the baseline's epoch ${model.plan.baseline!.epoch + 1} of ${model.plan.baseline!.epochs}` : model.stage === 'start' ? "the mixture's start" : `iteration ${model.plan.iteration + 1}: log-likelihood ${header.logLikelihood}`;
+    io.stderr.write(`gmm-fit: shard ${header.shard.index + 1} of ${model.plan.shards.length} (${header.shard.rows} rows), ${pass}\n`);
   }
   return EXIT_OK;
 }
@@ -59,7 +62,14 @@ export async function mstepCommand(request: MStepCommand, io: CliIO): Promise<nu
   await writeOutput(io, request.out, JSON.stringify(result.document) + '\n');
   if (!request.quiet) {
     const floor = result.flooredVariances > 0 ? `; the floor ${model.settings.minVar} held up ${result.flooredVariances} variances` : '';
-    io.stderr.write(`gmm-fit: iteration ${result.iteration}: log-likelihood ${result.logLikelihood} over ${result.shards} shards (${result.verdict})${floor}\n`);
+    const baseline = model.plan.baseline;
+    const step =
+      result.stage === 'baseline'
+        ? `the baseline's epoch ${result.epoch} of ${baseline!.epochs}`
+        : result.stage === 'start'
+          ? `the mixture's start on the residuals of the baseline`
+          : `iteration ${result.iteration}: log-likelihood ${result.logLikelihood}`;
+    io.stderr.write(`gmm-fit: ${step} over ${result.shards} shards (${result.verdict})${floor}\n`);
   }
   (request.out === '-' ? io.stderr : io.stdout).write(`${result.verdict}\n`);
   return EXIT_OK;

@@ -90,7 +90,7 @@ export class SparseDiagState implements FitState {
   }
 
   /** Σ_ji log N(mu_ji; 0, var_ji/λ) under the current parameters (0 without a prior). */
-  private logPrior(): number {
+  logPrior(): number {
     const lambda = this.options.meanPrior ?? 0;
     if (!(lambda > 0)) return 0;
     let total = 0;

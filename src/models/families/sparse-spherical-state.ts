@@ -87,7 +87,7 @@ export class SparseSphericalState implements FitState {
   }
 
   /** Σ_j log N(mu_j; 0, var_j/λ · I_d) under the current parameters (0 without a prior). */
-  private logPrior(): number {
+  logPrior(): number {
     const lambda = this.options.meanPrior ?? 0;
     if (!(lambda > 0)) return 0;
     const { d } = this.data;
