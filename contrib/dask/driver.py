@@ -121,9 +121,16 @@ def main(argv=None):
             verdict = run.stdout.strip()
             model = following
             with open(model) as f:
-                fit = json.load(f)['fit']
-            rounds.append({'iteration': iteration + 1, 'logLikelihood': fit['logLikelihood'], 'seconds': time.time() - started, 'mapSeconds': mapped - started, 'statsBytes': traffic, 'modelBytes': len(model_bytes)})
-            print(f'iteration {iteration + 1}: log-likelihood {fit["logLikelihood"]!r}  {time.time() - started:.2f} s (E-steps {mapped - started:.2f} s)  statistics {traffic} bytes  {verdict}', flush=True)
+                doc = json.load(f)
+            fit = doc['fit']
+            # With --center bias the baseline's passes come first (a fit in progress, no log-likelihood), then the mixture's start.
+            if doc.get('format') == 'gmm-fit-shards/1' or 'logLikelihood' not in fit:
+                baseline = doc['distributed'].get('baseline', {})
+                what = f'baseline epoch {baseline.get("epoch")} of {baseline.get("epochs")}' if doc.get('format') == 'gmm-fit-shards/1' else "the mixture's start"
+            else:
+                what = f'iteration {fit["iterations"]}: log-likelihood {fit["logLikelihood"]!r}'
+            rounds.append({'pass': iteration + 1, 'iteration': fit.get('iterations', 0), 'logLikelihood': fit.get('logLikelihood'), 'seconds': time.time() - started, 'mapSeconds': mapped - started, 'statsBytes': traffic, 'modelBytes': len(model_bytes)})
+            print(f'{what}  {time.time() - started:.2f} s (E-steps {mapped - started:.2f} s)  statistics {traffic} bytes  {verdict}', flush=True)
             if verdict != 'continue':
                 break
     finally:
