@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 'use strict';
 // The build, in one place: tsc compiles src/ to dist/, then build-wasm.js compiles the
-// WebAssembly kernel (its argument lists come from the compiled wasm-abi.js), and the
-// hash of every source that went in is written to dist/.source-hash. Run by
+// WebAssembly kernel (its argument lists come from the compiled wasm-abi.js), the built
+// CLI's --help and bare usage are rendered into dist/cli/help.json (bin/gmm-fit.js prints
+// them from there), and the hash of every source that went in is written to dist/.source-hash. Run by
 // `npm run build` and `prepare`; the test setup (test/setup/build.js) calls
 // buildIfStale() so that tests never run an old dist/ after an edit, and CI, whose
 // `npm ci` has just built, builds once.
@@ -14,8 +15,10 @@ const path = require('path');
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
 const STAMP = path.join(DIST, '.source-hash');
+const HELP = path.join(DIST, 'cli', 'help.json');
+const BIN = path.join(ROOT, 'bin', 'gmm-fit.js');
 /** Everything the build reads. */
-const INPUTS = ['src', 'assembly', 'scripts/build.js', 'scripts/build-wasm.js', 'tsconfig.json', 'package.json'];
+const INPUTS = ['src', 'assembly', 'bin', 'scripts/build.js', 'scripts/build-wasm.js', 'tsconfig.json', 'package.json'];
 
 function files(entry) {
   const full = path.join(ROOT, entry);
@@ -43,12 +46,34 @@ function run(args) {
   if (result.status !== 0) throw new Error(`build failed: node ${args.join(' ')} (exit ${result.status})`);
 }
 
+/** What the built CLI prints for `args` on pipes (so commander wraps at its default width, 80). */
+function cliOutput(args, status) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (result.status !== status) throw new Error(`build failed: gmm-fit ${args.join(' ')} exited ${result.status}, not ${status}: ${result.stderr}`);
+  return result;
+}
+
+/**
+ * dist/cli/help.json: `gmm-fit --help` (stdout, exit 0) and bare `gmm-fit` (stderr, exit 2) as
+ * the CLI prints them at width 80, for bin/gmm-fit.js to print without loading the CLI. The old
+ * file was removed when the build began, so the CLI itself renders them, and a build that
+ * fails leaves none (the shim then runs the CLI).
+ */
+function renderHelp() {
+  const help = cliOutput(['--help'], 0);
+  const usage = cliOutput([], 2);
+  if (help.stderr !== '' || usage.stdout !== '') throw new Error('build failed: gmm-fit --help wrote to stderr, or bare gmm-fit to stdout');
+  fs.writeFileSync(HELP, JSON.stringify({ width: 80, help: help.stdout, usage: usage.stderr }) + '\n');
+}
+
 function build() {
   const hash = sourceHash();
-  // From nothing: a module moved or deleted in src/ must not live on in dist/ (shards.js would shadow shards/index.js).
+  // From nothing: a module moved or deleted in src/ must not live on in dist/ (shards.js would
+  // shadow shards/index.js), and the old help.json goes too, so the CLI itself renders the new one.
   fs.rmSync(DIST, { recursive: true, force: true });
   run([require.resolve('typescript/bin/tsc', { paths: [ROOT] }), '-p', 'tsconfig.json']);
   run([path.join(__dirname, 'build-wasm.js')]);
+  renderHelp();
   fs.writeFileSync(STAMP, hash);
 }
 

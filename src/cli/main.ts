@@ -2,9 +2,9 @@ import { existsSync } from 'fs';
 import { CommanderError, type Command } from 'commander';
 import { assertUnreachable, DataError, UsageError } from '../core/errors';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIO } from './io';
-import { buildProgram } from './program';
+import { addAllOptions, buildProgram } from './program';
 import type { CommandRequest } from './validate';
-import { reporter, type Reporter } from './commands/reporter';
+import type { Reporter } from './commands/reporter';
 
 
 function processIO(): CliIO {
@@ -97,6 +97,7 @@ function closest(word: string, candidates: Iterable<string>): string {
 function unknownFlagMessage(program: Command, message: string, args: readonly string[]): string {
   const unknown = /unknown option '(--[^'=]+)/.exec(message)?.[1];
   if (!unknown) return oneLine(message);
+  addAllOptions(program);
   const command = commandOf(program, args);
   const own = new Set([...command.options, ...program.options].map((o) => o.long).filter((f): f is string => !!f));
   const owners = program.commands.filter((c) => c !== command && c.options.some((o) => o.long === unknown)).map((c) => c.name());
@@ -138,6 +139,7 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
   // The command modules load only when a command runs, so --help starts fast.
   const program = buildProgram(io, async (command, file, options, files) => {
     const { validate } = require('./validate') as typeof import('./validate');
+    const { reporter } = require('./commands/reporter') as typeof import('./commands/reporter');
     const request = validate(command, file, options, files);
     code = await dispatch(request, io, reporter(io, options.quiet === true));
   });

@@ -1,5 +1,5 @@
-import { Command, Option } from 'commander';
-import { OPTIONS, optionsOf, type CommandName, type OptionSpec } from './options';
+import { Command, Help, Option } from 'commander';
+import type { CommandName, OptionSpec } from './options';
 import type { CliIO } from './io';
 
 const VERSION: string = require('../../package.json').version;
@@ -54,10 +54,29 @@ function option(spec: OptionSpec, command: CommandName): Option {
   return o;
 }
 
+/** The commands whose options are not added yet, each with what adds them. */
+const PENDING = new WeakMap<Command, () => void>();
+
+/** Adds a command's options if they are not there yet (the option table loads then). */
+export function addOptions(command: Command): void {
+  const add = PENDING.get(command);
+  PENDING.delete(command);
+  add?.();
+}
+
+/** Adds every command's options: what looks at all of them (which command owns a flag) calls this first. */
+export function addAllOptions(program: Command): void {
+  for (const command of program.commands) addOptions(command);
+}
+
 /**
  * The commander program, made from the option table: one command per entry of
  * COMMANDS with its options. `action` runs a command with its argument and options
  * (a command that takes several files gets them as `files`).
+ *
+ * A command's options (222 in all) are added only when it is dispatched or shows its
+ * help, or by addAllOptions: `gmm-fit --help` lists the commands alone, and building
+ * every option, with the option table and its parsers loaded, was a fifth of its start.
  */
 export function buildProgram(io: CliIO, action: (command: CommandName, file: string | undefined, options: Record<string, unknown>, files?: readonly string[]) => Promise<void>): Command {
   const program = new Command('gmm-fit');
@@ -67,11 +86,24 @@ export function buildProgram(io: CliIO, action: (command: CommandName, file: str
     .version(VERSION, '-V, --version')
     .exitOverride()
     .showSuggestionAfterError(true)
-    .configureOutput(output); // errors are reported once, as one line, by run()
+    .configureOutput(output) // errors are reported once, as one line, by run()
+    .configureHelp({
+      // Commander lists a command that has options as "name [options] <file>". Every command
+      // has some, so one whose options are not added yet is listed as it will be with them.
+      subcommandTerm(this: Help, cmd: Command): string {
+        const term = Help.prototype.subcommandTerm.call(this, cmd);
+        return PENDING.has(cmd) ? `${cmd.name()} [options]${term.slice(cmd.name().length)}` : term;
+      },
+    });
   for (const spec of COMMANDS) {
     const c = program.command(spec.name, { isDefault: spec.isDefault === true }).description(spec.summary);
     if (spec.argument) c.argument(spec.variadic ? '<files...>' : '<file>', spec.argument);
-    for (const o of optionsOf(spec.name)) c.addOption(option(o, spec.name));
+    PENDING.set(c, () => {
+      const { optionsOf } = require('./options') as typeof import('./options');
+      for (const o of optionsOf(spec.name)) c.addOption(option(o, spec.name));
+    });
+    // `gmm-fit help fit` shows fit's help without dispatching to it.
+    c.on('beforeHelp', () => addOptions(c));
     c.exitOverride()
       .showSuggestionAfterError(true)
       .configureOutput(output)
@@ -81,9 +113,8 @@ export function buildProgram(io: CliIO, action: (command: CommandName, file: str
         else await action(spec.name, file, options);
       });
   }
+  // Before commander parses a command's arguments (or its --help).
+  program.hook('preSubcommand', (_program, command) => addOptions(command));
   program.addHelpText('after', EXAMPLES);
   return program;
 }
-
-/** Every long flag of every command (for suggestions). */
-export const ALL_FLAGS = [...new Set(OPTIONS.map((o) => /--[a-z-]+/.exec(o.flags)![0]))];

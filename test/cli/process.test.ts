@@ -9,17 +9,28 @@ const BIN = repoPath('bin', 'gmm-fit.js');
 describe('as a process', () => {
   const tmp = useTempDir();
 
-  test('--help loads the families\' catalogue only: no family record, state or kernel module', () => {
-    // The modules a --help run leaves in require's cache, listed by the process itself.
+  /** The dist/ modules (relative, with /) a run of the CLI leaves in require's cache, listed by the process itself. */
+  function modulesLoaded(args: readonly string[]): string[] {
     const script = `process.stdout.write = () => true;
-      require(${JSON.stringify(repoPath('dist', 'cli', 'main.js'))}).run(['node', 'gmm-fit', '--help']).then(() => {
+      require(${JSON.stringify(repoPath('dist', 'cli', 'main.js'))}).run(${JSON.stringify(['node', 'gmm-fit', ...args])}).then(() => {
         process.stderr.write(JSON.stringify(Object.keys(require.cache)));
       });`;
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     expect(r.status).toBe(0);
-    const loaded: string[] = JSON.parse(r.stderr).map((f: string) => path.relative(repoPath('dist'), f).split(path.sep).join('/'));
+    return JSON.parse(r.stderr).map((f: string) => path.relative(repoPath('dist'), f).split(path.sep).join('/'));
+  }
+
+  test('--help loads the program alone: no option table, parser, family, kernel or command module', () => {
+    const loaded = modulesLoaded(['--help']);
+    expect(loaded).toContain('cli/program.js');
+    expect(loaded.filter((f) => !f.startsWith('..') && !['cli/main.js', 'cli/program.js', 'cli/io.js', 'core/errors.js'].includes(f))).toEqual([]);
+  });
+
+  test("a command's --help loads the families' catalogue only: no family record, state or kernel module", () => {
+    const loaded = modulesLoaded(['fit', '--help']);
+    expect(loaded).toContain('cli/options.js');
     expect(loaded).toContain('models/families/catalogue.js');
-    expect(loaded.filter((f) => /^models\/(kernels\/|families\/(?!catalogue))|^fit\/(fit|em)\.js$/.test(f))).toEqual(['models/kernels/layout.js']);
+    expect(loaded.filter((f) => /^models\/(kernels\/|families\/(?!catalogue))|^fit\/(fit|em)\.js$|^cli\/(validate|commands\/)/.test(f))).toEqual(['models/kernels/layout.js']);
   });
 
   test('a reader that closes the pipe early: exit 0, no EPIPE trace', async () => {
