@@ -17,11 +17,17 @@ export function createMatrix(rows: number, cols: number, data: Float64Array, obs
   return { rows, cols, data, observed };
 }
 
+/** Each mask's count, once: a matrix's mask is not written after the matrix is made, and several steps of one run ask. */
+const MISSING = new WeakMap<Uint8Array, number>();
+
 /** Number of missing cells (0 for a complete matrix). */
 export function missingCount(m: Matrix): number {
   if (!m.observed) return 0;
+  const known = MISSING.get(m.observed);
+  if (known !== undefined) return known;
   let missing = 0;
   for (let c = 0; c < m.observed.length; c++) if (m.observed[c] === 0) missing++;
+  MISSING.set(m.observed, missing);
   return missing;
 }
 
