@@ -15,15 +15,16 @@ const iris = fs.readFileSync(repoPath('test', 'fixtures', 'mclust', 'iris.csv'),
 const header = iris[0];
 const body = iris.slice(1);
 
-function writeIris(dir: string, cuts: readonly number[]): { shards: string[]; whole: string } {
+/** `lines` (iris's rows by default) cut at `cuts` into shard files with the header, and the whole as one file. */
+function writeIris(dir: string, cuts: readonly number[], lines: readonly string[] = body, name = 'iris'): { shards: string[]; whole: string } {
   const shards: string[] = [];
   for (let s = 0; s + 1 < cuts.length; s++) {
-    const file = path.join(dir, `iris-${s}.csv`);
-    fs.writeFileSync(file, [header, ...body.slice(cuts[s], cuts[s + 1])].join('\n') + '\n');
+    const file = path.join(dir, `${name}-${s}.csv`);
+    fs.writeFileSync(file, [header, ...lines.slice(cuts[s], cuts[s + 1])].join('\n') + '\n');
     shards.push(file);
   }
-  const whole = path.join(dir, 'iris.csv');
-  fs.writeFileSync(whole, [header, ...body].join('\n') + '\n');
+  const whole = path.join(dir, `${name}.csv`);
+  fs.writeFileSync(whole, [header, ...lines].join('\n') + '\n');
   return { shards, whole };
 }
 
@@ -35,23 +36,17 @@ function worstDifference(a: unknown, b: unknown): number {
 }
 
 /**
- * Iris with cells blanked (NA) by a fixed rule: about one cell in seven, some rows complete,
- * some with one cell only, and one shard (rows 40–59) left complete; its consecutive slices.
+ * Iris with cells blanked (NA) by a fixed rule: about one cell in seven, some rows with one
+ * cell only (row 1 with none), and rows 40–59 left complete; its consecutive slices.
  */
 function writeIrisWithGaps(dir: string, cuts: readonly number[]): { shards: string[]; whole: string } {
-  const gapped = body.map((line, u) => {
-    const cells = line.split(',');
-    return cells.map((v, i) => (i < 4 && (u < 40 || u >= 60) && ((u * 5 + i * 3) % 7 === 0 || (u % 23 === 0 && i > 0)) ? 'NA' : v)).join(',');
-  });
-  const shards: string[] = [];
-  for (let s = 0; s + 1 < cuts.length; s++) {
-    const file = path.join(dir, `gaps-${s}.csv`);
-    fs.writeFileSync(file, [header, ...gapped.slice(cuts[s], cuts[s + 1])].join('\n') + '\n');
-    shards.push(file);
-  }
-  const whole = path.join(dir, 'gaps.csv');
-  fs.writeFileSync(whole, [header, ...gapped].join('\n') + '\n');
-  return { shards, whole };
+  const gapped = body.map((line, u) =>
+    line
+      .split(',')
+      .map((v, i) => (i < 4 && (u < 40 || u >= 60) && ((u * 5 + i * 3) % 7 === 0 || (u % 23 === 0 && i > 0)) ? 'NA' : v))
+      .join(','),
+  );
+  return writeIris(dir, cuts, gapped, 'gaps');
 }
 
 jest.setTimeout(120_000);
