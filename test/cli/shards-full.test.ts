@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { repoPath, useTempDir } from '../helpers/cli';
-import { cli, shardLoop, worstRelative } from '../helpers/shards';
+import { cli, shardLoop, worstRelative, type ShardRun } from '../helpers/shards';
 import { parseTable } from '../../src/io/table';
 import { randomInit } from '../../src/models/start';
 import { toRows } from '../../src/core/matrix';
@@ -49,6 +49,16 @@ function writeIrisWithGaps(dir: string, cuts: readonly number[]): { shards: stri
   return writeIris(dir, cuts, gapped, 'gaps');
 }
 
+/** The loop over shards ended where the single-machine fit did: its trace (1e-9), its iterations, its parameters. */
+function expectSameFit(run: ShardRun, fit: { trace: number[]; iterations: number; mixture: { mu: number[][]; covariance: number[][][]; p: number[] } }): void {
+  const ended = run.model.mixture as unknown as { covariance: number[][][] };
+  expect(worstRelative(run.model.fit.trace, fit.trace)).toBeLessThan(1e-9);
+  expect(run.model.fit.iterations).toBe(fit.iterations);
+  expect(worstDifference(run.model.mixture.mu, fit.mixture.mu)).toBeLessThan(1e-8);
+  expect(worstDifference(ended.covariance, fit.mixture.covariance)).toBeLessThan(1e-8);
+  expect(worstDifference(run.model.mixture.p, fit.mixture.p)).toBeLessThan(1e-10);
+}
+
 jest.setTimeout(120_000);
 
 describe('--covariance full over shards of a complete table gives the single-machine fit', () => {
@@ -63,7 +73,6 @@ describe('--covariance full over shards of a complete table gives the single-mac
     const args = ['--k', String(k), '--seed', String(seed), '--covariance', 'full', '--max-iter', '30', ...extra];
     const run = await shardLoop(tmp(), shards, args);
     const started = run.start as unknown as { options: { regCovar: number | number[] }; mixture: { covariance: number[][][] } };
-    const ended = run.model.mixture as unknown as { covariance: number[][][] };
     const fit = JSON.parse(await cli(['fit', whole, ...args, '--json', '--quiet', '--jobs', '1'])).fits[0];
     expect(run.model.model).toBe('full');
     // The start: the single machine's rows and means exactly, its covariances to rounding.
@@ -75,11 +84,7 @@ describe('--covariance full over shards of a complete table gives the single-mac
     expect(run.start.fit.initialRows).toEqual(fit.initialRows);
     expect(run.start.mixture.mu).toEqual(toRows(start.mu, k, 4));
     expect(fit.trace.length).toBeGreaterThan(3);
-    expect(worstRelative(run.model.fit.trace, fit.trace)).toBeLessThan(1e-9);
-    expect(run.model.fit.iterations).toBe(fit.iterations);
-    expect(worstDifference(run.model.mixture.mu, fit.mixture.mu)).toBeLessThan(1e-8);
-    expect(worstDifference(ended.covariance, fit.mixture.covariance)).toBeLessThan(1e-8);
-    expect(worstDifference(run.model.mixture.p, fit.mixture.p)).toBeLessThan(1e-10);
+    expectSameFit(run, fit);
     const matrices = start.covariance.family === 'full' ? start.covariance.matrices : new Float64Array(0);
     const single = Array.from({ length: k }, (_, j) => toRows(matrices.subarray(j * 16, (j + 1) * 16), 4, 4));
     expect(worstDifference(started.mixture.covariance, single)).toBeLessThan(1e-13);
@@ -103,13 +108,8 @@ describe('--covariance full over shards of a table with missing cells gives the 
     const args = ['--k', String(k), '--seed', String(seed), '--covariance', 'full', '--max-iter', '25'];
     const run = await shardLoop(tmp(), shards, args, read);
     const fit = JSON.parse(await cli(['fit', whole, ...args, ...read, '--json', '--quiet', '--jobs', '1'])).fits[0];
-    const ended = run.model.mixture as unknown as { covariance: number[][][] };
     expect(run.start.fit.initialRows).toEqual(fit.initialRows);
     expect(fit.trace.length).toBeGreaterThan(5);
-    expect(worstRelative(run.model.fit.trace, fit.trace)).toBeLessThan(1e-9);
-    expect(run.model.fit.iterations).toBe(fit.iterations);
-    expect(worstDifference(run.model.mixture.mu, fit.mixture.mu)).toBeLessThan(1e-8);
-    expect(worstDifference(ended.covariance, fit.mixture.covariance)).toBeLessThan(1e-8);
-    expect(worstDifference(run.model.mixture.p, fit.mixture.p)).toBeLessThan(1e-10);
+    expectSameFit(run, fit);
   });
 });
