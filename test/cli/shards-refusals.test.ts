@@ -58,6 +58,26 @@ describe('start refuses', () => {
     await fails(['start', '--k', '2', '--user-col', '1', a, '--out', out], 2, /--user-col goes with --ratings/);
   });
 
+  test('a start the E-step cannot use: no spread (every rating the same), at start or at the start\'s pass after the baseline', async () => {
+    const flat = writeFile(tmp(), 'flat.csv', 'u1,m1,4\nu2,m1,4\nu3,m1,4\n');
+    const out = path.join(tmp(), 'm.json');
+    const unusable = /the start is not usable: component 1 has variance 0 \(the data have no spread there\); give a variance floor such as --min-var 1e-6, or fewer components/;
+    await fails(['start', '--ratings', '--center', 'none', '--k', '2', flat, '--out', out], 1, unusable);
+    expect(fs.existsSync(out)).toBe(false);
+    await fails(['start', '--k', '2', writeFile(tmp(), 'same.txt', '1 1\n1 1\n1 1\n'), '--out', out], 1, unusable);
+    // --center bias: the residuals are all 0, found by the M-step of the start's pass.
+    expect((await runCli(['start', '--ratings', '--k', '2', flat, '--out', out, '--quiet'])).code).toBe(0);
+    const stats = path.join(tmp(), 'flat.stats');
+    for (let pass = 0; pass < 10; pass++) {
+      expect((await runCli(['estep', '-m', out, flat, '--stats', stats, '--quiet'])).code).toBe(0);
+      expect((await runCli(['mstep', '-m', out, stats, '--out', out, '--quiet'])).stdout).toBe('continue\n');
+    }
+    expect((await runCli(['estep', '-m', out, flat, '--stats', stats, '--quiet'])).code).toBe(0);
+    const before = fs.readFileSync(out, 'utf8');
+    await fails(['mstep', '-m', out, stats, '--out', out], 1, unusable);
+    expect(fs.readFileSync(out, 'utf8')).toBe(before);
+  });
+
   test('shards of different widths', async () => {
     const a = writeFile(tmp(), 'a.txt', '1 2 3\n4 5 6\n');
     const b = writeFile(tmp(), 'b.txt', '1 2\n3 4\n');

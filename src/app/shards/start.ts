@@ -1,7 +1,9 @@
 import * as path from 'path';
 import { DataError, UsageError } from '../../core/errors';
 import { NumpyRandomState } from '../../core/random';
-import { COVARIANCE_NAMES, DEFAULT_COVARIANCE, family, sparseFamily, type Covariance } from '../../models/families';
+import { COVARIANCE_NAMES, DEFAULT_COVARIANCE, family, familyOf, sparseFamily, type Covariance } from '../../models/families';
+import { isUsableVariance } from '../../models/data';
+import { choleskyInPlace } from '../../models/kernels/linalg';
 import { LOG_LIKELIHOOD } from '../../models/fit-state';
 import { BIAS_DEFAULTS } from '../../models/baseline';
 import type { Mixture } from '../../models/mixture';
@@ -99,8 +101,34 @@ function optionsOf(covariance: Covariance, k: number, seed: number, settings: Sh
   };
 }
 
+/**
+ * A start the E-step cannot use is refused before any shard is read again, as the single
+ * machine refuses it: a variance that is 0 (no spread in the data, or in a drawn row's
+ * cells, and no floor), whose square is not an ordinary double, or a covariance that is not
+ * positive definite.
+ */
+export function checkStart(mixture: Mixture, columns: readonly string[] | null): void {
+  const { k, d, covariance } = mixture;
+  const variances = familyOf(covariance).variancesOf(covariance, k, d);
+  const per = variances.length / k;
+  const bad = variances.findIndex((v) => !isUsableVariance(v));
+  if (bad >= 0) {
+    const j = Math.floor(bad / per);
+    const where = per === 1 ? '' : ` in ${columns?.[bad % per] !== undefined ? JSON.stringify(columns[bad % per]) : `column ${(bad % per) + 1}`}`;
+    throw new DataError(`the start is not usable: component ${j + 1} has variance ${variances[bad]}${where} (the data have no spread there); give a variance floor such as --min-var 1e-6, or fewer components`);
+  }
+  if (covariance.family === 'full') {
+    const work = new Float64Array(d * d);
+    for (let j = 0; j < k; j++) {
+      work.set(covariance.matrices.subarray(j * d * d, (j + 1) * d * d));
+      if (!choleskyInPlace(work, 0, d)) throw new DataError(`the start is not usable: the covariance of component ${j + 1} is not positive definite (collinear columns); give --reg-covar, or fewer columns`);
+    }
+  }
+}
+
 /** The model document of iteration 0: the mixture's start, and the plan. */
 export function startDocument(mixture: Mixture, options: Record<string, unknown>, fit: Record<string, unknown>, columns: readonly string[] | null, read: Record<string, unknown>, plan: Omit<ShardPlan, 'format' | 'iteration'>): Record<string, unknown> {
+  checkStart(mixture, columns);
   const covariance = mixture.covariance.family;
   return { ...modelDocument({ model: 'gaussian', covariance, mixture, fit, columns: columns ? [...columns] : null, options, read }), distributed: { format: SHARDS_FORMAT, iteration: 0, ...plan } };
 }
