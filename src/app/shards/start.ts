@@ -3,7 +3,6 @@ import { DataError, UsageError } from '../../core/errors';
 import { NumpyRandomState } from '../../core/random';
 import { COVARIANCE_NAMES, DEFAULT_COVARIANCE, family, familyOf, sparseFamily, type Covariance } from '../../models/families';
 import { isUsableVariance } from '../../models/data';
-import { choleskyInPlace } from '../../models/kernels/linalg';
 import { LOG_LIKELIHOOD } from '../../models/fit-state';
 import { BIAS_DEFAULTS } from '../../models/baseline';
 import type { Mixture } from '../../models/mixture';
@@ -11,7 +10,7 @@ import { combineTableMoments, observedCenter, observedScale, tableMoments, type 
 import { regCovarFor } from '../../fit/fit';
 import { runsOverShards, type ShardFitSettings } from '../../fit/shards';
 import { fileDigest } from '../../io/digest';
-import { modelDocument } from '../../io/model';
+import { mixtureFromJson, mixtureToJson, modelDocument } from '../../io/model';
 import type { ReadOptions } from '../../io/table';
 import { DEFAULTS, defaultMinVar } from '../defaults';
 import { readRecord } from '../documents';
@@ -117,13 +116,11 @@ export function checkStart(mixture: Mixture, columns: readonly string[] | null):
     const where = per === 1 ? '' : ` in ${columns?.[bad % per] !== undefined ? JSON.stringify(columns[bad % per]) : `column ${(bad % per) + 1}`}`;
     throw new DataError(`the start is not usable: component ${j + 1} has variance ${variances[bad]}${where} (the data have no spread there); give a variance floor such as --min-var 1e-6, or fewer components`);
   }
-  if (covariance.family === 'full') {
-    const work = new Float64Array(d * d);
-    for (let j = 0; j < k; j++) {
-      work.set(covariance.matrices.subarray(j * d * d, (j + 1) * d * d));
-      if (!choleskyInPlace(work, 0, d)) throw new DataError(`the start is not usable: the covariance of component ${j + 1} is not positive definite (collinear columns); give --reg-covar, or fewer columns`);
-    }
-  }
+  // The rest of what a model reader checks (a full covariance positive definite and symmetric), so that estep can read what start writes.
+  const fail = (why: string): never => {
+    throw new DataError(`the start is not usable: ${why}; give --reg-covar, or fewer components`);
+  };
+  mixtureFromJson(covariance.family, mixtureToJson(mixture), fail, d);
 }
 
 /** The model document of iteration 0: the mixture's start, and the plan. */
