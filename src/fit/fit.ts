@@ -48,7 +48,7 @@ export interface FitOptions {
   /** A given start (a warm start from a saved model); overrides `init`. */
   readonly start?: Mixture;
   readonly onIteration?: (iteration: number, objective: number) => void;
-  /** Gaussian fits: run the E-step's row chunks elsewhere (worker threads); default here. */
+  /** Run the E-step's row chunks elsewhere (worker threads); default here. */
   readonly runnerFor?: RunnerFactory;
   /** The kernels ('wasm' or 'js'; the same bits). Default: 'wasm' where available. */
   readonly kernel?: KernelName;
@@ -133,7 +133,7 @@ export function fitFrom(data: FitData, init: Initialisation, options: FitOptions
     const familyOptions = { minVar: options.minVar ?? 0, regCovar: regCovarFor({ ...options, covariance }), kernel: options.kernel, meanPrior: options.meanPrior };
     const state =
       model === 'kmeans'
-        ? new KMeansState(denseData(data), init.mixture)
+        ? new KMeansState(denseData(data), init.mixture, { kernel: options.kernel }, options.runnerFor)
         : data.kind === 'dense'
           ? family(covariance).state(data, init.mixture, familyOptions, options.runnerFor)
           : sparseFamily(covariance).state(data, init.mixture, familyOptions, options.runnerFor);

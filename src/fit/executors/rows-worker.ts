@@ -40,7 +40,7 @@ if (parentPort) {
   parentPort.on('message', ({ layout, job, kernel: name }: ChunkWorkerMessage) => {
     try {
       families ??= load();
-      const kernel = families.kernelOf(job.family as Covariance, data)(name, data, layout, job);
+      const kernel = families.kernelOf(job.family as Covariance | 'kmeans', data)(name, data, layout, job);
       let seen = Atomics.load(control, CONTROL.generation);
       Atomics.add(control, CONTROL.ready, 1);
       Atomics.notify(control, CONTROL.ready);

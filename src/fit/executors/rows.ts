@@ -117,7 +117,7 @@ export class RowSplitPool {
   }
 }
 
-/** One Gaussian fit with its rows split over `threads` threads (this one included). */
+/** One fit (Gaussian or k-means) with its rows split over `threads` threads (this one included). */
 export async function runRowSplit(source: FitSource, task: SweepTask, options: SweepOptions, threads: number): Promise<Executed> {
   const pool = new RowSplitPool(source.data, threads);
   // The workers load while this thread makes the start; a worker that cannot start is still the error reported.
