@@ -1,5 +1,5 @@
-// What the WebAssembly kernels share (assembly/estep.ts and assembly/full.ts): the
-// argument block's reader, the JavaScript functions imported (Math.log, Math.exp),
+// What the WebAssembly kernels share (assembly/estep.ts, assembly/full.ts and
+// assembly/kmeans.ts): the argument block's reader, the products X·muᵀ (rowDots), the JavaScript functions imported (Math.log, Math.exp),
 // and src/models/kernels/exp.ts's table-driven exp with the max-shifted sum of a
 // row's terms, operation for operation as the TypeScript kernels compute them.
 
@@ -100,3 +100,110 @@ export function shiftedExpSum(terms: usize, k: i32, max: f64, fraction: usize): 
   }
   return sum;
 }
+
+/** src/models/kernels.ts dotProduct: four accumulators, added as (s0 + s1) + (s2 + s3). */
+export function dotProduct(a: usize, b: usize, len: i32): f64 {
+  let s0: f64 = 0;
+  let s1: f64 = 0;
+  let s2: f64 = 0;
+  let s3: f64 = 0;
+  let i = 0;
+  for (; i + 3 < len; i += 4) {
+    const o = <usize>i << 3;
+    s0 += load<f64>(a + o) * load<f64>(b + o);
+    s1 += load<f64>(a + o, 8) * load<f64>(b + o, 8);
+    s2 += load<f64>(a + o, 16) * load<f64>(b + o, 16);
+    s3 += load<f64>(a + o, 24) * load<f64>(b + o, 24);
+  }
+  for (; i < len; i++) s0 += load<f64>(a + (<usize>i << 3)) * load<f64>(b + (<usize>i << 3));
+  return s0 + s1 + (s2 + s3);
+}
+
+/**
+ * out[u, j] = x[u, ·]·mu[j, ·] for 0 ≤ u < rows, as kernels.ts rowDots: rows in
+ * blocks of 4, each dot product summed by one accumulator over the columns in
+ * order; the last rows % 4 rows by dotProduct. `muT` is mu transposed (d×K),
+ * so two components sit in one vector; `mu` is K×d for the last rows.
+ */
+export function rowDots(x: usize, rows: i32, d: i32, mu: usize, muT: usize, k: i32, out: usize): void {
+  const rowBytes = <usize>d << 3;
+  const outRow = <usize>k << 3;
+  let u = 0;
+  for (; u + 3 < rows; u += 4) {
+    const r0 = x + <usize>u * rowBytes;
+    const r1 = r0 + rowBytes;
+    const r2 = r1 + rowBytes;
+    const r3 = r2 + rowBytes;
+    const o = out + <usize>u * outRow;
+    let j = 0;
+    for (; j + 3 < k; j += 4) {
+      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), b0 = f64x2.splat(0), b1 = f64x2.splat(0);
+      let c0 = f64x2.splat(0), c1 = f64x2.splat(0), e0 = f64x2.splat(0), e1 = f64x2.splat(0);
+      let m = muT + (<usize>j << 3);
+      for (let i = 0; i < d; i++, m += outRow) {
+        const v0 = v128.load(m);
+        const v1 = v128.load(m, 16);
+        const c = <usize>i << 3;
+        let xi = v128.load64_splat(r0 + c);
+        a0 = f64x2.add(a0, f64x2.mul(xi, v0));
+        a1 = f64x2.add(a1, f64x2.mul(xi, v1));
+        xi = v128.load64_splat(r1 + c);
+        b0 = f64x2.add(b0, f64x2.mul(xi, v0));
+        b1 = f64x2.add(b1, f64x2.mul(xi, v1));
+        xi = v128.load64_splat(r2 + c);
+        c0 = f64x2.add(c0, f64x2.mul(xi, v0));
+        c1 = f64x2.add(c1, f64x2.mul(xi, v1));
+        xi = v128.load64_splat(r3 + c);
+        e0 = f64x2.add(e0, f64x2.mul(xi, v0));
+        e1 = f64x2.add(e1, f64x2.mul(xi, v1));
+      }
+      const oj = o + (<usize>j << 3);
+      v128.store(oj, a0);
+      v128.store(oj, a1, 16);
+      v128.store(oj + outRow, b0);
+      v128.store(oj + outRow, b1, 16);
+      v128.store(oj + 2 * outRow, c0);
+      v128.store(oj + 2 * outRow, c1, 16);
+      v128.store(oj + 3 * outRow, e0);
+      v128.store(oj + 3 * outRow, e1, 16);
+    }
+    for (; j + 1 < k; j += 2) {
+      let a0 = f64x2.splat(0), b0 = f64x2.splat(0), c0 = f64x2.splat(0), e0 = f64x2.splat(0);
+      let m = muT + (<usize>j << 3);
+      for (let i = 0; i < d; i++, m += outRow) {
+        const v0 = v128.load(m);
+        const c = <usize>i << 3;
+        a0 = f64x2.add(a0, f64x2.mul(v128.load64_splat(r0 + c), v0));
+        b0 = f64x2.add(b0, f64x2.mul(v128.load64_splat(r1 + c), v0));
+        c0 = f64x2.add(c0, f64x2.mul(v128.load64_splat(r2 + c), v0));
+        e0 = f64x2.add(e0, f64x2.mul(v128.load64_splat(r3 + c), v0));
+      }
+      const oj = o + (<usize>j << 3);
+      v128.store(oj, a0);
+      v128.store(oj + outRow, b0);
+      v128.store(oj + 2 * outRow, c0);
+      v128.store(oj + 3 * outRow, e0);
+    }
+    for (; j < k; j++) {
+      let a0: f64 = 0, b0: f64 = 0, c0: f64 = 0, e0: f64 = 0;
+      let m = muT + (<usize>j << 3);
+      for (let i = 0; i < d; i++, m += outRow) {
+        const v0 = load<f64>(m);
+        const c = <usize>i << 3;
+        a0 += load<f64>(r0 + c) * v0;
+        b0 += load<f64>(r1 + c) * v0;
+        c0 += load<f64>(r2 + c) * v0;
+        e0 += load<f64>(r3 + c) * v0;
+      }
+      const oj = o + (<usize>j << 3);
+      store<f64>(oj, a0);
+      store<f64>(oj + outRow, b0);
+      store<f64>(oj + 2 * outRow, c0);
+      store<f64>(oj + 3 * outRow, e0);
+    }
+  }
+  for (; u < rows; u++) {
+    for (let j = 0; j < k; j++) store<f64>(out + <usize>u * outRow + (<usize>j << 3), dotProduct(x + <usize>u * rowBytes, mu + <usize>j * rowBytes, d));
+  }
+}
+

@@ -64,7 +64,7 @@ function regCovarDefaults(): string {
   const value = (x: number) => (x === 0 ? '0' : `${x.toExponential()} × each column's variance`);
   return [...groups].map(([x, names]) => `${value(x)} for ${names.join(' and ')}`).join('; ');
 }
-const KERNEL_HELP = 'the E-step and M-step kernel of spherical, diag and full fits: wasm (WebAssembly SIMD) or js (the TypeScript reference); the same numbers, bit for bit';
+const KERNEL_HELP = 'the E-step and M-step kernel of spherical, diag and full fits and of k-means: wasm (WebAssembly SIMD) or js (the TypeScript reference); the same numbers, bit for bit';
 
 /** Every option of every command. */
 export const OPTIONS: readonly OptionSpec[] = [
@@ -180,7 +180,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     flags: '-j, --jobs <n>',
-    help: "run a sweep's fits on up to N worker threads, or split the rows of one large Gaussian fit over N; the same results for any N",
+    help: "run a sweep's fits on up to N worker threads, or split the rows of one large fit (Gaussian or k-means) over N; the same results for any N",
     shownDefault: 'the number of cores (more is capped at it)',
     parse: parseJobs,
     commands: SWEEPS,

@@ -48,7 +48,7 @@ export interface FitOptions {
   /** A given start (a warm start from a saved model); overrides `init`. */
   readonly start?: Mixture;
   readonly onIteration?: (iteration: number, objective: number) => void;
-  /** Gaussian fits: run the E-step's row chunks elsewhere (worker threads); default here. */
+  /** Run the E-step's row chunks elsewhere (worker threads); default here. */
   readonly runnerFor?: RunnerFactory;
   /** The kernels ('wasm' or 'js'; the same bits). Default: 'wasm' where available. */
   readonly kernel?: KernelName;
@@ -116,9 +116,14 @@ export function covarianceOf(options: Pick<FitOptions, 'model' | 'covariance' | 
   return options.model === 'kmeans' ? KMEANS_COVARIANCE : options.covariance ?? DEFAULT_COVARIANCE;
 }
 
-/** The log-likelihood of `mixture` on the data: one E-step of its family, with no floor. */
-export function logLikelihoodOf(data: PreparedData, mixture: Mixture): number {
-  return expectationOf(data, mixture).logLikelihood;
+/**
+ * The log-likelihood of `mixture` on the data: one E-step of its family, with no floor. With
+ * `runnerFor` (a fit's worker threads) its chunks are shared out; the chunks' sums are added in
+ * chunk order, so the number is the same.
+ */
+export function logLikelihoodOf(data: PreparedData, mixture: Mixture, runnerFor?: RunnerFactory, kernel?: KernelName): number {
+  if (!runnerFor) return expectationOf(data, mixture).logLikelihood;
+  return familyOf(mixture.covariance).state(data, mixture, { minVar: 0, kernel }, runnerFor).expectation();
 }
 
 /** One fit from a given start (`options.k` must match it; `options.seed` is recorded). Failures come back as a FailedFit, never thrown. */
@@ -133,7 +138,7 @@ export function fitFrom(data: FitData, init: Initialisation, options: FitOptions
     const familyOptions = { minVar: options.minVar ?? 0, regCovar: regCovarFor({ ...options, covariance }), kernel: options.kernel, meanPrior: options.meanPrior };
     const state =
       model === 'kmeans'
-        ? new KMeansState(denseData(data), init.mixture)
+        ? new KMeansState(denseData(data), init.mixture, { kernel: options.kernel }, options.runnerFor)
         : data.kind === 'dense'
           ? family(covariance).state(data, init.mixture, familyOptions, options.runnerFor)
           : sparseFamily(covariance).state(data, init.mixture, familyOptions, options.runnerFor);
@@ -147,7 +152,7 @@ export function fitFrom(data: FitData, init: Initialisation, options: FitOptions
       },
     });
     const mixture = state.mixture();
-    const logLikelihood = model === 'gaussian' ? ((state as FitState).logLikelihood?.() ?? loop.objective) : logLikelihoodOf(denseData(data), mixture);
+    const logLikelihood = model === 'gaussian' ? ((state as FitState).logLikelihood?.() ?? loop.objective) : logLikelihoodOf(denseData(data), mixture, options.runnerFor, options.kernel);
     if (!Number.isFinite(logLikelihood)) {
       const zero = Array.from(familyOf(mixture.covariance).variancesOf(mixture.covariance, mixture.k, mixture.d)).findIndex((v) => v === 0);
       throw new DataError(

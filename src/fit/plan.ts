@@ -1,6 +1,6 @@
 /**
  * How a sweep's fits are run: all in this thread; spread over a pool of worker
- * threads, one (K, seed) fit each at a time; or, for a single large Gaussian fit,
+ * threads, one (K, seed) fit each at a time; or, for a single large fit (Gaussian or k-means),
  * its rows split over threads. Every plan gives the same bits; the plan only
  * decides the speed, and is chosen by the pure function below (tests assert on it).
  */
@@ -20,8 +20,6 @@ export interface PlanInput {
   readonly seeds: readonly number[];
   /** How many covariance families are swept (default 1). */
   readonly families?: number;
-  /** Whether the fits run their rows in chunks (Gaussian fits do; k-means does not). */
-  readonly chunked: boolean;
   /** At most this many threads in all. */
   readonly jobs: number;
   /** Each iteration is reported as it happens: the fits run one at a time, here. */
@@ -34,7 +32,7 @@ export function plan(input: PlanInput): Plan {
   const families = input.families ?? 1;
   const count = input.ks.length * input.seeds.length * families;
   const work = (input.cells ?? input.rows * input.cols) * input.ks.reduce((sum, k) => sum + k, 0) * input.seeds.length * families;
-  if (count === 1 && input.chunked && input.jobs > 1 && work >= (input.minRowSplitWork ?? DEFAULT_MIN_ROW_SPLIT_WORK)) {
+  if (count === 1 && input.jobs > 1 && work >= (input.minRowSplitWork ?? DEFAULT_MIN_ROW_SPLIT_WORK)) {
     return { executor: 'rows', threads: input.jobs };
   }
   const workers = Math.min(input.jobs, count);

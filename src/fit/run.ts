@@ -27,7 +27,6 @@ export function planFor(input: SweepInput, options: RunOptions): Plan {
     ks: options.ks,
     seeds: options.seeds,
     families: sweepCovariances(options).length,
-    chunked: options.model === 'gaussian',
     jobs: options.jobs,
     watched: options.onIteration !== undefined,
     minParallelWork: options.minParallelWork,

@@ -27,7 +27,7 @@ export function startFor(source: FitSource, options: FitOptions): Initialisation
   const method = options.init === 'kmeans++' ? 'kmeans++' : 'random';
   const start = randomInit(matrix, options.k, options.seed, { covariance, regCovar, method });
   if (options.init !== 'kmeans' || options.model === 'kmeans') return start;
-  const kmeans = new KMeansState(data, randomInit(matrix, options.k, options.seed).mixture);
+  const kmeans = new KMeansState(data, randomInit(matrix, options.k, options.seed).mixture, { kernel: options.kernel });
   runLoop(kmeans, COST, { tol: COST.defaultTol, maxIter: options.maxIter });
   return { rows: start.rows, mixture: kmeans.clusterMixture(family(covariance), regCovar, start.mixture) };
 }

@@ -1,5 +1,6 @@
 import type { Matrix } from '../core/matrix';
 import { DataError } from '../core/errors';
+import { rememberDiagonalScatter } from './scatter';
 
 /**
  * A matrix laid out for the EM kernels, built once and shared by every fit of a sweep.
@@ -115,6 +116,8 @@ export function prepareData(m: Matrix, shared = false, given?: Float64Array): Pr
     missingStart = i32(n + 1);
     missingIndex = i32(total);
   }
+  // Σ over each column's observed cells of x², in row order, summed in the same pass.
+  const columnVariance = new Float64Array(d);
   let t = 0;
   for (let u = 0; u < n; u++) {
     if (missingStart) missingStart[u] = t;
@@ -128,7 +131,9 @@ export function prepareData(m: Matrix, shared = false, given?: Float64Array): Pr
       }
       const v = m.data[c] - center[i];
       x[c] = v;
-      sq += v * v;
+      const square = v * v;
+      sq += square;
+      columnVariance[i] += square;
       count++;
     }
     if (!Number.isFinite(sq)) {
@@ -138,8 +143,8 @@ export function prepareData(m: Matrix, shared = false, given?: Float64Array): Pr
     rowObserved[u] = count;
   }
   if (missingStart) missingStart[n] = t;
-  const columnVariance = new Float64Array(d);
-  for (let u = 0; u < n; u++) for (let i = 0; i < d; i++) columnVariance[i] += x[u * d + i] * x[u * d + i];
+  // Complete data centred on its own means: those sums are the start's scatter around the column means (scatter.ts), computed here once.
+  if (!mask && !given) rememberDiagonalScatter(m, center, columnVariance);
   for (let i = 0; i < d; i++) columnVariance[i] = counts[i] > 0 ? columnVariance[i] / counts[i] : 0;
   let observed: Uint8Array | null = null;
   if (mask) {

@@ -25,6 +25,19 @@ interface Scatter {
   scatter: Float64Array;
 }
 
+/**
+ * The diagonal scatter of complete data, when prepareData has summed it already: `center` the
+ * column means Σ_u x_ui / n and `sums` Σ_u (x_ui − c_i)² in row order, the very operations of
+ * computeScatter, so the same bits. Copied, so that the cache holds plain arrays of its own.
+ */
+export function rememberDiagonalScatter(m: Matrix, center: Float64Array, sums: Float64Array): void {
+  const { rows: n, cols: d, data } = m;
+  const cached = CACHE.get(data);
+  const entry = cached && cached.n === n && cached.d === d ? cached : { n, d };
+  entry.diagonal ??= { center: Float64Array.from(center), scatter: Float64Array.from(sums) };
+  CACHE.set(data, entry);
+}
+
 const CACHE = new WeakMap<Float64Array, { n: number; d: number; full?: Scatter; diagonal?: Scatter }>();
 
 function computeScatter(m: Matrix, full: boolean): Scatter {

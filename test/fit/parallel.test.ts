@@ -68,6 +68,29 @@ describe('one fit with its rows split over threads gives bit-for-bit the result 
     }
   });
 
+  test('k-means: the same bits on 1, 2 and 3 threads, with either kernel', async () => {
+    // 600 rows make 10 chunks of 64 rows: the chunks' sums are added in chunk order whichever thread ran them.
+    const rows: number[][] = [];
+    for (let u = 0; u < 600; u++) rows.push([Math.sin(u) * 3 + (u % 3) * 4, Math.cos(u * 1.7) * 2 - (u % 3) * 3, u % 5]);
+    const matrix = parseTable(rows.map((r) => r.join(' ')).join('\n'), 'rows.txt').matrix;
+    for (const [data, k] of [
+      [matrix, 4],
+      [toy, 3],
+    ] as const) {
+      const options = { model: 'kmeans' as const, ks: [k], seeds: [2], maxIter: 200, criterion: 'bic' as const };
+      const one = sweep(data, options);
+      expect(one.fits[0].error).toBeUndefined();
+      for (const kernel of ['wasm', 'js'] as const) {
+        for (const jobs of [2, 3]) {
+          const split = await runSweep(data, { ...options, kernel, jobs, minRowSplitWork: 0 });
+          expect(split.plan).toEqual({ executor: 'rows', threads: jobs });
+          expect(split.threads).toBe(jobs);
+          expect(split.fits).toEqual(one.fits);
+        }
+      }
+    }
+  });
+
   test('a fit with more rows than one chunk: the chunks really are shared out', async () => {
     // 600 rows make 10 chunks of 64 rows (the chunk size depends on n only).
     const rows: number[][] = [];
@@ -85,7 +108,7 @@ describe('one fit with its rows split over threads gives bit-for-bit the result 
 
 describe('the plan: which executor a sweep gets (pure)', () => {
   const { plan } = require('../../src/fit/plan') as typeof import('../../src/fit/plan');
-  const base = { rows: 1000, cols: 10, ks: [1, 2, 3, 4], seeds: [0, 1, 2], chunked: true, jobs: 4, watched: false };
+  const base = { rows: 1000, cols: 10, ks: [1, 2, 3, 4], seeds: [0, 1, 2], jobs: 4, watched: false };
 
   test('a big sweep: a pool of no more workers than fits or jobs', () => {
     expect(plan({ ...base, rows: 1e6 })).toEqual({ executor: 'pool', workers: 4 });
@@ -98,10 +121,9 @@ describe('the plan: which executor a sweep gets (pure)', () => {
     expect(plan({ ...base, rows: 1e6, watched: true })).toEqual({ executor: 'thread' });
   });
 
-  test('one large Gaussian fit: its rows split over the jobs; k-means never', () => {
+  test('one large fit (Gaussian or k-means): its rows split over the jobs', () => {
     expect(plan({ ...base, rows: 1e6, ks: [8], seeds: [0] })).toEqual({ executor: 'rows', threads: 4 });
     expect(plan({ ...base, rows: 1e6, ks: [8], seeds: [0], watched: true })).toEqual({ executor: 'rows', threads: 4 });
-    expect(plan({ ...base, rows: 1e6, ks: [8], seeds: [0], chunked: false })).toEqual({ executor: 'thread' });
     expect(plan({ ...base, rows: 100, ks: [8], seeds: [0] })).toEqual({ executor: 'thread' });
   });
 });

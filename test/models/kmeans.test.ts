@@ -2,12 +2,15 @@
  * KMeansState finds each row's mean through products (‖x‖² − 2·x·mu + ‖mu‖², screened with a
  * rounding bound) but must report exactly what the direct sums Σ_i (x_i − mu_ji)² give: the same
  * assignments (ties to the lower index), costs, means, weights and variances, bit for bit. The
- * reference below is the direct algorithm as KMeansState had it before the products.
+ * reference below is the direct algorithm as KMeansState had it before the products, with its
+ * sums cut as the kernels cut the rows (kernels/layout.ts chunkLayout): each sum runs over one
+ * chunk's rows in order from 0, and the chunks' sums are added in chunk order.
  */
 import fc from 'fast-check';
 import { fromRows } from '../../src/core/matrix';
 import { prepareData, shiftMeans, type PreparedData } from '../../src/models/data';
 import { KMeansState, screenSlack } from '../../src/models/kmeans';
+import { kmeansLayout } from '../../src/models/kernels/kmeans';
 import { randomInit } from '../../src/models/start';
 import type { Mixture } from '../../src/models/mixture';
 import type { SphericalCovariance } from '../../src/models/families';
@@ -28,6 +31,19 @@ class DirectKMeans {
     this.variance = (start.covariance as SphericalCovariance).variances.slice();
     this.weight = start.p.slice();
     this.label = new Int32Array(data.n);
+    this.chunkRows = kmeansLayout(data, start.k).chunkRows;
+  }
+
+  private readonly chunkRows: number;
+
+  /** Σ over the rows of add(u, part) into `out`, chunk by chunk: each chunk's sums from 0 in row order, then added to `out` in chunk order. */
+  private chunked(out: Float64Array, add: (u: number, part: Float64Array) => void): void {
+    const part = new Float64Array(out.length);
+    for (let from = 0; from < this.data.n; from += this.chunkRows) {
+      part.fill(0);
+      for (let u = from; u < Math.min(this.data.n, from + this.chunkRows); u++) add(u, part);
+      for (let t = 0; t < out.length; t++) out[t] += part[t];
+    }
   }
 
   private dist(u: number, j: number): number {
@@ -42,8 +58,8 @@ class DirectKMeans {
 
   expectation(): number {
     const k = this.weight.length;
-    let cost = 0;
-    for (let u = 0; u < this.data.n; u++) {
+    const cost = new Float64Array(1);
+    this.chunked(cost, (u, part) => {
       let best = 0;
       let bestDist = Infinity;
       for (let j = 0; j < k; j++) {
@@ -54,26 +70,28 @@ class DirectKMeans {
         }
       }
       this.label[u] = best;
-      cost += bestDist;
-    }
-    return cost;
+      part[0] += bestDist;
+    });
+    return cost[0];
   }
 
   maximization(): void {
     const { n, d, x } = this.data;
     const k = this.weight.length;
     const count = new Float64Array(k);
+    for (let u = 0; u < n; u++) count[this.label[u]]++;
     const sum = new Float64Array(k * d);
-    for (let u = 0; u < n; u++) {
-      count[this.label[u]]++;
-      for (let i = 0; i < d; i++) sum[this.label[u] * d + i] += x[u * d + i];
-    }
+    this.chunked(sum, (u, part) => {
+      for (let i = 0; i < d; i++) part[this.label[u] * d + i] += x[u * d + i];
+    });
     for (let j = 0; j < k; j++) {
       this.weight[j] = count[j] / n;
       if (count[j] > 0) for (let i = 0; i < d; i++) this.mu[j * d + i] = sum[j * d + i] / count[j];
     }
     const deviation = new Float64Array(k);
-    for (let u = 0; u < n; u++) deviation[this.label[u]] += this.dist(u, this.label[u]);
+    this.chunked(deviation, (u, part) => {
+      part[this.label[u]] += this.dist(u, this.label[u]);
+    });
     for (let j = 0; j < k; j++) if (count[j] > 0) this.variance[j] = deviation[j] / (d * count[j]);
   }
 

@@ -2,7 +2,8 @@ import type { PreparedData } from '../../models/data';
 import type { ChunkJob, ChunkLayout, KernelName } from '../../models/kernels/layout';
 
 /** Slots of the Int32 control block shared by the coordinator and the row-split workers. */
-export const CONTROL = { generation: 0, done: 1, ready: 2, stop: 3, failed: 4, phase: 5, size: 6 } as const;
+/** `job`: how many jobs the coordinator has begun; a worker leaves its job's loop when it moves on (then the next job's message comes). */
+export const CONTROL = { generation: 0, done: 1, ready: 2, stop: 3, failed: 4, phase: 5, job: 6, size: 7 } as const;
 
 /** What a row-split worker is started with. */
 export interface RowSplitWorkerInput {

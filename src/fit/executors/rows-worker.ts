@@ -4,7 +4,8 @@ import type { Covariance } from '../../models/families';
 import { CONTROL, type ChunkWorkerMessage, type RowSplitWorkerInput } from './control';
 
 /**
- * A row-split worker: for each fit it is handed the shared buffers, then it
+ * A row-split worker: for each job (a fit's E-steps; then, for k-means, the
+ * log-likelihood of its clusters) it is handed the shared buffers, then it
  * waits on the control block and runs its share of the chunks (every
  * `threads`-th, starting at `index`) each time the generation moves on, for
  * the phase the control block names (full fits have two per iteration), telling
@@ -40,7 +41,8 @@ if (parentPort) {
   parentPort.on('message', ({ layout, job, kernel: name }: ChunkWorkerMessage) => {
     try {
       families ??= load();
-      const kernel = families.kernelOf(job.family as Covariance, data)(name, data, layout, job);
+      const kernel = families.kernelOf(job.family as Covariance | 'kmeans', data)(name, data, layout, job);
+      const current = Atomics.load(control, CONTROL.job);
       let seen = Atomics.load(control, CONTROL.generation);
       Atomics.add(control, CONTROL.ready, 1);
       Atomics.notify(control, CONTROL.ready);
@@ -49,7 +51,7 @@ if (parentPort) {
         const generation = Atomics.load(control, CONTROL.generation);
         if (generation === seen) continue;
         seen = generation;
-        if (Atomics.load(control, CONTROL.stop)) break;
+        if (Atomics.load(control, CONTROL.stop) || Atomics.load(control, CONTROL.job) !== current) break;
         const phase = Atomics.load(control, CONTROL.phase);
         kernel.begin?.(phase);
         for (let c = index; c < layout.chunks; c += threads) kernel.run(c, phase);

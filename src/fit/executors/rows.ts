@@ -71,31 +71,40 @@ export class RowSplitPool {
     return this.lost ? workerError(this.lost) : new Error('a row-split worker failed');
   }
 
-  /** A runner for one fit's buffers (which must be in shared memory). Use it for one fit only. */
+  /** Jobs begun: each runnerFor call is one, and the runner of the one before it may no longer be used. */
+  private jobs = 0;
+  /** Whether every worker has said it is ready for the current job (seen by its first runAll, or before the next job begins). */
+  private jobReady = false;
+
+  /**
+   * A runner for one job's buffers (which must be in shared memory): a fit's E-steps, or
+   * after them another pass of the same fit (k-means: its clusters' log-likelihood). A new
+   * call ends the previous job: the workers leave its loop and take the new one's message.
+   */
   runnerFor: RunnerFactory = (data, layout, job, makeKernel, requested) => {
     const control = this.control;
-    Atomics.store(control, CONTROL.ready, 0);
+    const helpers = this.threads - 1;
+    if (this.lost) throw workerError(this.lost);
+    if (this.jobs > 0) {
+      // Every worker is in the previous job's loop (its ready counted before the count is reset): move them on.
+      if (!this.jobReady) this.waitFor(CONTROL.ready, helpers);
+      Atomics.store(control, CONTROL.ready, 0);
+      Atomics.add(control, CONTROL.job, 1);
+      Atomics.add(control, CONTROL.generation, 1);
+      Atomics.notify(control, CONTROL.generation);
+    } else Atomics.store(control, CONTROL.ready, 0);
+    this.jobs++;
+    this.jobReady = false;
     const kernel = makeKernel(requested, data, layout, job);
     // The workers make the same family's kernel, of the kind this thread got (the same bits either way).
     const message: ChunkWorkerMessage = { layout, job, kernel: kernel.name };
     for (const worker of this.workers) worker.postMessage(message);
-    const helpers = this.threads - 1;
-    let ready = false;
-    if (this.lost) throw workerError(this.lost);
-    const waitFor = (slot: number, count: number) => {
-      for (let seen = Atomics.load(control, slot); seen < count; seen = Atomics.load(control, slot)) {
-        if (Atomics.load(control, CONTROL.failed)) throw this.failure();
-        if (Atomics.wait(control, slot, seen, 30_000) === 'timed-out' && Atomics.load(control, slot) === seen) {
-          throw new DataError('a row-split worker thread did not answer within 30 s (it may have run out of memory); try --jobs 1');
-        }
-      }
-      if (Atomics.load(control, CONTROL.failed)) throw this.failure();
-    };
+    const waitFor = (slot: number, count: number) => this.waitFor(slot, count);
     return {
       runAll: (phase = 0) => {
-        if (!ready) {
+        if (!this.jobReady) {
           waitFor(CONTROL.ready, helpers);
-          ready = true;
+          this.jobReady = true;
         }
         Atomics.store(control, CONTROL.done, 0);
         Atomics.store(control, CONTROL.phase, phase);
@@ -108,6 +117,18 @@ export class RowSplitPool {
     };
   };
 
+  /** Waits until the control block's `slot` reaches `count`, or a worker fails or stays silent for 30 s. */
+  private waitFor(slot: number, count: number): void {
+    const control = this.control;
+    for (let seen = Atomics.load(control, slot); seen < count; seen = Atomics.load(control, slot)) {
+      if (Atomics.load(control, CONTROL.failed)) throw this.failure();
+      if (Atomics.wait(control, slot, seen, 30_000) === 'timed-out' && Atomics.load(control, slot) === seen) {
+        throw new DataError('a row-split worker thread did not answer within 30 s (it may have run out of memory); try --jobs 1');
+      }
+    }
+    if (Atomics.load(control, CONTROL.failed)) throw this.failure();
+  }
+
   async close(): Promise<void> {
     Atomics.store(this.control, CONTROL.stop, 1);
     Atomics.add(this.control, CONTROL.generation, 1);
@@ -117,7 +138,7 @@ export class RowSplitPool {
   }
 }
 
-/** One Gaussian fit with its rows split over `threads` threads (this one included). */
+/** One fit (Gaussian or k-means) with its rows split over `threads` threads (this one included). */
 export async function runRowSplit(source: FitSource, task: SweepTask, options: SweepOptions, threads: number): Promise<Executed> {
   const pool = new RowSplitPool(source.data, threads);
   // The workers load while this thread makes the start; a worker that cannot start is still the error reported.

@@ -5,6 +5,7 @@ import type { Covariance, Covariances, Expectation, Family, SparseFamily } from 
 import type { PreparedData } from '../data';
 import type { Mixture } from '../mixture';
 import type { FitData, KernelFactory } from '../kernels/layout';
+import { kmeansKernel } from '../kernels/kmeans';
 
 export type { Covariance, Covariances, DiagCovariance, Expectation, Family, FamilyOptions, FullCovariance, SparseFamily, SphericalCovariance } from './types';
 
@@ -49,7 +50,8 @@ export function sparseFamily(name: Covariance): SparseFamily {
   return record;
 }
 
-/** The chunk kernel of a job of family `name` on this data: the family's dense kernel, or its sparse one for rating rows. */
-export function kernelOf(name: Covariance, data: FitData): KernelFactory {
+/** The chunk kernel of a job of family `name` ('kmeans': a k-means fit's) on this data: the family's dense kernel, or its sparse one for rating rows. */
+export function kernelOf(name: Covariance | 'kmeans', data: FitData): KernelFactory {
+  if (name === 'kmeans') return kmeansKernel;
   return data.kind === 'dense' ? family(name).kernel : sparseFamily(name).kernel;
 }

@@ -73,6 +73,15 @@ export const FULL_ARGUMENTS = [
   'fraction', 'statsSize', 'statLL', 'statNHat', 'statMeanSum', 'statPatternWeight',
 ] as const; // prettier-ignore
 
+/**
+ * The k-means kernels (kernels/kmeans.ts kmeansChunk's two phases) on one chunk, one
+ * argument block for both: see assembly/kmeans.ts.
+ */
+export const KMEANS_ARGUMENTS = [
+  'rows', 'd', 'k', 'x', 'sq', 'mu', 'muT', 'muNorm', 'bounds', 'label', 'dots', 'pick', 'distance', 'blockRows',
+  'stats', 'statsSize', 'statCost', 'statCount', 'statDeviation', 'statSum',
+] as const; // prettier-ignore
+
 /** The exports and their argument lists. */
 export const KERNEL_EXPORTS = {
   sphericalExpectation: SPHERICAL_ARGUMENTS,
@@ -81,6 +90,8 @@ export const KERNEL_EXPORTS = {
   sparseDiagExpectation: SPARSE_DIAG_ARGUMENTS,
   fullExpectation: FULL_ARGUMENTS,
   fullScatter: FULL_ARGUMENTS,
+  kmeansExpectation: KMEANS_ARGUMENTS,
+  kmeansDeviation: KMEANS_ARGUMENTS,
 } as const;
 
 /** The files scripts/build-wasm.js writes: assembly/abi/<name>.ts, the indices of one argument list. */
@@ -90,6 +101,7 @@ export const ABI_FILES = {
   'sparse-spherical': SPARSE_SPHERICAL_ARGUMENTS,
   'sparse-diag': SPARSE_DIAG_ARGUMENTS,
   full: FULL_ARGUMENTS,
+  kmeans: KMEANS_ARGUMENTS,
 } as const;
 
 /** One export's arguments by name. */

@@ -30,6 +30,8 @@ export interface KernelExports {
   sparseDiagExpectation(args: number): number;
   fullExpectation(args: number): number;
   fullScatter(args: number): void;
+  kmeansExpectation(args: number): number;
+  kmeansDeviation(args: number): void;
   /** linalg.ts choleskyInPlace on the d×d matrix at byte address b, held by columns: 1, or 0 if not positive definite. */
   choleskyColumns(b: number, d: number): number;
 }
