@@ -116,6 +116,28 @@ describe('estep refuses', () => {
     await fails(['estep', '-m', plain, shards[0], '--stats', path.join(tmp(), 'x.stats')], 1, /plain\.json: not a model started over shards: it has no "distributed" block \(write one with gmm-fit start\)/);
     await fails(['estep', '-m', plain, shards[0], '--stats', '-'], 2, /--stats needs a file: the statistics are binary/);
   });
+
+  test('a fit in progress (--center bias, before its mixture) whose document was edited', async () => {
+    const shard = writeFile(tmp(), 'r.csv', slice(0, 20, 'ratings'));
+    const model = path.join(tmp(), 'pending.json');
+    await cli(['start', '--ratings', '--k', '2', shard, '--out', model, '--quiet']);
+    const doc = JSON.parse(fs.readFileSync(model, 'utf8'));
+    expect(doc).toMatchObject({ format: 'gmm-fit-shards/1', stage: 'baseline', distributed: { pass: 0, iteration: 0, baseline: { epoch: 0, epochs: 10 } } });
+    const edited = (change: (d: typeof doc) => void) => {
+      const copy = JSON.parse(JSON.stringify(doc));
+      change(copy);
+      const file = path.join(tmp(), 'edited.json');
+      fs.writeFileSync(file, JSON.stringify(copy));
+      return file;
+    };
+    const stats = path.join(tmp(), 'x.stats');
+    await fails(['estep', '-m', edited((d) => (d.stage = 'start')), shard, '--stats', stats], 1, /not a model started over shards: its stage is "start", but its baseline has done 0 of 10 epochs/);
+    await fails(['estep', '-m', edited((d) => (d.distributed.baseline.item = [1, 2])), shard, '--stats', stats], 1, /not a model started over shards: "distributed.baseline" is not \{ mean, regUser, regItem, epochs, epoch ≤ epochs, item \}/);
+    await fails(['estep', '-m', edited((d) => (d.distributed.baseline.epoch = 11)), shard, '--stats', stats], 1, /"distributed.baseline" is not/);
+    await fails(['estep', '-m', edited((d) => delete d.distributed.baseline), shard, '--stats', stats], 1, /not a model started over shards: a fit in progress without a baseline/);
+    await fails(['estep', '-m', edited((d) => (d.model = 'wishart')), shard, '--stats', stats], 1, /not a model started over shards: "model" is not a family/);
+    expect(fs.existsSync(stats)).toBe(false);
+  });
 });
 
 describe('mstep refuses', () => {
