@@ -1,18 +1,18 @@
-import MersenneTwister from 'mersenne-twister';
+import { MT19937 } from './mt19937';
 
 /**
  * The part of numpy's legacy RandomState that gmm-fit needs, draw for draw:
  * `np.random.seed(s); np.random.choice(n, k, replace=False)`.
  */
 export class NumpyRandomState {
-  private readonly mt: MersenneTwister;
+  private readonly mt: MT19937;
 
   /** `seed` is an integer in 0..2^32−1, fed to init_genrand as numpy does. */
   constructor(seed: number) {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
       throw new RangeError(`seed must be an integer in 0..4294967295, got ${seed}`);
     }
-    this.mt = new MersenneTwister(seed);
+    this.mt = new MT19937(seed);
   }
 
   /** A uniform integer in 0..max by masked rejection (numpy's rk_interval). */
@@ -26,15 +26,15 @@ export class NumpyRandomState {
     mask |= mask >>> 16;
     mask >>>= 0;
     let value: number;
-    do value = (this.mt.random_int() & mask) >>> 0;
+    do value = (this.mt.nextUint32() & mask) >>> 0;
     while (value > max);
     return value;
   }
 
   /** A uniform double in [0, 1) from 53 random bits, as numpy's legacy `random_sample()`. */
   randomSample(): number {
-    const a = this.mt.random_int() >>> 5;
-    const b = this.mt.random_int() >>> 6;
+    const a = this.mt.nextUint32() >>> 5;
+    const b = this.mt.nextUint32() >>> 6;
     return (a * 67108864 + b) / 9007199254740992;
   }
 
