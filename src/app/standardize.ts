@@ -16,17 +16,28 @@ export interface Standardization {
   readonly scale: Float64Array;
 }
 
-/** Each column's mean and standard deviation over its observed cells (n in the denominator), unchecked. */
+/** Each matrix's moments, once: its data and mask are not written after it is made, and the scale check, the default --reg-covar and --standardize all ask. */
+const MOMENTS = new WeakMap<Float64Array, { observed: Uint8Array | null; moments: Standardization }>();
+
+/** Each column's mean and standard deviation over its observed cells (n in the denominator), unchecked. Callers only read them. */
 function columnMoments(matrix: Matrix): Standardization {
+  const known = MOMENTS.get(matrix.data);
+  if (known && known.observed === matrix.observed) return known.moments;
   const { rows: n, cols: d, data, observed } = matrix;
   const mean = new Float64Array(d);
   const count = new Float64Array(d);
-  for (let u = 0; u < n; u++) {
-    for (let i = 0; i < d; i++) {
-      if (observed && !observed[u * d + i]) continue;
-      mean[i] += data[u * d + i];
-      count[i]++;
+  // Two passes (the mean, then the squares about it), each row in column order; complete data without the mask's test.
+  if (observed) {
+    for (let u = 0; u < n; u++) {
+      for (let i = 0; i < d; i++) {
+        if (!observed[u * d + i]) continue;
+        mean[i] += data[u * d + i];
+        count[i]++;
+      }
     }
+  } else {
+    for (let u = 0; u < n; u++) for (let i = 0; i < d; i++) mean[i] += data[u * d + i];
+    count.fill(n);
   }
   for (let i = 0; i < d; i++) mean[i] /= count[i] || 1;
   const scale = new Float64Array(d);
@@ -38,7 +49,9 @@ function columnMoments(matrix: Matrix): Standardization {
     }
   }
   for (let i = 0; i < d; i++) scale[i] = Math.sqrt(scale[i] / (count[i] || 1));
-  return { mean, scale };
+  const moments = { mean, scale };
+  MOMENTS.set(data, { observed, moments });
+  return moments;
 }
 
 /** Each column's mean and standard deviation; a column with no spread cannot be scaled (a DataError naming it). */
