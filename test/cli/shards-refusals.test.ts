@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { runCli, useTempDir, writeFile } from '../helpers/cli';
 import { cli, slice, writeShards } from '../helpers/shards';
+import { decodeStats, encodeStats } from '../../src/io/stats';
 
 // What start, estep and mstep refuse, each with one error line and the project's exit code
 // (2: the flags; 1: the data or the files), leaving the outputs as they were; and how the
@@ -152,6 +153,27 @@ describe('mstep refuses', () => {
     await fails(['mstep', '-m', model, stats[0], stats[1], copy, '--out', out], 1, /s1\.stats and .*copy\.stats are both the statistics of shard 2/);
     await fails(['mstep', '-m', model, stats[0], stats[1], '--out', out], 1, new RegExp(`the statistics cover 80 of the start's 120 rows: shard 3 \\(${shards[2].replace(/[.]/g, '\\.')}, 40 rows\\) is missing`));
     expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('statistics that pass their sha256 but are not the sums of an E-step: a non-finite sum, a negative weight, weights that do not add up to the rows', async () => {
+    const { model, stats } = await started(tmp());
+    const { header, values } = decodeStats(fs.readFileSync(stats[0]), 's0');
+    const { format: _format, count: _count, encoding: _encoding, sha256: _sha, ...rest } = header;
+    const nHat = header.fields.findIndex(([name]) => name === 'nHat');
+    const at = header.fields.slice(0, nHat).reduce((a, [, length]) => a + length, 0);
+    const forged = (name: string, change: (v: Float64Array) => void) => {
+      const v = values.slice();
+      change(v);
+      return writeFile(tmp(), name, encodeStats(rest, v));
+    };
+    const out = path.join(tmp(), 'next.json');
+    const last = values.length - 1;
+    await fails(['mstep', '-m', model, forged('nan.stats', (v) => (v[last] = NaN)), stats[1], stats[2], '--out', out], 1, /nan\.stats: its "[A-Za-z]+" statistics hold NaN \(number \d+ of \d+\): not the sums of an E-step; run gmm-fit estep on the shard again/);
+    await fails(['mstep', '-m', model, forged('neg.stats', (v) => (v[at] = -1)), stats[1], stats[2], '--out', out], 1, /neg\.stats: its posterior weight of component 1 is -1, below 0: not the sums of an E-step/);
+    await fails(['mstep', '-m', model, forged('scaled.stats', (v) => (v[at] *= 2)), stats[1], stats[2], '--out', out], 1, /scaled\.stats: its posterior weights add up to [\d.]+ over the shard's 40 rows, where an E-step's add up to its rows/);
+    expect(fs.existsSync(out)).toBe(false);
+    // The file as estep wrote it passes.
+    expect((await cli(['mstep', '-m', model, ...stats, '--out', out, '-q'])).trim()).toBe('continue');
   });
 
   test('a stale statistics file from the iteration before', async () => {

@@ -89,6 +89,34 @@ function checkHeader(m: ShardModel, header: StatsHeader, source: string, fields:
   if (record.rows !== shard.rows) throw new DataError(`${source} covers ${shard.rows} rows of ${record.name}, which had ${record.rows} at the start`);
 }
 
+/**
+ * A statistics file's numbers as an E-step leaves them: finite (the log-likelihood aside, whose
+ * failure the M-step words itself), and the posteriors' weights n̂ ≥ 0 adding up to the shard's
+ * rows, as every row's posteriors add up to 1. A file that passes its sha256 but was not written
+ * so (edited, or made by another program) is refused before it is added up.
+ */
+function checkValues(fields: ReadonlyArray<readonly [string, number]>, values: Float64Array, source: string, rows: number): void {
+  let at = 0;
+  for (const [name, length] of fields) {
+    if (name !== 'll') {
+      for (let t = at; t < at + length; t++) {
+        if (!Number.isFinite(values[t])) throw new DataError(`${source}: its "${name}" statistics hold ${values[t]} (number ${t - at + 1} of ${length}): not the sums of an E-step; run gmm-fit estep on the shard again`);
+      }
+    }
+    if (name === 'nHat') {
+      let sum = 0;
+      for (let t = at; t < at + length; t++) {
+        if (values[t] < 0) throw new DataError(`${source}: its posterior weight of component ${t - at + 1} is ${values[t]}, below 0: not the sums of an E-step; run gmm-fit estep on the shard again`);
+        sum += values[t];
+      }
+      if (!(Math.abs(sum - rows) <= 1e-6 * Math.max(1, rows))) {
+        throw new DataError(`${source}: its posterior weights add up to ${sum} over the shard's ${rows} rows, where an E-step's add up to its rows: not the sums of an E-step; run gmm-fit estep on the shard again`);
+      }
+    }
+    at += length;
+  }
+}
+
 /** What an M-step did. */
 export interface ShardStep {
   readonly document: Record<string, unknown>;
@@ -121,6 +149,7 @@ export function shardMaximization(m: ShardModel, stats: Iterable<{ readonly sour
   for (const { source, bytes } of stats) {
     const { header, values } = decodeStats(bytes, source);
     checkHeader(m, header, source, fields);
+    checkValues(fields, values, source, header.shard.rows);
     const other = seen.get(header.shard.index);
     if (other !== undefined) throw new DataError(`${other} and ${source} are both the statistics of shard ${header.shard.index + 1} (${m.plan.shards[header.shard.index].name}): a shard given twice`);
     seen.set(header.shard.index, source);
