@@ -14,7 +14,7 @@ export const COMMANDS: ReadonlyArray<{ readonly name: CommandName; readonly summ
   { name: 'plot', summary: 'an SVG of the data coloured by posterior, with each component at 1 and 2 standard deviations', argument: 'table of numbers; - for stdin' },
   { name: 'sample', summary: 'draw rows from a saved model, as CSV on stdout, deterministic from --seed' },
   { name: 'recommend', summary: 'the N best unseen items of each user under a ratings model (fit --ratings --out, or mstep --out over shards of triplets), from their ratings in the file', argument: 'ratings (user,item,rating, as fit --ratings reads them); - for stdin' },
-  { name: 'start', summary: "EM over shards: the single-machine random start over the shards' rows (in the order given), written as the model of iteration 0", argument: 'the shards: tables, or rating triplets with --ratings, each a file every machine can read', variadic: true },
+  { name: 'start', summary: "EM over shards: the single-machine random start over the shards' rows (in the order given), written as the model of iteration 0 (rating triplets with --center bias: the bias baseline's passes first)", argument: 'the shards: tables, or rating triplets with --ratings, each a file every machine can read', variadic: true },
   { name: 'estep', summary: "EM over shards: one shard's E-step under the model, its sufficient statistics and log-likelihood written to --stats", argument: 'one of the shards the start read' },
   { name: 'mstep', summary: 'EM over shards: the statistics of every shard added up, the M-step, the new model; prints continue, or converged (decrease, max-iter) when the fit stops', argument: 'the statistics files, one per shard (estep --stats)', variadic: true },
 ];
