@@ -69,6 +69,21 @@ export interface SufficientStatistics {
   readonly total: Float64Array;
 }
 
+/**
+ * Statistics loaded from shards: the data's mean square per cell, Σ_j Σ post·‖x‖² over
+ * Σ_j Σ post·|C| (K numbers from `squaresAt` and `cellsAt`), as the posteriors of a row add up
+ * to 1; 0 without cells. What the spherical families' degeneracy checks judge a variance against.
+ */
+export function loadedCellScale(total: Float64Array, squaresAt: number, cellsAt: number, k: number): number {
+  let squares = 0;
+  let cells = 0;
+  for (let j = 0; j < k; j++) {
+    squares += total[squaresAt + j];
+    cells += total[cellsAt + j];
+  }
+  return cells > 0 ? squares / cells : 0;
+}
+
 /** The fields of a statistics layout (field name → offset, and size), in the order they are laid out; empty ones left out. */
 export function statisticsFields(layout: { readonly size: number } & Record<string, number>): Array<[string, number]> {
   const starts = Object.entries(layout)

@@ -1,4 +1,4 @@
-import { statisticsFields, type FitParameters, type FitState, type SufficientStatistics } from '../fit-state';
+import { loadedCellScale, statisticsFields, type FitParameters, type FitState, type SufficientStatistics } from '../fit-state';
 import { regMean } from './reg';
 import type { Mixture } from '../mixture';
 import { COLLAPSE_RELATIVE, isUsableVariance, scaleProblem } from '../data';
@@ -161,14 +161,7 @@ export class SparseSphericalState implements FitState {
     this.total.set(total);
     this.rows = rows;
     this.lastLogLikelihood = total[this.at.ll];
-    const { k } = this.layout;
-    let squares = 0;
-    let ratings = 0;
-    for (let j = 0; j < k; j++) {
-      squares += total[this.at.rowSq + j];
-      ratings += total[this.at.observed + j];
-    }
-    this.cellScale = ratings > 0 ? squares / ratings : 0;
+    this.cellScale = loadedCellScale(total, this.at.rowSq, this.at.observed, this.layout.k);
   }
 
   degeneracy(): string | null {

@@ -1,4 +1,4 @@
-import { statisticsFields, type FitParameters, type FitState, type SufficientStatistics } from '../fit-state';
+import { loadedCellScale, statisticsFields, type FitParameters, type FitState, type SufficientStatistics } from '../fit-state';
 import { regMean } from './reg';
 import type { Mixture } from '../mixture';
 import { COLLAPSE_RELATIVE, isUsableVariance, scaleProblem, shiftMeans, type PreparedData } from '../data';
@@ -145,14 +145,7 @@ export class SphericalState implements FitState {
   loadStatistics(total: Float64Array, rows: number): void {
     this.total.set(total);
     this.rows = rows;
-    const { k } = this.layout;
-    let squares = 0;
-    let cells = 0;
-    for (let j = 0; j < k; j++) {
-      squares += total[this.at.rowSq + j];
-      cells += total[this.at.observed + j];
-    }
-    this.cellScale = cells > 0 ? squares / cells : 0;
+    this.cellScale = loadedCellScale(total, this.at.rowSq, this.at.observed, this.layout.k);
   }
 
   /**
