@@ -1,7 +1,7 @@
 import { sparseFamily } from '../../models/families';
 import { addItemResiduals, itemBiases, residuals, userBiases, type Baseline } from '../../models/baseline';
 import type { Mixture } from '../../models/mixture';
-import { SHARDS_FORMAT, type ShardBaseline, type ShardModel, type ShardPlan } from './plan';
+import { pendingDocument, type ShardBaseline, type ShardModel, type ShardPlan } from './plan';
 import type { GlobalRows } from './reading';
 import { locate, startDocument } from './start';
 
@@ -65,11 +65,6 @@ export function baselineStatistics(m: ShardModel, rows: GlobalRows, shard: numbe
     for (let t = rows.rowStart[w.row]; t < rows.rowStart[w.row + 1]; t++) total[2 * d + j * d + rows.itemIndex[t]] = values[t];
   });
   return total;
-}
-
-/** The document of a fit over shards still before its mixture. */
-function pendingDocument(m: ShardModel, plan: ShardPlan, stage: 'baseline' | 'start'): Record<string, unknown> {
-  return { format: SHARDS_FORMAT, stage, model: m.family, k: m.k, d: m.d, columns: m.columns, read: m.read, options: m.options, fit: m.fit, distributed: plan };
 }
 
 /**

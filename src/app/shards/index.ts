@@ -2,4 +2,4 @@ export { readShardModel, SHARDS_FORMAT, type ShardBaseline, type ShardModel, typ
 export type { ShardReadGiven } from './reading';
 export { startOverShards, type ShardStartRequest } from './start';
 export { shardExpectation, shardMaximization, type ShardStep } from './steps';
-export { ratingsModelOfShards, readRecommenderModel } from './recommender';
+export { readRecommenderModel } from './recommender';

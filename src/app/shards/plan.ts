@@ -103,9 +103,21 @@ export type Verdict = 'continue' | StopReason;
 export const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 export const shown = (v: unknown) => (Array.isArray(v) ? v.join(',') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
 
-/** The passes a model has done (a model without a baseline: its iterations). */
-export function passOf(plan: ShardPlan): number {
-  return plan.pass ?? plan.iteration;
+/** The parts of a fit in progress (before its mixture) that its document records. */
+export interface PendingParts {
+  readonly family: Covariance;
+  readonly k: number;
+  readonly d: number;
+  readonly columns: readonly string[] | null;
+  readonly read: Record<string, unknown>;
+  readonly options: Record<string, unknown>;
+  readonly fit: Record<string, unknown>;
+}
+
+/** The document of a fit over shards still before its mixture (`format: gmm-fit-shards/1`), as readShardModel reads it back. */
+export function pendingDocument(parts: PendingParts, plan: ShardPlan, stage: 'baseline' | 'start'): Record<string, unknown> {
+  const { family, k, d, columns, read, options, fit } = parts;
+  return { format: SHARDS_FORMAT, stage, model: family, k, d, columns, read, options, fit, distributed: plan };
 }
 
 /** A model document started over shards (the bytes of its file), checked: the model itself, its `distributed` block and its settings. */

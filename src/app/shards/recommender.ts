@@ -10,7 +10,7 @@ import { ratingsReadOptions } from './reading';
  * no user ids or user biases (a user's bias is one ALS step from the ratings given to
  * recommend, which for a training user with the same ratings is the fit's own).
  */
-export function ratingsModelOfShards(bytes: Buffer, source: string): RatingsModel {
+function ratingsModelOfShards(bytes: Buffer, source: string): RatingsModel {
   const m = readShardModel(bytes, source);
   if (m.plan.input !== 'ratings') throw new DataError(`${source}: not a usable ratings model: it was fitted over shards of a table; recommend needs rating triplets`);
   if (!m.mixture) throw new DataError(`${source}: not a usable ratings model yet: the fit over shards is still fitting its bias baseline (${m.plan.baseline!.epoch} of ${m.plan.baseline!.epochs} epochs); run estep and mstep until mstep prints converged`);

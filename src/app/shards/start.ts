@@ -17,7 +17,7 @@ import { readRecord } from '../documents';
 import { RATINGS_DEFAULTS, readRatingsFile, type Center, type RatingsReading } from '../ratings';
 import { columnVariancesOf } from '../standardize';
 import { readTable, type NamedTable } from '../table';
-import { SHARDS_FORMAT, type ShardBaseline, type ShardPlan, type ShardRecord } from './plan';
+import { pendingDocument, SHARDS_FORMAT, type ShardBaseline, type ShardPlan, type ShardRecord } from './plan';
 import { globalRows, tableReadOptions } from './reading';
 
 /** What a start over shards is asked for. */
@@ -279,7 +279,8 @@ async function startOverRatings(paths: readonly string[], digests: readonly stri
   if (center === 'bias') {
     // The baseline first, one pass an epoch (app/shards/baseline.ts); the mixture's start after it, on the residuals.
     const baseline: ShardBaseline = { mean: nnz > 0 ? total / nnz : 0, ...BIAS_DEFAULTS, epoch: 0, item: new Array<number>(d).fill(0) };
-    return { format: SHARDS_FORMAT, stage: 'baseline', model: covariance, k: request.k, d, columns: itemIds, read, options, fit: firstFit(seed, n, drawn), distributed: { format: SHARDS_FORMAT, iteration: 0, pass: 0, ...plan, baseline } };
+    const parts = { family: covariance, k: request.k, d, columns: itemIds, read, options, fit: firstFit(seed, n, drawn) };
+    return pendingDocument(parts, { format: SHARDS_FORMAT, iteration: 0, pass: 0, ...plan, baseline }, 'baseline');
   }
   const mu = new Float64Array(request.k * d);
   const where = locate(drawn, records.map((r) => r.rows));
