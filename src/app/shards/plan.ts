@@ -73,14 +73,8 @@ export interface ShardPlan {
 /** Where a fit over shards stands: fitting the baseline, the pass of the mixture's start, or the mixture's EM. */
 export type ShardStage = 'baseline' | 'start' | 'mixture';
 
-/** A model started over shards, read back and checked. */
-export interface ShardModel {
-  readonly source: string;
-  /** sha256 of the model file's bytes. */
-  readonly digest: string;
-  readonly stage: ShardStage;
-  /** The mixture the next E-step runs under; null before its start (stage baseline or start). */
-  readonly mixture: Mixture | null;
+/** What a fit over shards records of itself, with or without its mixture (a fit in progress's document holds these and its plan). */
+export interface PendingParts {
   readonly family: Covariance;
   readonly k: number;
   /** Columns, or items. */
@@ -89,9 +83,19 @@ export interface ShardModel {
   readonly columns: readonly string[] | null;
   readonly read: Record<string, unknown>;
   readonly options: Record<string, unknown>;
+  readonly fit: Record<string, unknown>;
+}
+
+/** A model started over shards, read back and checked. */
+export interface ShardModel extends PendingParts {
+  readonly source: string;
+  /** sha256 of the model file's bytes. */
+  readonly digest: string;
+  readonly stage: ShardStage;
+  /** The mixture the next E-step runs under; null before its start (stage baseline or start). */
+  readonly mixture: Mixture | null;
   readonly plan: ShardPlan;
   readonly settings: ShardFitSettings;
-  readonly fit: Record<string, unknown>;
   readonly trace: readonly number[];
   /** Why the fit stopped, or null while it goes on. */
   readonly stop: StopReason | null;
@@ -102,17 +106,6 @@ export type Verdict = 'continue' | StopReason;
 
 export const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 export const shown = (v: unknown) => (Array.isArray(v) ? v.join(',') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
-
-/** The parts of a fit in progress (before its mixture) that its document records. */
-export interface PendingParts {
-  readonly family: Covariance;
-  readonly k: number;
-  readonly d: number;
-  readonly columns: readonly string[] | null;
-  readonly read: Record<string, unknown>;
-  readonly options: Record<string, unknown>;
-  readonly fit: Record<string, unknown>;
-}
 
 /** The document of a fit over shards still before its mixture (`format: gmm-fit-shards/1`), as readShardModel reads it back. */
 export function pendingDocument(parts: PendingParts, plan: ShardPlan, stage: 'baseline' | 'start'): Record<string, unknown> {
