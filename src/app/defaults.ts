@@ -8,11 +8,12 @@ import type { StartMethod } from '../fit/fit';
 
 export type { Covariance, Criterion, KernelName, StartMethod };
 
-/** The covariance families, as help texts list them: name, what a component's covariance is, and the default of --reg-covar. */
-export const FAMILY_CHOICES: ReadonlyArray<{ readonly name: Covariance; readonly summary: string; readonly defaultRegCovar: number }> = COVARIANCE_NAMES.map((name) => ({
+/** The covariance families, as help texts list them: name, what a component's covariance is, and the defaults of --reg-covar (rating triplets) and --cov-floor (tables). */
+export const FAMILY_CHOICES: ReadonlyArray<{ readonly name: Covariance; readonly summary: string; readonly defaultRegCovar: number; readonly defaultCovFloor: number }> = COVARIANCE_NAMES.map((name) => ({
   name,
   summary: CATALOGUE[name].summary,
   defaultRegCovar: CATALOGUE[name].defaultRegCovar,
+  defaultCovFloor: CATALOGUE[name].defaultCovFloor,
 }));
 
 /** The E-step kernels. */

@@ -7,7 +7,7 @@ import { COST, LOG_LIKELIHOOD, type ModelName } from '../models/fit-state';
 import type { KernelName } from '../models/kernels/layout';
 import { wasmKernelAvailable } from '../models/kernels/wasm';
 import type { Criterion } from '../fit/criteria';
-import { isSuccessful, regCovarFor, type Fit, type StartMethod } from '../fit/fit';
+import { covFloorFor, isSuccessful, regCovarFor, type Fit, type StartMethod } from '../fit/fit';
 import { HC_MAX_ROWS } from '../models/hc';
 import { runSweep } from '../fit/run';
 import type { SweepResult } from '../fit/sweep';
@@ -39,6 +39,8 @@ export interface FitRequest {
   readonly maxIter?: number;
   readonly minVar?: number;
   readonly regCovar?: number;
+  /** --cov-floor's factor (diag and full); default the family's, 1e-6. */
+  readonly covFloor?: number;
   /** Guarded SQUAREM between EM steps (Gaussian fits); default plain EM. */
   readonly accelerate?: boolean;
   readonly criterion?: Criterion;
@@ -75,8 +77,10 @@ export interface FitSettings {
   readonly tol: number;
   readonly maxIter: number;
   readonly minVar: number;
-  /** One number, or one per column (the relative default). */
+  /** One number (0 by default on tables). */
   readonly regCovar: number | readonly number[];
+  /** --cov-floor per column (its factor × each column's variance), where the selected family has one. */
+  readonly covFloor?: readonly number[];
   readonly accelerate?: boolean;
   readonly standardize?: boolean;
   readonly criterion: Criterion;
@@ -84,6 +88,11 @@ export interface FitSettings {
 }
 
 type Selected = SweepResult & { readonly selected: NonNullable<SweepResult['selected']> };
+
+/** --cov-floor as a model records it: the column's numbers, or nothing where none held. */
+function covFloorRecord(floor: Float64Array | undefined): { covFloor?: number[] } {
+  return floor ? { covFloor: Array.from(floor) } : {};
+}
 
 /** --reg-covar as a model records it: the number, or the column's numbers. */
 function recorded(reg: number | Float64Array): number | number[] {
@@ -181,9 +190,9 @@ export async function fitTable(table: NamedTable, request: FitRequest = {}): Pro
 
   // The columns' names travel with the data, so that messages can name a column.
   const fitMatrix = transform ? standardize(matrix, transform) : matrix;
-  // The default --reg-covar is relative to each column's variance, so that a column's units do not change the fit.
-  const relative = request.regCovar === undefined && covariances.some((c) => family(c).defaultRegCovar > 0);
-  const variances = relative ? columnVariances(fitMatrix) : undefined;
+  // --cov-floor is relative to each column's variance, so that a column's units do not change the fit
+  // (and with the variances the fit knows it is on a table: no --reg-covar by default).
+  const variances = covariances.some((c) => !family(c).isotropic) ? columnVariances(fitMatrix) : undefined;
   const fitted = await runSweep(
     { ...fitMatrix, columns: table.columns },
     {
@@ -198,6 +207,7 @@ export async function fitTable(table: NamedTable, request: FitRequest = {}): Pro
       maxIter,
       minVar,
       regCovar: request.regCovar,
+      covFloor: request.covFloor,
       columnVariances: variances,
       accelerate: request.accelerate,
       criterion,
@@ -234,6 +244,7 @@ export async function fitTable(table: NamedTable, request: FitRequest = {}): Pro
     maxIter,
     minVar: minVar ?? 0,
     regCovar: recorded(regCovarFor({ covariance: selected.covariance, regCovar: request.regCovar, columnVariances: variances })),
+    ...covFloorRecord(covFloorFor({ covariance: selected.covariance, covFloor: request.covFloor, columnVariances: variances })),
     ...(request.accelerate && model === 'gaussian' ? { accelerate: true } : {}),
     ...(transform ? { standardize: true } : {}),
     criterion,

@@ -57,12 +57,11 @@ export interface OptionSpec {
   readonly exampleFor?: Partial<Record<CommandName, string>>;
 }
 
-/** The families' --reg-covar defaults, families with the same one named together: "0 for spherical; 1e-6 × … for diag and full". */
-function regCovarDefaults(): string {
+/** A default per family, families with the same one named together: "0 for spherical; 1e-6 for diag and full". */
+function perFamily(value: (f: (typeof FAMILY_CHOICES)[number]) => number, show: (x: number) => string): string {
   const groups = new Map<number, string[]>();
-  for (const f of FAMILY_CHOICES) groups.set(f.defaultRegCovar, [...(groups.get(f.defaultRegCovar) ?? []), f.name]);
-  const value = (x: number) => (x === 0 ? '0' : `${x.toExponential()} × each column's variance`);
-  return [...groups].map(([x, names]) => `${value(x)} for ${names.join(' and ')}`).join('; ');
+  for (const f of FAMILY_CHOICES) groups.set(value(f), [...(groups.get(value(f)) ?? []), f.name]);
+  return [...groups].map(([x, names]) => `${show(x)} for ${names.join(' and ')}`).join('; ');
 }
 const KERNEL_HELP = 'the E-step and M-step kernel of spherical, diag and full fits and of k-means: wasm (WebAssembly SIMD) or js (the TypeScript reference); the same numbers, bit for bit';
 
@@ -128,12 +127,19 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     flags: '--reg-covar <x>',
-    help:
-      "added to every variance (the diagonal) after each M-step and to the start, as scikit-learn reg_covar; the default is relative to the table: that many times each column's variance (scikit-learn's reg_covar on standardised columns), so a column's units do not change the fit (rating triplets: absolute); a number given is added to every column as it is (--reg-covar 1e-6 is scikit-learn's)",
-    shownDefault: regCovarDefaults(),
+    help: "added to every variance (the diagonal) after each M-step and to the start, as scikit-learn's reg_covar (--reg-covar 1e-6 is scikit-learn's default); on tables the default is 0, and --cov-floor keeps components from collapsing without moving a fit that does not need it",
+    shownDefault: `0 on tables; rating triplets: ${perFamily((f) => f.defaultRegCovar, (x) => (x === 0 ? '0' : x.toExponential()))}`,
     parse: parseNonNegative,
     commands: [...SWEEPS, 'start'],
-    example: '--reg-covar 1e-4',
+    example: '--reg-covar 1e-6',
+  },
+  {
+    flags: '--cov-floor <x>',
+    help: "tables, diag and full: after each M-step and at the start, each component's covariance is held at or above x × the columns' variances (diag: each variance ≥ x × its column's; full: Σ − x·diag(var) positive semidefinite, the eigenvalues of the scaled Σ raised to x), the exact M-step under that bound, so EM stays monotone and a fit the bound does not touch is the unregularised maximum likelihood (mclust's); relative, so a column's units do not change the fit; 0: none",
+    shownDefault: perFamily((f) => f.defaultCovFloor, (x) => (x === 0 ? 'none' : x.toExponential())),
+    parse: parseNonNegative,
+    commands: [...SWEEPS, 'start'],
+    example: '--cov-floor 1e-4',
   },
   {
     flags: '--standardize',

@@ -193,6 +193,7 @@ const DENSE_ONLY: ReadonlyArray<[string, string]> = [
   ['labelsColumn', '--labels-column'],
   ['truth', '--truth'],
   ['standardize', '--standardize'],
+  ['covFloor', '--cov-floor'],
   ['plot', '--plot'],
   ['labels', '--labels'],
 ];
@@ -296,6 +297,7 @@ function shardCommand(command: 'start' | 'estep' | 'mstep', file: string | undef
       maxIter: o.maxIter as number | undefined,
       minVar: o.minVar as number | undefined,
       regCovar: o.regCovar as number | undefined,
+      covFloor: o.covFloor as number | undefined,
       ...(reading.table ? { read: reading.table } : { ratings: reading.triplets, center: o.center as ShardStartRequest['center'] }),
       meanPrior: o.meanPrior as number | undefined,
     };
@@ -380,6 +382,7 @@ export function validate(command: CommandName, file: string | undefined, o: Reco
     maxIter: o.maxIter as number | undefined,
     minVar: o.minVar as number | undefined,
     regCovar: o.regCovar as number | undefined,
+    covFloor: o.covFloor as number | undefined,
     criterion: o.criterion as FitRequest['criterion'],
     jobs: o.jobs as number | undefined,
     kernel: o.kernel as FitRequest['kernel'],

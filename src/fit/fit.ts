@@ -34,13 +34,14 @@ export interface FitOptions {
   readonly minVar?: number;
   /** The Gaussian family; default spherical (the course's model). */
   readonly covariance?: Covariance;
-  /** Added to the variances (the diagonal) after each M-step; undefined: the family's default (× each column's variance, see columnVariances). */
+  /** Added to the variances (the diagonal) after each M-step and to the start, as scikit-learn's reg_covar; undefined: 0 on tables (with columnVariances), else the family's absolute default (1e-6 for diag and full). */
   readonly regCovar?: number;
+  /** --cov-floor, diag and full on tables: each covariance ⪰ this × diag(columnVariances) after each M-step and at the start; undefined: the family's default (1e-6), 0: none. */
+  readonly covFloor?: number;
   /**
-   * Each column's variance, for the default regCovar: the family's relative default (1e-6 for
-   * diag and full) times each column's variance, so that a column's units do not change the fit
-   * (scikit-learn's reg_covar on standardised columns). Undefined: the default as an absolute
-   * number (scikit-learn's 1e-6).
+   * Each column's variance (of a table), which --cov-floor is relative to, so that a column's
+   * units do not change the fit. Undefined (rating triplets): no floor, and the default
+   * --reg-covar is the family's absolute one (scikit-learn's 1e-6).
    */
   readonly columnVariances?: Float64Array;
   /** How the start is drawn (default random). */
@@ -103,11 +104,18 @@ function objectiveOf(model: ModelName): Objective {
   return model === 'kmeans' ? COST : LOG_LIKELIHOOD;
 }
 
-/** The --reg-covar in force: the one given, else the family's default (0 for spherical; 1e-6 × each column's variance for diag and full). */
+/** The --reg-covar in force: the one given, else 0 on a table (--cov-floor does its work), else the family's absolute default (0 for spherical, 1e-6 for diag and full). */
 export function regCovarFor(options: Pick<FitOptions, 'covariance' | 'regCovar' | 'columnVariances'>): RegCovar {
   if (options.regCovar !== undefined) return options.regCovar;
-  const relative = family(options.covariance ?? DEFAULT_COVARIANCE).defaultRegCovar;
-  return relative === 0 || !options.columnVariances ? relative : options.columnVariances.map((v) => relative * v);
+  return options.columnVariances ? 0 : family(options.covariance ?? DEFAULT_COVARIANCE).defaultRegCovar;
+}
+
+/** The --cov-floor in force, per column: its factor (given, else the family's default) times each column's variance; undefined for spherical, without column variances, or at 0. */
+export function covFloorFor(options: Pick<FitOptions, 'covariance' | 'covFloor' | 'columnVariances'>): Float64Array | undefined {
+  const f = family(options.covariance ?? DEFAULT_COVARIANCE);
+  const factor = options.covFloor ?? f.defaultCovFloor;
+  if (f.isotropic || !(factor > 0) || !options.columnVariances) return undefined;
+  return options.columnVariances.map((v) => factor * v);
 }
 
 /** The family a fit's start and state come from: a warm start's, else the one asked for; k-means reads its clusters as spherical. */
@@ -135,7 +143,7 @@ export function fitFrom(data: FitData, init: Initialisation, options: FitOptions
   const objective = objectiveOf(model);
   const trace: number[] = [];
   try {
-    const familyOptions = { minVar: options.minVar ?? 0, regCovar: regCovarFor({ ...options, covariance }), kernel: options.kernel, meanPrior: options.meanPrior };
+    const familyOptions = { minVar: options.minVar ?? 0, regCovar: regCovarFor({ ...options, covariance }), covFloor: covFloorFor({ ...options, covariance }), kernel: options.kernel, meanPrior: options.meanPrior };
     const state =
       model === 'kmeans'
         ? new KMeansState(denseData(data), init.mixture, { kernel: options.kernel }, options.runnerFor)

@@ -18,8 +18,10 @@ import type { StopReason } from './em';
 /** The settings a distributed fit runs with, fixed by its start. */
 export interface ShardFitSettings {
   readonly minVar: number;
-  /** One number, or one per column (the relative default). */
+  /** One number, or one per column. */
   readonly regCovar: RegCovar;
+  /** --cov-floor per column (tables, diag and full); undefined: none. */
+  readonly covFloor?: Float64Array;
   readonly tol: number;
   readonly maxIter: number;
   /** Rating rows: λ of the means' prior (0: none); the objective is then LL + the prior's log density. */
@@ -34,16 +36,16 @@ export function runsOverShards(name: Covariance, ratings: boolean): boolean {
   return ratings ? f.sparse !== undefined : f.startCovariancesFromScatter !== undefined;
 }
 
-function stateFor(data: FitData, mixture: Mixture, settings: Pick<ShardFitSettings, 'minVar' | 'regCovar' | 'kernel' | 'meanPrior'>): FitState & Required<Pick<FitState, 'statistics' | 'loadStatistics'>> {
+function stateFor(data: FitData, mixture: Mixture, settings: Pick<ShardFitSettings, 'minVar' | 'regCovar' | 'covFloor' | 'kernel' | 'meanPrior'>): FitState & Required<Pick<FitState, 'statistics' | 'loadStatistics'>> {
   const name = mixture.covariance.family;
-  const options = { minVar: settings.minVar, regCovar: settings.regCovar, kernel: settings.kernel, meanPrior: settings.meanPrior };
+  const options = { minVar: settings.minVar, regCovar: settings.regCovar, covFloor: settings.covFloor, kernel: settings.kernel, meanPrior: settings.meanPrior };
   const state = data.kind === 'dense' ? family(name).state(data, mixture, options) : sparseFamily(name).state(data, mixture, options);
   if (!state.statistics || !state.loadStatistics) throw new UsageError(`the ${name} family does not run over shards`);
   return state as FitState & Required<Pick<FitState, 'statistics' | 'loadStatistics'>>;
 }
 
 /** One shard's E-step under `mixture`: its log-likelihood and the sums the M-step needs (a live view of the state's; copy to keep). */
-export function shardStatistics(data: FitData, mixture: Mixture, settings: Pick<ShardFitSettings, 'minVar' | 'regCovar' | 'kernel' | 'meanPrior'>): { logLikelihood: number; statistics: SufficientStatistics } {
+export function shardStatistics(data: FitData, mixture: Mixture, settings: Pick<ShardFitSettings, 'minVar' | 'regCovar' | 'covFloor' | 'kernel' | 'meanPrior'>): { logLikelihood: number; statistics: SufficientStatistics } {
   const state = stateFor(data, mixture, settings);
   state.expectation();
   // The shard's data LL, its `ll` field (a prior, a function of the parameters alone, is added once, by the M-step).

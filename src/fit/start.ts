@@ -3,8 +3,9 @@ import { family } from '../models/families';
 import { KMeansState } from '../models/kmeans';
 import { partitionInit, randomInit, sparseRandomInit, type Initialisation } from '../models/start';
 import { startPartitions } from '../models/hc-start';
+import { floorStart } from '../models/families/cov-floor';
 import { runLoop } from './em';
-import { covarianceOf, fitFrom, regCovarFor, type Fit, type FitOptions } from './fit';
+import { covarianceOf, covFloorFor, fitFrom, regCovarFor, type Fit, type FitOptions } from './fit';
 import type { FitSource } from './source';
 
 /**
@@ -18,18 +19,20 @@ export function startFor(source: FitSource, options: FitOptions): Initialisation
   const regCovar = regCovarFor({ ...options, covariance });
   // Rating rows: the course's random rows, zero-filled (the other starts need dense rows).
   if (source.kind === 'sparse') return sparseRandomInit(source.data, options.k, options.seed, { covariance, regCovar });
+  const floor = options.model === 'kmeans' ? undefined : covFloorFor({ ...options, covariance });
+  const floored = (start: Initialisation): Initialisation => (floor ? { rows: start.rows, mixture: floorStart(start.mixture, floor) } : start);
   const { matrix, data } = source;
   if (options.init === 'hc') {
     // One hierarchy per sweep, built when the first hc start is drawn.
     const partitions = (source.memo.partitions ??= startPartitions(matrix));
-    return partitionInit(matrix, data, partitions.partition(options.k), options.k, { covariance, regCovar });
+    return floored(partitionInit(matrix, data, partitions.partition(options.k), options.k, { covariance, regCovar }));
   }
   const method = options.init === 'kmeans++' ? 'kmeans++' : 'random';
   const start = randomInit(matrix, options.k, options.seed, { covariance, regCovar, method });
-  if (options.init !== 'kmeans' || options.model === 'kmeans') return start;
+  if (options.init !== 'kmeans' || options.model === 'kmeans') return floored(start);
   const kmeans = new KMeansState(data, randomInit(matrix, options.k, options.seed).mixture, { kernel: options.kernel });
   runLoop(kmeans, COST, { tol: COST.defaultTol, maxIter: options.maxIter });
-  return { rows: start.rows, mixture: kmeans.clusterMixture(family(covariance), regCovar, start.mixture) };
+  return floored({ rows: start.rows, mixture: kmeans.clusterMixture(family(covariance), regCovar, start.mixture) });
 }
 
 /** One fit from the start its options ask for (the numpy-identical random rows by default). Failures come back as a FailedFit, never thrown. */

@@ -5,12 +5,14 @@ import { cli, shardLoop, worstRelative, type ShardRun } from '../helpers/shards'
 import { parseTable } from '../../src/io/table';
 import { randomInit } from '../../src/models/start';
 import { toRows } from '../../src/core/matrix';
+import { floorStart } from '../../src/models/families/cov-floor';
+import { columnVariances } from '../../src/app/standardize';
 
 // The full family over shards of a complete table (iris, cut into consecutive slices of
 // unequal size): the start is the single machine's random start (the scatter matrix summed
 // over the shards), and start → (estep × shards → mstep)* gives the LL trace of `gmm-fit fit`
-// on the whole file to 1e-9 relative, with the per-column relative --reg-covar default and
-// with a given one.
+// on the whole file to 1e-9 relative, with the defaults (no --reg-covar, the per-column
+// --cov-floor) and with a given --reg-covar.
 const iris = fs.readFileSync(repoPath('test', 'fixtures', 'mclust', 'iris.csv'), 'utf8').trim().split('\n');
 const header = iris[0];
 const body = iris.slice(1);
@@ -72,15 +74,18 @@ describe('--covariance full over shards of a complete table gives the single-mac
     const { shards, whole } = writeIris(tmp(), cuts);
     const args = ['--k', String(k), '--seed', String(seed), '--covariance', 'full', '--max-iter', '30', ...extra];
     const run = await shardLoop(tmp(), shards, args);
-    const started = run.start as unknown as { options: { regCovar: number | number[] }; mixture: { covariance: number[][][] } };
+    const started = run.start as unknown as { options: { regCovar: number | number[]; covFloor?: number[] }; mixture: { covariance: number[][][] } };
     const fit = JSON.parse(await cli(['fit', whole, ...args, '--json', '--quiet', '--jobs', '1'])).fits[0];
     expect(run.model.model).toBe('full');
     // The start: the single machine's rows and means exactly, its covariances to rounding.
     const matrix = parseTable(fs.readFileSync(whole, 'utf8'), 'whole', {}).matrix;
     const regCovar = started.options.regCovar;
-    if (extra.length) expect(regCovar).toBe(1e-4);
-    else expect(regCovar).toHaveLength(4); // the per-column relative default
-    const start = randomInit(matrix, k, seed, { covariance: 'full', regCovar: typeof regCovar === 'number' ? regCovar : Float64Array.from(regCovar) }).mixture;
+    expect(regCovar).toBe(extra.length ? 1e-4 : 0); // a table's default is no ridge
+    const covFloor = started.options.covFloor!;
+    const variances = columnVariances(matrix);
+    // The floor: 1e-6 × each column's variance (summed over the shards, so to rounding).
+    expect(worstRelative(covFloor, Array.from(variances, (v) => 1e-6 * v))).toBeLessThan(1e-13);
+    const start = floorStart(randomInit(matrix, k, seed, { covariance: 'full', regCovar: regCovar as number }).mixture, Float64Array.from(covFloor));
     expect(run.start.fit.initialRows).toEqual(fit.initialRows);
     expect(run.start.mixture.mu).toEqual(toRows(start.mu, k, 4));
     expect(fit.trace.length).toBeGreaterThan(3);

@@ -201,11 +201,11 @@ describe('real tables', () => {
   });
 
 
-  test("the default --reg-covar follows each column's units: iris with its columns rescaled 10⁻⁴ to 10³× gives the same fit", async () => {
+  test("the default --cov-floor follows each column's units: iris with its columns rescaled 10⁻⁴ to 10³× gives the same fit", async () => {
     const scales = [1e-4, 1, 1e3, 0.5];
     const rescaled = writeFile(tmp(), 'rescaled.csv', HEADER.join(',') + '\n' + ROWS.map((r) => r.map((v, i) => Number(v) * scales[i]).join(',')).join('\n') + '\n');
     const plainFile = writeFile(tmp(), 'plain.csv', IRIS.join('\n') + '\n');
-    // Each column's variance, by hand (n in the denominator): the model records 1e-6 × each.
+    // Each column's variance, by hand (n in the denominator): the model records its floor, 1e-6 × each.
     const variance = (rows: number[][], i: number) => {
       const m = rows.reduce((a, r) => a + r[i], 0) / rows.length;
       return rows.reduce((a, r) => a + (r[i] - m) ** 2, 0) / rows.length;
@@ -221,9 +221,10 @@ describe('real tables', () => {
       const b = json((await runCli([rescaled, ...args, '--out', model])).stdout);
       expect(b.fits[0].logLikelihood).toBeCloseTo(a.fits[0].logLikelihood + shift, 6);
       b.fits[0].mixture.mu.forEach((m: number[], j: number) => m.forEach((v, i) => expect(v / scales[i]).toBeCloseTo(a.fits[0].mixture.mu[j][i], 4))); // the optimum is flat: the means to ~√tol
-      const recorded = json(fs.readFileSync(model, 'utf8')).options.regCovar;
-      expect(recorded).toHaveLength(4);
-      recorded.forEach((r: number, i: number) => expect(r / (1e-6 * variance(values, i))).toBeCloseTo(1, 9));
+      const options = json(fs.readFileSync(model, 'utf8')).options;
+      expect(options.regCovar).toBe(0); // no ridge on a table by default
+      expect(options.covFloor).toHaveLength(4);
+      options.covFloor.forEach((r: number, i: number) => expect(r / (1e-6 * variance(values, i))).toBeCloseTo(1, 9));
       // scikit-learn's absolute 1e-6, given: on the 10⁻⁴-scaled column (variance ~7e-9) it is another model.
       const absolute = json((await runCli([rescaled, ...args, '--reg-covar', '1e-6'])).stdout);
       expect(absolute.fits[0].logLikelihood).toBeLessThan(b.fits[0].logLikelihood - 1);

@@ -75,13 +75,13 @@ describe('failed fits are reported failed, never converged', () => {
     expect(r.stderr.split('\n').filter((l) => l.includes('failed: ')).length).toBe(failed.length);
   });
 
-  test.each(['diag', 'full'])('%s with --reg-covar 0 and a constant column: the fit fails naming the column, not a "collapsed point"', async (covariance) => {
+  test.each(['diag', 'full'])('%s with no regularisation (--reg-covar 0 --cov-floor 0) and a constant column: the fit fails naming the column, not a "collapsed point"', async (covariance) => {
     const r = lcg(3);
     const rows = Array.from({ length: 30 }, () => `${(r() * 5).toFixed(2)} 7 ${(r() * 3).toFixed(2)}`);
     const file = writeFile(tmp(), 'constant.txt', rows.join('\n') + '\n');
     const out = path.join(tmp(), 'model.json');
-    const result = await runCli([file, '--k', '2', '--covariance', covariance, '--reg-covar', '0', '--out', out]);
-    expectError(result, 1, /column 2 is constant, so its variance is 0 in every component; drop it or give --reg-covar > 0/);
+    const result = await runCli([file, '--k', '2', '--covariance', covariance, '--reg-covar', '0', '--cov-floor', '0', '--out', out]);
+    expectError(result, 1, /column 2 is constant, so its variance is 0 in every component; drop it or give --cov-floor > 0 or --reg-covar > 0/);
     expect(result.stderr).not.toMatch(/single point/);
     expect(fs.existsSync(out)).toBe(false);
   });
@@ -89,18 +89,18 @@ describe('failed fits are reported failed, never converged', () => {
   test('with a header, the constant column is named', async () => {
     const rows = Array.from({ length: 20 }, (_, u) => `${(u * 0.37) % 3},4.5,${(u * 0.71) % 2}`);
     const file = writeFile(tmp(), 'named.csv', 'width,flat,height\n' + rows.join('\n') + '\n');
-    expectError(await runCli([file, '--k', '2', '--covariance', 'diag', '--reg-covar', '0']), 1, /column 2 \(flat\) is constant/);
+    expectError(await runCli([file, '--k', '2', '--covariance', 'diag', '--reg-covar', '0', '--cov-floor', '0']), 1, /column 2 \(flat\) is constant/);
   });
 
-  test('full with --reg-covar 0 on collinear columns: a singular covariance fails with its reason', async () => {
+  test('full with no regularisation on collinear columns: a singular covariance fails with its reason', async () => {
     const r = lcg(5);
     const rows = Array.from({ length: 40 }, () => {
       const a = r() * 10;
       return `${a.toFixed(3)} ${(2 * Number(a.toFixed(3))).toFixed(3)} ${(r() * 4).toFixed(3)}`;
     });
     const file = writeFile(tmp(), 'collinear.txt', rows.join('\n') + '\n');
-    const result = await runCli([file, '--k', '1', '--covariance', 'full', '--reg-covar', '0']);
-    expectError(result, 1, /the covariance of component 1 is (singular|not positive definite).*raise --reg-covar, use fewer components, or scale the data/);
+    const result = await runCli([file, '--k', '1', '--covariance', 'full', '--reg-covar', '0', '--cov-floor', '0']);
+    expectError(result, 1, /the covariance of component 1 is (singular|not positive definite).*raise --cov-floor or --reg-covar, use fewer components, or scale the data/);
   });
 
   test('a fit that stops on a decrease of the log-likelihood is not converged: "stop": "decrease" and one warning', async () => {

@@ -59,7 +59,7 @@ describe('full', () => {
     const state = new FullState(prepareData(X), mixture('full', [[1.5, 1.5]], [1, 0, 0, 1], [1]), { minVar: 0, regCovar: 0 });
     state.expectation();
     state.maximization();
-    expect(() => state.expectation()).toThrow(/the covariance of component 1 is not positive definite; raise --reg-covar, use fewer components, or scale the data/);
+    expect(() => state.expectation()).toThrow(/the covariance of component 1 is not positive definite; raise --cov-floor or --reg-covar, use fewer components, or scale the data/);
   });
 
   test('with missing cells: a row is scored by the marginal of its observed cells', () => {

@@ -169,14 +169,21 @@ export function readShardModel(bytes: Buffer, source: string): ShardModel {
   const record = (v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
   const o = pending ? record(doc.options) : model!.options;
   const number = (v: unknown, what: string) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fail(`"options.${what}" is not a number ≥ 0`));
-  // --reg-covar: one number, or one per column (the relative default).
+  // --cov-floor: none, or one number per column.
+  const covFloor =
+    o.covFloor === undefined
+      ? undefined
+      : Array.isArray(o.covFloor) && o.covFloor.length === d && o.covFloor.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)
+        ? Float64Array.from(o.covFloor as number[])
+        : fail(`"options.covFloor" is not ${d} numbers ≥ 0`);
+  // --reg-covar: one number, or one per column.
   const reg = Array.isArray(o.regCovar)
     ? o.regCovar.length === d && o.regCovar.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)
       ? Float64Array.from(o.regCovar as number[])
       : fail(`"options.regCovar" is not one number ≥ 0 or ${d} of them`)
     : number(o.regCovar, 'regCovar');
   const meanPrior = o.meanPrior === undefined ? 0 : number(o.meanPrior, 'meanPrior');
-  const settings: ShardFitSettings = { minVar: number(o.minVar, 'minVar'), regCovar: reg, tol: number(o.tol, 'tol'), maxIter: number(o.maxIter, 'maxIter'), ...(meanPrior > 0 ? { meanPrior } : {}) };
+  const settings: ShardFitSettings = { minVar: number(o.minVar, 'minVar'), regCovar: reg, ...(covFloor ? { covFloor } : {}), tol: number(o.tol, 'tol'), maxIter: number(o.maxIter, 'maxIter'), ...(meanPrior > 0 ? { meanPrior } : {}) };
   const stops: ReadonlyArray<StopReason> = ['converged', 'decrease', 'max-iter'];
   const stop = fit.stop === null || fit.stop === undefined ? null : stops.includes(fit.stop as StopReason) ? (fit.stop as StopReason) : fail('"fit.stop" is not null, converged, decrease or max-iter');
   return {

@@ -7,7 +7,8 @@ import { LOG_LIKELIHOOD } from '../../models/fit-state';
 import { BIAS_DEFAULTS } from '../../models/baseline';
 import type { Mixture } from '../../models/mixture';
 import { combineTableMoments, observedCenter, observedScale, tableMoments, type TableMoments } from '../../models/shards';
-import { regCovarFor } from '../../fit/fit';
+import { covFloorFor, regCovarFor } from '../../fit/fit';
+import { floorStart } from '../../models/families/cov-floor';
 import { runsOverShards, type ShardFitSettings } from '../../fit/shards';
 import { fileDigest } from '../../io/digest';
 import { mixtureFromJson, mixtureToJson, modelDocument } from '../../io/model';
@@ -29,6 +30,8 @@ export interface ShardStartRequest {
   readonly maxIter?: number;
   readonly minVar?: number;
   readonly regCovar?: number;
+  /** --cov-floor's factor (tables, diag and full); default the family's. */
+  readonly covFloor?: number;
   /** Tables: how the shards are read (the first one's detected delimiter and header then hold for all). */
   readonly read?: ReadOptions;
   /** Given: the shards are rating triplets, read so. */
@@ -72,11 +75,17 @@ export function locate(rows: ArrayLike<number>, counts: readonly number[]): Arra
   });
 }
 
+/** `{ key: value }`, or nothing when the value is undefined. */
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
 /** The settings of a start, defaults resolved as the single-machine fit resolves them. */
 function settingsOf(request: ShardStartRequest, covariance: Covariance, minVar: number, columnVariances: Float64Array | undefined, meanPrior = 0): ShardFitSettings {
   return {
     minVar,
     regCovar: regCovarFor({ covariance, regCovar: request.regCovar, columnVariances }),
+    ...optional('covFloor', covFloorFor({ covariance, covFloor: request.covFloor, columnVariances })),
     tol: request.tol ?? LOG_LIKELIHOOD.defaultTol,
     maxIter: request.maxIter ?? DEFAULTS.maxIter,
     ...(meanPrior > 0 ? { meanPrior } : {}),
@@ -95,6 +104,7 @@ function optionsOf(covariance: Covariance, k: number, seed: number, settings: Sh
     maxIter: settings.maxIter,
     minVar: settings.minVar,
     regCovar: typeof settings.regCovar === 'number' ? settings.regCovar : Array.from(settings.regCovar),
+    ...(settings.covFloor ? { covFloor: Array.from(settings.covFloor) } : {}),
     ...(center !== undefined ? { center, meanPrior: settings.meanPrior ?? 0 } : {}),
     criterion: DEFAULTS.criterion,
   };
@@ -197,10 +207,10 @@ async function startOverTables(paths: readonly string[], digests: readonly strin
     });
   }
   const minVar = request.minVar ?? defaultMinVar(request.read?.missing) ?? 0;
-  const relative = request.regCovar === undefined && f.defaultRegCovar > 0;
-  const settings = settingsOf(request, covariance, minVar, relative ? columnVariancesOf(observedScale(all)) : undefined);
+  // The columns' variances, for --cov-floor (and with them, no --reg-covar by default), as on one machine.
+  const settings = settingsOf(request, covariance, minVar, f.isotropic ? undefined : columnVariancesOf(observedScale(all)));
   const covariances = f.startCovariancesFromScatter!(n, all.zeroFilled.mean, f.startScatterMatrix ? all.cross! : all.zeroFilled.scatter, mu, request.k, settings.regCovar);
-  const mixture: Mixture = { k: request.k, d, mu, p: new Float64Array(request.k).fill(1 / request.k), covariance: covariances };
+  const mixture = floorStart({ k: request.k, d, mu, p: new Float64Array(request.k).fill(1 / request.k), covariance: covariances }, settings.covFloor);
   const shards = paths.map((p, s) => ({ name: p, digest: digests[s], rows: moments[s].rows, cells: moments[s].cells }));
   return startDocument(mixture, optionsOf(covariance, request.k, seed, settings), firstFit(seed, n, drawn), first!.columns, read, { input: 'table', rows: n, cells: all.cells, missing, center: Array.from(observedCenter(all)), shards });
 }

@@ -13,18 +13,22 @@ export interface FamilyEntry {
   /** What a component's covariance is, in a few words. */
   readonly summary: string;
   readonly isotropic: boolean;
-  /** The default of --reg-covar, relative: the app multiplies it by each column's variance (FitOptions.columnVariances). */
+  /** The default of --reg-covar where there are no column variances to judge by (rating triplets): an absolute number. On tables it is 0, and --cov-floor holds the covariances. */
   readonly defaultRegCovar: number;
+  /** The default of --cov-floor on tables: each component's covariance ⪰ this × diag(the columns' variances) (0: none). */
+  readonly defaultCovFloor: number;
 }
 
-/** scikit-learn's reg_covar, here relative to the data's scale. */
-const RELATIVE_REG_COVAR = 1e-6;
+/** scikit-learn's reg_covar. */
+const REG_COVAR = 1e-6;
+/** The floor on tables, relative to each column's variance: the scale of scikit-learn's reg_covar on standardised columns. */
+const COV_FLOOR = 1e-6;
 
 export const CATALOGUE: { readonly [F in Covariance]: FamilyEntry & { readonly name: F } } = {
   // The course's model has no regularisation.
-  spherical: { name: 'spherical', mclust: 'VII', sklearn: 'spherical', summary: 'var·I, the course model', isotropic: true, defaultRegCovar: 0 },
-  diag: { name: 'diag', mclust: 'VVI', sklearn: 'diag', summary: 'diag(var_1 … var_d)', isotropic: false, defaultRegCovar: RELATIVE_REG_COVAR },
-  full: { name: 'full', mclust: 'VVV', sklearn: 'full', summary: 'any positive definite Σ', isotropic: false, defaultRegCovar: RELATIVE_REG_COVAR },
+  spherical: { name: 'spherical', mclust: 'VII', sklearn: 'spherical', summary: 'var·I, the course model', isotropic: true, defaultRegCovar: 0, defaultCovFloor: 0 },
+  diag: { name: 'diag', mclust: 'VVI', sklearn: 'diag', summary: 'diag(var_1 … var_d)', isotropic: false, defaultRegCovar: REG_COVAR, defaultCovFloor: COV_FLOOR },
+  full: { name: 'full', mclust: 'VVV', sklearn: 'full', summary: 'any positive definite Σ', isotropic: false, defaultRegCovar: REG_COVAR, defaultCovFloor: COV_FLOOR },
 };
 
 /** The families' names, in the order help texts list them. */

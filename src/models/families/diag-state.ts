@@ -20,7 +20,7 @@ export const SKLEARN_REG_COVAR = 1e-6;
  * into two dense products, and sums what the M-step needs; the chunk sums are
  * added in chunk order, so rows split over threads give the same bits. A mean
  * coordinate moves where its weight Σ_u post·δ(i∈C_u) is ≥ 1 with missing cells
- * (> 0 on complete data); var_ji = max(Σ post·(x − mu)²/weight + regCovar, minVar),
+ * (> 0 on complete data); var_ji = max(Σ post·(x − mu)²/weight + regCovar, covFloor_i, minVar),
  * with Σ post·(x − mu)² = Σ post·x² − 2·mu·Σ post·x + mu²·weight (scikit-learn's form;
  * the data are centred, which keeps the cancellation small).
  */
@@ -107,6 +107,7 @@ export class DiagState implements FitState {
     const { nHat, sumX, sumXX } = this.at;
     const observedWeightAt = observed ? this.at.observedWeight : -1;
     const minWeight = observed ? 1 : Number.MIN_VALUE;
+    const floor = this.options.covFloor;
     this.flooredVariances = 0;
     for (let j = 0; j < k; j++) {
       const nj = total[nHat + j];
@@ -121,6 +122,7 @@ export class DiagState implements FitState {
         let v = (total[sumXX + c] - 2 * m * sx + m * m * cells) / cells;
         if (v < 0) v = 0;
         v += this.reg[i];
+        if (floor !== undefined && v < floor[i]) v = floor[i];
         if (v < this.options.minVar) {
           v = this.options.minVar;
           this.flooredVariances++;
@@ -186,12 +188,12 @@ export class DiagState implements FitState {
 
 /**
  * Why a diag or full fit failed: a constant column when there is one (any variance of
- * it is 0, so --reg-covar must be > 0 or the column dropped), else `otherwise`.
+ * it is 0, so --cov-floor or --reg-covar must be > 0 or the column dropped), else `otherwise`.
  */
 export function collapseReason(data: PreparedData, otherwise: string): string {
   const constant = constantColumns(data);
-  if (constant.length === 0) return `${otherwise}; raise --reg-covar, use fewer components, or scale the data`;
+  if (constant.length === 0) return `${otherwise}; raise --cov-floor or --reg-covar, use fewer components, or scale the data`;
   const one = constant.length === 1;
   const names = constant.slice(0, 5).map((i) => columnLabel(data, i).replace(/^column /, '')).join(', ') + (constant.length > 5 ? `, … (${constant.length} in all)` : '');
-  return `${one ? 'column' : 'columns'} ${names} ${one ? 'is' : 'are'} constant, so ${one ? 'its' : 'their'} variance is 0 in every component; drop ${one ? 'it' : 'them'} or give --reg-covar > 0`;
+  return `${one ? 'column' : 'columns'} ${names} ${one ? 'is' : 'are'} constant, so ${one ? 'its' : 'their'} variance is 0 in every component; drop ${one ? 'it' : 'them'} or give --cov-floor > 0 or --reg-covar > 0`;
 }

@@ -3,7 +3,7 @@ import { regColumns } from './reg';
 import { type FitParameters, type FitState, type SufficientStatistics } from '../fit-state';
 import type { Mixture } from '../mixture';
 import { COLLAPSE_RELATIVE, columnLabel, shiftMeans, varianceScale, type PreparedData } from '../data';
-import { choleskyInPlace, floorEigenvalues, solveBoth } from '../kernels/linalg';
+import { choleskyInPlace, floorEigenvalues, floorRelative, floorRelativeWork, solveBoth } from '../kernels/linalg';
 import { addChunks, localRunner, type ChunkLayout, type ChunkRunner, type RunnerFactory } from '../kernels/layout';
 import { fillRow, fullBuffers, fullKernel, fullLayout, fullStats, type FullBuffers, type FullRows, type FullStats, type Pattern } from '../kernels/full';
 import { collapseReason, SKLEARN_REG_COVAR } from './diag-state';
@@ -48,8 +48,8 @@ export function checkFullSize(k: number, d: number, patterns: number): void {
  * is replaced by its conditional mean mu_m + Σ_mo·Σ_oo⁻¹(x_o − mu_o), and its
  * conditional covariance Σ_mm − Σ_mo·Σ_oo⁻¹·Σ_om is added to the scatter. On
  * complete data there is one pattern and this is scikit-learn's M-step:
- * Σ_j = Σ post·(x − mu_j)(x − mu_j)ᵀ / n̂_j + regCovar·I, each diagonal entry then
- * floored at minVar. Cost per iteration: patterns × K × d³/3 for the factors plus
+ * Σ_j = Σ post·(x − mu_j)(x − mu_j)ᵀ / n̂_j + regCovar·I, then held at Σ_j ⪰ diag(covFloor)
+ * and its eigenvalues floored at minVar. Cost per iteration: patterns × K × d³/3 for the factors plus
  * rows × K × d² for the rows. The per-row work runs in chunks (kernels/full.ts),
  * which worker threads can share; the factors and the M-step's totals stay here.
  */
@@ -76,6 +76,8 @@ export class FullState implements FitState {
   private readonly reg: Float64Array;
   /** Scratch for the eigenvalue floor and the degeneracy check (2·d² + d). */
   private readonly eigenWork: Float64Array;
+  /** Scratch for --cov-floor; null without it. */
+  private readonly floorWork: Float64Array | null;
   /** The rows the M-step's weights are over: the data's, or those of statistics loaded from shards. */
   private rows_: number;
   /** The data whose column variances the degeneracy checks judge against: the data, or with the loaded statistics' variances. */
@@ -97,6 +99,7 @@ export class FullState implements FitState {
     this.cov = (start.covariance as FullCovariance).matrices.slice();
     this.reg = regColumns(options.regCovar, data.d, SKLEARN_REG_COVAR);
     this.eigenWork = new Float64Array(2 * d * d + d);
+    this.floorWork = options.covFloor ? floorRelativeWork(d) : null;
     this.rows_ = n;
     this.scales = data;
     // The floor holds from the start, on the eigenvalues as in every M-step.
@@ -242,6 +245,8 @@ export class FullState implements FitState {
         }
         cov[c + a * d + a] += this.reg[a];
       }
+      // --cov-floor: Σ ⪰ diag(floor), the exact M-step under that constraint (untouched when it holds strictly).
+      if (this.floorWork) floorRelative(cov, c, d, this.options.covFloor!, this.floorWork);
       // The floor bounds the eigenvalues (the exact constrained M-step), so EM stays monotone.
       if (this.options.minVar > 0) this.flooredVariances += floorEigenvalues(cov, c, d, this.options.minVar, this.eigenWork);
     }

@@ -36,6 +36,12 @@ export interface FamilyOptions {
   readonly minVar: number;
   /** Added to every variance (the diagonal) after an M-step, as scikit-learn's reg_covar (one, or one per column); default: the family's. */
   readonly regCovar?: RegCovar;
+  /**
+   * --cov-floor per column (its factor times each column's variance), diag and full only:
+   * after each M-step a diag variance is at least its column's number, and a full covariance
+   * Σ ⪰ diag(covFloor) (the exact M-step under that constraint). Undefined: none.
+   */
+  readonly covFloor?: Float64Array;
   /** Keep the whole n×K posterior of the last E-step and each row's log-likelihood (for filling, predicting, scoring). */
   readonly keepPosterior?: boolean;
   /** Which E-step kernel runs the chunks here: 'wasm' (SIMD) or 'js' (the TypeScript reference); the same bits either way. */
@@ -86,8 +92,10 @@ export interface Family<C extends Covariances = Covariances> {
   readonly summary: string;
   /** One variance for every column: it cannot follow columns of very different scales. */
   readonly isotropic: boolean;
-  /** The default of --reg-covar, relative: the app multiplies it by each column's variance (FitOptions.columnVariances). */
+  /** The default of --reg-covar without column variances to judge by (rating triplets), absolute; on tables it is 0. */
   readonly defaultRegCovar: number;
+  /** The default of --cov-floor on tables, relative to each column's variance (0: none). */
+  readonly defaultCovFloor: number;
   /** The covariance's free parameters per component. */
   covarianceParameters(d: number): number;
   /** Each component's covariance in a start: its spread around its mean over all rows (missing cells as 0), plus `reg`. */

@@ -147,3 +147,52 @@ export function floorEigenvalues(a: Float64Array, o: number, d: number, floor: n
   }
   return raised;
 }
+
+/** Scratch that floorRelative needs for a d×d matrix. */
+export function floorRelativeWork(d: number): Float64Array {
+  return new Float64Array(4 * d * d + 3 * d);
+}
+
+/**
+ * The floor Σ ⪰ diag(r) (Loewner order) on the symmetric d×d matrix at a[o..]: in the
+ * columns scaled by 1/√r_i, every eigenvalue below 1 is raised to 1, which is the exact
+ * M-step of a Gaussian covariance under that constraint (the likelihood is the same in
+ * any fixed basis; Ingrassia 2004), so EM with it stays monotone, and a matrix that
+ * already satisfies it strictly (a Cholesky factor of a − diag(r) exists) is left
+ * untouched, bit for bit. Columns with r_i = 0 are left out of the scaled block (their
+ * rows and columns unchanged: raising the block adds a positive semidefinite matrix, so
+ * the result is still ⪰ a). Returns how many eigenvalues were raised. `work`:
+ * floorRelativeWork(d).
+ */
+export function floorRelative(a: Float64Array, o: number, d: number, r: Float64Array, work: Float64Array): number {
+  const check = work.subarray(0, d * d);
+  for (let t = 0; t < d * d; t++) check[t] = a[o + t];
+  for (let i = 0; i < d; i++) check[i * d + i] -= r[i];
+  if (choleskyInPlace(check, 0, d)) return 0;
+  const index = work.subarray(d * d, d * d + d);
+  const scale = work.subarray(d * d + d, d * d + 2 * d);
+  let p = 0;
+  for (let i = 0; i < d; i++) {
+    if (r[i] > 0) {
+      index[p] = i;
+      scale[p] = Math.sqrt(r[i]);
+      p++;
+    }
+  }
+  if (p === 0) return 0;
+  const block = work.subarray(d * d + 2 * d, d * d + 2 * d + p * p);
+  const eigen = work.subarray(d * d + 2 * d + p * p);
+  for (let x = 0; x < p; x++) {
+    for (let y = 0; y < p; y++) block[x * p + y] = a[o + index[x] * d + index[y]] / (scale[x] * scale[y]);
+  }
+  const raised = floorEigenvalues(block, 0, p, 1, eigen);
+  if (raised === 0) return 0;
+  for (let x = 0; x < p; x++) {
+    for (let y = 0; y <= x; y++) {
+      const v = block[x * p + y] * scale[x] * scale[y];
+      a[o + index[x] * d + index[y]] = v;
+      a[o + index[y] * d + index[x]] = v;
+    }
+  }
+  return raised;
+}

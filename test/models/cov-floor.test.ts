@@ -1,0 +1,202 @@
+import * as fs from 'fs';
+import { choleskyInPlace, floorRelative, floorRelativeWork, symmetricEigen } from '../../src/models/kernels/linalg';
+import { floorCovariances } from '../../src/models/families/cov-floor';
+import { repoPath, runCli, useTempDir } from '../helpers/cli';
+import * as path from 'path';
+
+// --cov-floor: Σ ⪰ diag(r) as the exact constrained M-step (the eigenvalues of the matrix
+// scaled by 1/√r raised to 1), the diag family's max(var, r), and what the CLI does with it.
+
+/** A reproducible generator (Park–Miller), in [0, 1). */
+function lcg(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  };
+}
+
+/** A random symmetric positive semidefinite d×d matrix of rank `rank` (a sum of outer products). */
+function psd(d: number, rank: number, r: () => number, scale = 1): Float64Array {
+  const a = new Float64Array(d * d);
+  for (let t = 0; t < rank; t++) {
+    const v = Array.from({ length: d }, () => (r() - 0.5) * scale);
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) a[i * d + j] += v[i] * v[j];
+  }
+  return a;
+}
+
+/** The smallest eigenvalue of the d×d symmetric a scaled by 1/√r on both sides. */
+function smallestScaled(a: Float64Array, d: number, r: Float64Array): number {
+  const b = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) b[i * d + j] = a[i * d + j] / Math.sqrt(r[i] * r[j]);
+  const values = new Float64Array(d);
+  symmetricEigen(b, 0, d, values, new Float64Array(d * d));
+  return Math.min(...values);
+}
+
+/** The Gaussian M-step's objective of Σ given the scatter S: −ln|Σ| − tr(Σ⁻¹S). */
+function objective(sigma: Float64Array, s: Float64Array, d: number): number {
+  const l = sigma.slice();
+  if (!choleskyInPlace(l, 0, d)) return -Infinity;
+  let logDet = 0;
+  for (let i = 0; i < d; i++) logDet += 2 * Math.log(l[i * d + i]);
+  // tr(Σ⁻¹S) = Σ_columns ‖L⁻¹ s_c‖²
+  let trace = 0;
+  for (let c = 0; c < d; c++) {
+    const y = new Float64Array(d);
+    for (let i = 0; i < d; i++) {
+      let v = s[i * d + c];
+      for (let k = 0; k < i; k++) v -= l[i * d + k] * y[k];
+      y[i] = v / l[i * d + i];
+    }
+    const x = new Float64Array(d);
+    for (let i = d - 1; i >= 0; i--) {
+      let v = y[i];
+      for (let k = i + 1; k < d; k++) v -= l[k * d + i] * x[k];
+      x[i] = v / l[i * d + i];
+    }
+    trace += x[c];
+  }
+  return -logDet - trace;
+}
+
+describe('floorRelative: Σ ⪰ diag(r)', () => {
+  test('a matrix that satisfies the floor strictly is left untouched, bit for bit', () => {
+    const r = lcg(1);
+    for (const d of [1, 3, 8, 30]) {
+      const a = psd(d, d + 2, r);
+      for (let i = 0; i < d; i++) a[i * d + i] += 0.5;
+      const floor = Float64Array.from({ length: d }, () => 1e-3 * (1 + r()));
+      const before = a.slice();
+      expect(floorRelative(a, 0, d, floor, floorRelativeWork(d))).toBe(0);
+      expect(Array.from(a)).toEqual(Array.from(before));
+    }
+  });
+
+  test('a singular matrix is raised to the floor: the scaled eigenvalues below 1 become 1 (those of the null space, no others), symmetric', () => {
+    const r = lcg(2);
+    for (const [d, rank] of [
+      [4, 1],
+      [6, 3],
+      [12, 5],
+      [40, 20],
+    ]) {
+      const a = psd(d, rank, r);
+      const floor = Float64Array.from({ length: d }, () => 1e-2 * (0.5 + r()));
+      const raised = floorRelative(a, 0, d, floor, floorRelativeWork(d));
+      expect(raised).toBe(d - rank); // the null space, and no more (the rank's eigenvalues are far above the floor)
+      expect(smallestScaled(a, d, floor)).toBeGreaterThan(1 - 1e-9);
+      expect(smallestScaled(a, d, floor)).toBeLessThan(1 + 1e-9);
+      for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) expect(a[i * d + j]).toBe(a[j * d + i]);
+      // Applied again it changes nothing beyond rounding: the floor holds.
+      const again = a.slice();
+      floorRelative(again, 0, d, floor, floorRelativeWork(d));
+      for (let t = 0; t < d * d; t++) expect(Math.abs(again[t] - a[t])).toBeLessThan(1e-12 * (1 + Math.abs(a[t])));
+    }
+  });
+
+  test('the floored matrix is the M-step under the constraint: no feasible matrix, the ridge S + diag(r) among them, scores higher', () => {
+    const r = lcg(3);
+    const d = 5;
+    const s = psd(d, 2, r); // a scatter of rank 2: the unconstrained maximiser (S itself) is singular
+    const floor = Float64Array.from({ length: d }, () => 0.01 + 0.02 * r());
+    const best = s.slice();
+    floorRelative(best, 0, d, floor, floorRelativeWork(d));
+    const top = objective(best, s, d);
+    const ridge = s.slice();
+    for (let i = 0; i < d; i++) ridge[i * d + i] += floor[i];
+    expect(objective(ridge, s, d)).toBeLessThan(top);
+    // Feasible moves: add a small positive semidefinite matrix (Σ + εE ⪰ Σ ⪰ diag(r)).
+    for (let trial = 0; trial < 200; trial++) {
+      const e = psd(d, 1 + (trial % d), r, 0.3);
+      const moved = best.map((v, t) => v + 1e-3 * e[t]);
+      expect(objective(moved, s, d)).toBeLessThan(top);
+    }
+  });
+
+  test('columns with r = 0 are left out of the scaled block: their rows and columns are unchanged', () => {
+    const r = lcg(4);
+    const d = 5;
+    const a = psd(d, 2, r);
+    const floor = Float64Array.from([0.01, 0, 0.02, 0.01, 0]);
+    const before = a.slice();
+    expect(floorRelative(a, 0, d, floor, floorRelativeWork(d))).toBeGreaterThan(0);
+    for (const i of [1, 4]) for (let j = 0; j < d; j++) expect(a[i * d + j]).toBe(before[i * d + j]);
+  });
+
+  test('diag: each variance is at least its column floor, and the other variances are the same numbers', () => {
+    const floored = floorCovariances({ family: 'diag', variances: Float64Array.from([0, 2, 1e-9, 3]) }, 2, 2, Float64Array.from([1e-6, 1e-3]));
+    expect(floored.family === 'diag' && Array.from(floored.variances)).toEqual([1e-6, 2, 1e-6, 3]);
+  });
+});
+
+describe('--cov-floor on the command line', () => {
+  const tmp = useTempDir();
+  const iris = fs.readFileSync(repoPath('test', 'fixtures', 'mclust', 'iris.csv'), 'utf8');
+
+  test.each(['diag', 'full'])('iris %s K=3 from the hc start: the floor does not touch this fit, which is the unregularised one bit for bit (mclust 6.0.0 VVV: loglik −180.185839)', async (covariance) => {
+    const file = path.join(tmp(), 'iris.csv');
+    fs.writeFileSync(file, iris);
+    const args = [file, '--k', '3', '--covariance', covariance, '--init', 'hc', '--json'];
+    const byDefault = JSON.parse((await runCli(args)).stdout).fits[0];
+    const none = JSON.parse((await runCli([...args, '--cov-floor', '0'])).stdout).fits[0];
+    expect(byDefault.trace).toEqual(none.trace);
+    expect(byDefault.mixture).toEqual(none.mixture);
+    expect(byDefault.stop).toBe('converged');
+    // A ridge (scikit-learn's reg_covar, here 1e-6 × the smallest column variance's order) moves it.
+    const ridge = JSON.parse((await runCli([...args, '--reg-covar', '1e-4'])).stdout).fits[0];
+    expect(ridge.logLikelihood).toBeLessThan(byDefault.logLikelihood);
+    if (covariance === 'full') {
+      expect(byDefault.logLikelihood).toBeGreaterThanOrEqual(-180.185839 - 1e-6);
+      expect(byDefault.logLikelihood).toBeLessThan(-180.18);
+    }
+  });
+
+  // Two groups, each constant in a discrete column: within each component that column has no
+  // spread, so the unregularised fit is degenerate and the floor holds both components up.
+  const rows = Array.from({ length: 60 }, (_, u) => {
+    const group = u < 30 ? 0 : 1;
+    const x = group * 6 + ((u * 7919) % 61) / 20;
+    const y = (((u * 104729) % 53) / 13) * (group ? 1.5 : 1);
+    return `${x.toFixed(3)},${group},${y.toFixed(3)}`;
+  });
+  const data = 'x,flag,y\n' + rows.join('\n') + '\n';
+
+  test('a component with no spread in a discrete column: diag variances sit exactly on the floor, full Σ − diag(r) is singular, and EM never goes back', async () => {
+    const file = path.join(tmp(), 'flag.csv');
+    fs.writeFileSync(file, data);
+    const out = path.join(tmp(), 'model.json');
+    for (const covariance of ['diag', 'full']) {
+      const r = await runCli([file, '--k', '2', '--covariance', covariance, '--init', 'kmeans', '--json', '--out', out]);
+      expect(r.code).toBe(0);
+      const fit = JSON.parse(r.stdout).fits[0];
+      expect(fit.stop).toBe('converged');
+      for (let t = 1; t < fit.trace.length; t++) expect(fit.trace[t]).toBeGreaterThanOrEqual(fit.trace[t - 1] - 1e-12 * Math.abs(fit.trace[t - 1]));
+      const floor: number[] = JSON.parse(fs.readFileSync(out, 'utf8')).options.covFloor;
+      // flag's variance over the rows, by hand: 30 zeros and 30 ones, 0.25; its floor 1e-6 × that.
+      expect(floor[1]).toBeCloseTo(0.25e-6, 18);
+      if (covariance === 'diag') {
+        for (const v of fit.mixture.var) expect(v[1]).toBe(floor[1]);
+      } else {
+        for (const sigma of fit.mixture.covariance as number[][][]) {
+          const m = Float64Array.from(sigma.flat());
+          expect(smallestScaled(m, 3, Float64Array.from(floor))).toBeCloseTo(1, 6);
+        }
+      }
+      // Without the floor the same start has nothing to hold it: each cluster's covariance is singular.
+      const none = await runCli([file, '--k', '2', '--covariance', covariance, '--init', 'kmeans', '--cov-floor', '0']);
+      expect(none.code).toBe(1);
+      expect(none.stderr).toMatch(/the start is not usable: .*(not positive definite|singular|variance 0).*raise --cov-floor or --reg-covar/);
+    }
+  });
+
+  test('--cov-floor is for tables: with --ratings it is refused in one line', async () => {
+    const file = path.join(tmp(), 'r.csv');
+    fs.writeFileSync(file, 'u1,i1,4\nu1,i2,3\nu2,i1,5\n');
+    const r = await runCli(['fit', file, '--ratings', '--cov-floor', '1e-4']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--cov-floor is for tables/);
+  });
+});
