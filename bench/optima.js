@@ -170,7 +170,7 @@ async function main() {
       ll_tolerance: LL_TOLERANCE,
       collapse_factor: COLLAPSE_FACTOR,
       mclust_tol: MCLUST_TOL,
-      reg_covar: 'gmm-fit: its defaults, 0 for spherical and 1e-6 × each column\'s variance for diag and full; scikit-learn: reg_covar=1e-6 for all three; mclust: none (it has no reg_covar)',
+      reg_covar: 'gmm-fit: its defaults, no --reg-covar, and for diag and full --cov-floor 1e-6 (each covariance ⪰ 1e-6 × diag(column variances)); scikit-learn: reg_covar=1e-6 for all three; mclust: none (it has no reg_covar)',
       peer_threads: peerEnv.note,
     },
     install_peers: install,

@@ -12,7 +12,7 @@
 // never stops early), so the fit runs exactly ITER E+M iterations from `seed`'s
 // initial means (numpy's legacy np.random.seed(seed); np.random.choice(n, K, replace=False)).
 // --reg-covar: an absolute reg_covar (scikit-learn's meaning); without it, gmm-fit's default
-// (for diag and full, 1e-6 × each column's variance).
+// (none, and for diag and full --cov-floor 1e-6: each covariance ⪰ 1e-6 × diag(column variances)).
 //
 // Prints one JSON line: { jobs, iterations, ll (fits[0].logLikelihood = LL of
 // the last E-step), ms_total, ms_per_iteration (= ms_total / ITER),

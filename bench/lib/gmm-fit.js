@@ -76,7 +76,7 @@ async function readMatrix(file) {
  * @param {object} matrix  from readMatrix
  * @param {{ k: number, seed: number, iterations: number, jobs: number, model?: 'gaussian'|'kmeans', kernel?: 'wasm'|'js', covariance?: 'spherical'|'diag'|'full', regCovar?: number, onIteration?: (iteration: number) => void }} options
  *   jobs: threads sharing the fit's rows; kernel: undefined = gmm-fit's default; regCovar: an absolute
- *   reg_covar (undefined = gmm-fit's default, relative to each column's variance);
+ *   reg_covar (undefined = gmm-fit's default: none, and for diag and full --cov-floor 1e-6);
  *   onIteration(iteration): called after each E-step (the fit then runs as it would unwatched)
  * @returns {Promise<{ ll: number, cost: number|null, iterations: number, converged: boolean, stop: string|null, initialRows: number[]|null, trace: number[]|null, weights: number[]|null, iterationEndsMs: number[] }>}
  *   ll is the log-likelihood of the last E-step (k-means: of its clusters read as a spherical mixture);

@@ -115,7 +115,9 @@ export function covFloorFor(options: Pick<FitOptions, 'covariance' | 'covFloor' 
   const f = family(options.covariance ?? DEFAULT_COVARIANCE);
   const factor = options.covFloor ?? f.defaultCovFloor;
   if (f.isotropic || !(factor > 0) || !options.columnVariances) return undefined;
-  return options.columnVariances.map((v) => factor * v);
+  const floor = options.columnVariances.map((v) => factor * v);
+  if (!floor.every(Number.isFinite)) throw new DataError(`--cov-floor ${factor} times the columns' variances is not a finite number; give a smaller one`);
+  return floor;
 }
 
 /** The family a fit's start and state come from: a warm start's, else the one asked for; k-means reads its clusters as spherical. */

@@ -191,6 +191,14 @@ describe('--cov-floor on the command line', () => {
     }
   });
 
+  test('a --cov-floor whose floor is not a finite number (1e308 × a variance of 3) is one error line, exit 1', async () => {
+    const file = path.join(tmp(), 'iris.csv');
+    fs.writeFileSync(file, iris);
+    const r = await runCli([file, '--k', '2', '--covariance', 'full', '--cov-floor', '1e308']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("gmm-fit: error: --cov-floor 1e+308 times the columns' variances is not a finite number; give a smaller one\n");
+  });
+
   test('--cov-floor is for tables: with --ratings it is refused in one line', async () => {
     const file = path.join(tmp(), 'r.csv');
     fs.writeFileSync(file, 'u1,i1,4\nu1,i2,3\nu2,i1,5\n');
