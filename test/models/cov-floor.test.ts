@@ -61,6 +61,48 @@ function objective(sigma: Float64Array, s: Float64Array, d: number): number {
   return -logDet - trace;
 }
 
+describe('symmetricEigen (Householder + implicit QL)', () => {
+  /** The worst of ‖A·v_t − λ_t·v_t‖∞ and |VᵀV − I|, relative to the largest |λ|. */
+  function check(a: Float64Array, d: number): number {
+    const values = new Float64Array(d);
+    const vectors = new Float64Array(d * d);
+    symmetricEigen(a.slice(), 0, d, values, vectors);
+    const top = Math.max(1e-300, ...Array.from(values, Math.abs));
+    let worst = 0;
+    for (let t = 0; t < d; t++) {
+      for (let i = 0; i < d; i++) {
+        let av = 0;
+        for (let k = 0; k < d; k++) av += a[i * d + k] * vectors[k * d + t];
+        worst = Math.max(worst, Math.abs(av - values[t] * vectors[i * d + t]) / top);
+      }
+      for (let u = 0; u < d; u++) {
+        let dot = 0;
+        for (let k = 0; k < d; k++) dot += vectors[k * d + t] * vectors[k * d + u];
+        worst = Math.max(worst, Math.abs(dot - (t === u ? 1 : 0)));
+      }
+    }
+    return worst;
+  }
+
+  test('random symmetric matrices, rank-deficient ones, repeated eigenvalues, a diagonal and the zero matrix: eigenpairs to 1e-13', () => {
+    const r = lcg(9);
+    for (const d of [1, 2, 3, 7, 24, 64]) {
+      const a = new Float64Array(d * d);
+      for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) a[i * d + j] = a[j * d + i] = r() - 0.5;
+      expect(check(a, d)).toBeLessThan(1e-13);
+      expect(check(psd(d, Math.max(1, d >> 1), r), d)).toBeLessThan(1e-13);
+      const repeated = new Float64Array(d * d);
+      for (let i = 0; i < d; i++) repeated[i * d + i] = i % 2 ? 2 : 5;
+      expect(check(repeated, d)).toBeLessThan(1e-15);
+      expect(check(new Float64Array(d * d), d)).toBe(0);
+    }
+    // Known eigenvalues: [[2, 1], [1, 2]] has 1 and 3.
+    const values = new Float64Array(2);
+    symmetricEigen(Float64Array.from([2, 1, 1, 2]), 0, 2, values, new Float64Array(4));
+    expect(Array.from(values).sort()).toEqual([expect.closeTo(1, 14), expect.closeTo(3, 14)]);
+  });
+});
+
 describe('floorRelative: Σ ⪰ diag(r)', () => {
   test('a matrix that satisfies the floor strictly is left untouched, bit for bit', () => {
     const r = lcg(1);
