@@ -107,3 +107,33 @@ export function scatterRows(x: usize, rows: i32, d: i32, scatter: usize): void {
     }
   }
 }
+
+/**
+ * src/models/families/full.ts startCovariancesFromScatter without the regularisation: for
+ * each of the k means, out[j·d·d + a·d + b] = (S_ab + n·(mu_ja − c_a)·(mu_jb − c_b)) / n, S the
+ * lower triangle of `scatter` (d×d), the products in that order. `diff` is scratch (d numbers).
+ */
+export function startCovariances(scatter: usize, center: usize, mu: usize, k: i32, d: i32, n: f64, out: usize, diff: usize): void {
+  const rowBytes = <usize>d << 3;
+  for (let j = 0; j < k; j++) {
+    const m = mu + <usize>j * rowBytes;
+    for (let a = 0; a < d; a++) {
+      const ao = <usize>a << 3;
+      store<f64>(diff + ao, load<f64>(m + ao) - load<f64>(center + ao));
+    }
+    const o = out + <usize>j * <usize>d * rowBytes;
+    for (let a = 0; a < d; a++) {
+      const na = n * load<f64>(diff + (<usize>a << 3));
+      const row = o + <usize>a * rowBytes;
+      const lower = scatter + <usize>a * rowBytes;
+      for (let b = 0; b < a; b++) {
+        const bo = <usize>b << 3;
+        store<f64>(row + bo, (load<f64>(lower + bo) + na * load<f64>(diff + bo)) / n);
+      }
+      for (let b = a; b < d; b++) {
+        const bo = <usize>b << 3;
+        store<f64>(row + bo, (load<f64>(scatter + <usize>b * rowBytes + (<usize>a << 3)) + na * load<f64>(diff + bo)) / n);
+      }
+    }
+  }
+}

@@ -23,12 +23,12 @@ function table(n: number, d: number, seed: number): number[][] {
 
 /** prepareData and scatterAroundMean with the WebAssembly passes, or with the TypeScript loops (the module made unavailable). */
 function load(wasm: boolean) {
-  let modules!: { data: typeof import('../../src/models/data'); scatter: typeof import('../../src/models/scatter') };
+  let modules!: { data: typeof import('../../src/models/data'); scatter: typeof import('../../src/models/scatter'); start: typeof import('../../src/models/start') };
   jest.isolateModules(() => {
     if (!wasm) {
-      jest.doMock('../../src/models/kernels/wasm-setup', () => ({ wasmColumnSums: () => false, wasmCentreRows: () => null, wasmScatter: () => false }));
+      jest.doMock('../../src/models/kernels/wasm-setup', () => ({ wasmColumnSums: () => false, wasmCentreRows: () => null, wasmScatter: () => false, wasmStartCovariances: () => false }));
     }
-    modules = { data: require('../../src/models/data'), scatter: require('../../src/models/scatter') };
+    modules = { data: require('../../src/models/data'), scatter: require('../../src/models/scatter'), start: require('../../src/models/start') };
   });
   jest.dontMock('../../src/models/kernels/wasm-setup');
   return modules;
@@ -36,6 +36,7 @@ function load(wasm: boolean) {
 
 const SHAPES: Array<[number, number]> = [
   [1, 1],
+  [2, 1],
   [3, 2],
   [5, 3],
   [7, 64],
@@ -67,6 +68,16 @@ describe('the data preparation and the start scatter in WebAssembly', () => {
       const b = viaJs.scatter.scatterAroundMean(fromRows(rows), full);
       expect(bytes(a.center)).toBe(bytes(b.center));
       expect(bytes(a.scatter)).toBe(bytes(b.scatter));
+    }
+  });
+
+  test.each(SHAPES)('n = %i, d = %i: the full family\'s start covariances are the same bits', (n, d) => {
+    const rows = table(n, d, n * 13 + d);
+    const k = Math.min(n, 4);
+    for (const regCovar of [1e-6, Float64Array.from({ length: d }, (_, i) => i * 1e-3)]) {
+      const a = viaWasm.start.randomInit(fromRows(rows), k, 1, { covariance: 'full', regCovar });
+      const b = viaJs.start.randomInit(fromRows(rows), k, 1, { covariance: 'full', regCovar });
+      expect(bytes((a.mixture.covariance as { matrices: Float64Array }).matrices)).toBe(bytes((b.mixture.covariance as { matrices: Float64Array }).matrices));
     }
   });
 

@@ -1,6 +1,7 @@
 import { toRows } from '../../core/matrix';
 import { regOf } from './reg';
 import { scatterAroundMean } from '../scatter';
+import { wasmStartCovariances } from '../kernels/wasm-setup';
 import { fullKernel } from '../kernels/full';
 import { choleskyInPlace } from '../kernels/linalg';
 import { checkFullSize, FullState, missingPatterns } from './full-state';
@@ -25,6 +26,11 @@ export const FULL: Family<FullCovariance> = {
     // added off the diagonal changed nothing and is left out.
     const d = center.length;
     const matrices = new Float64Array(k * d * d);
+    // In WebAssembly where it can be had (wasm-setup.ts; the same operations, so the same bits), else here.
+    if (wasmStartCovariances(n, center, scatter, mu, k, matrices)) {
+      for (let j = 0; j < k; j++) for (let a = 0; a < d; a++) matrices[j * d * d + a * d + a] += regOf(reg, a);
+      return { family: 'full', matrices };
+    }
     const diff = new Float64Array(d);
     for (let j = 0; j < k; j++) {
       for (let a = 0; a < d; a++) diff[a] = mu[j * d + a] - center[a];

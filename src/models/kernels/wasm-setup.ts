@@ -114,3 +114,27 @@ export function wasmScatter(data: Float64Array, n: number, d: number, center: Fl
   for (let a = 0; a < d; a++) scatter.set(f64.subarray(out + a * d, out + a * d + a + 1), a * d);
   return true;
 }
+
+/**
+ * The full family's start covariances before --reg-covar (full.ts startCovariancesFromScatter):
+ * matrices[j·d·d + a·d + b] = (S_ab + n·(mu_ja − c_a)·(mu_jb − c_b)) / n for the k means, S the
+ * lower triangle of `scatter`. False when the module cannot be had.
+ */
+export function wasmStartCovariances(n: number, center: Float64Array, scatter: Float64Array, mu: Float64Array, k: number, matrices: Float64Array): boolean {
+  const d = center.length;
+  const at = new Regions();
+  const s = at.f64(d * d);
+  const c = at.f64(d);
+  const m = at.f64(k * d);
+  const out = at.f64(k * d * d);
+  const diff = at.f64(d);
+  const instance = scratchInstance(at.end);
+  if (!instance) return false;
+  const { exports, f64 } = instance;
+  f64.set(scatter.subarray(0, d * d), s / 8);
+  f64.set(center, c / 8);
+  f64.set(mu.subarray(0, k * d), m / 8);
+  exports.startCovariances(s, c, m, k, d, n, out, diff);
+  matrices.set(f64.subarray(out / 8, out / 8 + k * d * d));
+  return true;
+}

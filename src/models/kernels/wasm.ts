@@ -38,6 +38,7 @@ export interface KernelExports {
   columnSums(data: number, rows: number, d: number, sums: number): void;
   centreRows(data: number, rows: number, d: number, center: number, x: number, rowSquares: number, squares: number): number;
   scatterRows(x: number, rows: number, d: number, scatter: number): void;
+  startCovariances(scatter: number, center: number, mu: number, k: number, d: number, n: number, out: number, diff: number): void;
 }
 
 // The little of the WebAssembly JS API used here (TypeScript's ES2022 lib does not declare it).
@@ -56,7 +57,7 @@ const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 let compiled: WasmModule | null | undefined;
 
 /** What this wrapper calls; a module built from an older assembly/estep.ts may lack some. */
-const EXPORTS = ['memory', 'choleskyColumns', 'columnSums', 'centreRows', 'scatterRows', ...Object.keys(KERNEL_EXPORTS)];
+const EXPORTS = ['memory', 'choleskyColumns', 'columnSums', 'centreRows', 'scatterRows', 'startCovariances', ...Object.keys(KERNEL_EXPORTS)];
 
 /**
  * The compiled module, or null where it cannot be had: not built (no
