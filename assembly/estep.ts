@@ -31,6 +31,8 @@ import { arg, mathLog, maxOf, rowDots, shiftedExpSum } from './shared';
 export { choleskyColumns, fullExpectation, fullScatter } from './full';
 // k-means's, in its own file.
 export { kmeansDeviation, kmeansExpectation } from './kmeans';
+// The data's preparation and the start's scatter, before a fit's first E-step.
+export { centreRows, columnSums, scatterRows, startCovariances } from './setup';
 
 /**
  * out[j·d + i] += Σ_u w[u, j]·x[u, i], as kernels.ts addWeightedRows: per block of

@@ -1,6 +1,7 @@
 import type { Matrix } from '../core/matrix';
 import { DataError } from '../core/errors';
 import { rememberDiagonalScatter } from './scatter';
+import { wasmCentreRows, wasmColumnSums } from './kernels/wasm-setup';
 
 /**
  * A matrix laid out for the EM kernels, built once and shared by every fit of a sweep.
@@ -92,13 +93,9 @@ export function prepareData(m: Matrix, shared = false, given?: Float64Array): Pr
   const mask = m.observed;
   const center = f64(d);
   const counts = new Float64Array(d);
-  for (let u = 0; u < n; u++) {
-    for (let i = 0; i < d; i++) {
-      if (mask && mask[u * d + i] === 0) continue;
-      center[i] += m.data[u * d + i];
-      counts[i]++;
-    }
-  }
+  // Complete data: both passes in WebAssembly where it can be had (wasm-setup.ts; the same bits).
+  if (!mask && wasmColumnSums(m.data, n, d, center)) counts.fill(n);
+  else prepareColumnSums(m, center, counts);
   for (let i = 0; i < d; i++) center[i] = counts[i] > 0 ? center[i] / counts[i] : 0;
   if (given) {
     if (given.length !== d) throw new Error(`internal: ${given.length} column means for ${d} columns`);
@@ -118,6 +115,59 @@ export function prepareData(m: Matrix, shared = false, given?: Float64Array): Pr
   }
   // Σ over each column's observed cells of x², in row order, summed in the same pass.
   const columnVariance = new Float64Array(d);
+  const bad = mask ? null : wasmCentreRows(m.data, n, d, center, x, rowSquares, columnVariance);
+  if (bad === null) prepareRows(m, center, x, rowSquares, rowObserved, columnVariance, missingStart, missingIndex);
+  else {
+    if (bad >= 0) throw tooLarge(bad);
+    rowObserved.fill(d);
+  }
+  // Complete data centred on its own means: those sums are the start's scatter around the column means (scatter.ts), computed here once.
+  if (!mask && !given) rememberDiagonalScatter(m, center, columnVariance);
+  for (let i = 0; i < d; i++) columnVariance[i] = counts[i] > 0 ? columnVariance[i] / counts[i] : 0;
+  let observed: Uint8Array | null = null;
+  if (mask) {
+    observed = shared ? new Uint8Array(new SharedArrayBuffer(mask.length)) : new Uint8Array(mask.length);
+    observed.set(mask);
+  }
+  return { kind: 'dense', n, d, x, center, rowSquares, rowObserved, observed, missingStart, missingIndex, columnVariance, columns: m.columns && m.columns.length === d ? m.columns : null };
+}
+
+function tooLarge(u: number): DataError {
+  return new DataError(`row ${u + 1} of the data has values too large for distances: the sum of their squares overflows a double (about 1.8e308); scale the data down`);
+}
+
+/** prepareData's first pass in TypeScript (the reference of wasmColumnSums): each column's sum and count over its observed cells, in row order. */
+function prepareColumnSums(m: Matrix, center: Float64Array, counts: Float64Array): void {
+  const n = m.rows;
+  const d = m.cols;
+  const mask = m.observed;
+  for (let u = 0; u < n; u++) {
+    for (let i = 0; i < d; i++) {
+      if (mask && mask[u * d + i] === 0) continue;
+      center[i] += m.data[u * d + i];
+      counts[i]++;
+    }
+  }
+}
+
+/**
+ * prepareData's second pass in TypeScript (the reference of wasmCentreRows, and what runs on
+ * data with missing cells): the centred rows, each row's sum of squares and observed count,
+ * each column's sum of squares, and the index of the missing cells.
+ */
+function prepareRows(
+  m: Matrix,
+  center: Float64Array,
+  x: Float64Array,
+  rowSquares: Float64Array,
+  rowObserved: Float64Array,
+  columnVariance: Float64Array,
+  missingStart: Int32Array | null,
+  missingIndex: Int32Array | null,
+): void {
+  const n = m.rows;
+  const d = m.cols;
+  const mask = m.observed;
   let t = 0;
   for (let u = 0; u < n; u++) {
     if (missingStart) missingStart[u] = t;
@@ -136,22 +186,11 @@ export function prepareData(m: Matrix, shared = false, given?: Float64Array): Pr
       columnVariance[i] += square;
       count++;
     }
-    if (!Number.isFinite(sq)) {
-      throw new DataError(`row ${u + 1} of the data has values too large for distances: the sum of their squares overflows a double (about 1.8e308); scale the data down`);
-    }
+    if (!Number.isFinite(sq)) throw tooLarge(u);
     rowSquares[u] = sq;
     rowObserved[u] = count;
   }
   if (missingStart) missingStart[n] = t;
-  // Complete data centred on its own means: those sums are the start's scatter around the column means (scatter.ts), computed here once.
-  if (!mask && !given) rememberDiagonalScatter(m, center, columnVariance);
-  for (let i = 0; i < d; i++) columnVariance[i] = counts[i] > 0 ? columnVariance[i] / counts[i] : 0;
-  let observed: Uint8Array | null = null;
-  if (mask) {
-    observed = shared ? new Uint8Array(new SharedArrayBuffer(mask.length)) : new Uint8Array(mask.length);
-    observed.set(mask);
-  }
-  return { kind: 'dense', n, d, x, center, rowSquares, rowObserved, observed, missingStart, missingIndex, columnVariance, columns: m.columns && m.columns.length === d ? m.columns : null };
 }
 
 /** Means (K×d, row-major) moved into the data's centred coordinates, or back out (sign −1). */

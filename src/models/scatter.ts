@@ -1,4 +1,5 @@
 import type { Matrix } from '../core/matrix';
+import { wasmColumnSums, wasmScatter } from './kernels/wasm-setup';
 
 /**
  * The data's spread around its column means c, in one pass: S = Σ_u (x_u − c)(x_u − c)ᵀ
@@ -43,9 +44,12 @@ const CACHE = new WeakMap<Float64Array, { n: number; d: number; full?: Scatter; 
 function computeScatter(m: Matrix, full: boolean): Scatter {
   const { rows: n, cols: d, data } = m;
   const center = new Float64Array(d);
-  for (let u = 0; u < n; u++) for (let i = 0; i < d; i++) center[i] += data[u * d + i];
+  // In WebAssembly where it can be had (wasm-setup.ts): the same operations in the same order, so the same bits.
+  const wasm = wasmColumnSums(data, n, d, center);
+  if (!wasm) for (let u = 0; u < n; u++) for (let i = 0; i < d; i++) center[i] += data[u * d + i];
   for (let i = 0; i < d; i++) center[i] /= n;
   const scatter = new Float64Array(full ? d * d : d);
+  if (wasm && full && wasmScatter(data, n, d, center, scatter)) return { center, scatter };
   for (let u = 0; u < n; u++) {
     for (let a = 0; a < d; a++) {
       const da = data[u * d + a] - center[a];

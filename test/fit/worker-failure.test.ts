@@ -14,19 +14,24 @@ import { useTempDir, writeFile } from '../helpers/cli';
 const rows = Array.from({ length: 300 }, (_, u) => [Math.sin(u) * 3 + (u % 3) * 4, Math.cos(u * 1.7) * 2 - (u % 3) * 3]);
 const matrix = fromRows(rows);
 
-/** A row-split worker that says it is ready, then fails on the fit's message as an allocation would. */
+/**
+ * A row-split worker that says it is ready and has loaded its modules (control slot 7, its
+ * `loaded`; slot 8 its `ready`: control.ts workerSlots(1)), then fails on the fit's message
+ * as an allocation would: the failed flag (slot 4), its ready and the done count (slot 1) pushed past any wait.
+ */
 const FAILS_ON_FIT = `
 const { parentPort, workerData } = require('worker_threads');
+const { control, errors } = workerData;
 parentPort.on('message', () => {
   try { throw new RangeError('Array buffer allocation failed'); }
   catch (err) {
-    const { control, errors } = workerData;
     errors.postMessage({ name: err.name, message: err.message });
     Atomics.store(control, 4, 1);
-    Atomics.add(control, 2, 1); Atomics.add(control, 1, 1);
-    Atomics.notify(control, 2); Atomics.notify(control, 1);
+    Atomics.add(control, 8, 1 << 30); Atomics.add(control, 1, 1 << 30);
+    Atomics.notify(control, 8); Atomics.notify(control, 1);
   }
 });
+Atomics.store(control, 7, 1);
 parentPort.postMessage('ready');
 `;
 

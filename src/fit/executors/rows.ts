@@ -1,7 +1,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'worker_threads';
 import { DataError } from '../../core/errors';
 import type { FitData, RunnerFactory } from '../../models/kernels/layout';
-import { CONTROL, type ChunkWorkerMessage } from './control';
+import { claimOf, CONTROL, controlSize, MAX_CLAIM_CHUNKS, takeChunk, workerSlots, type ChunkWorkerMessage } from './control';
 import { fitFrom } from '../fit';
 import type { Executed } from './executed';
 import { startFor } from '../start';
@@ -11,14 +11,21 @@ import { workerError } from './errors';
 import { workerScript } from './script';
 
 /**
- * Threads that share one fit's rows: this thread takes chunks 0, T, 2T, … and
- * worker w (1 ≤ w < T) chunks w, w+T, …. Each E-step is one turn of the
- * generation counter; this thread waits (Atomics.wait) for the workers, so the
- * EM loop stays synchronous. The chunk statistics are added in chunk order
- * afterwards, so the result is that of one thread, bit for bit.
+ * Threads that share one fit's rows. Each pass (an E-step, or a full fit's scatter) is one
+ * turn of the generation counter; every thread then takes the pass's chunks one at a time
+ * from a shared counter until none is left, and this thread waits (Atomics.wait) until all
+ * are done, so the EM loop stays synchronous. The chunk statistics are added in chunk
+ * order afterwards, and a chunk's numbers do not depend on the thread that ran it, so the
+ * result is that of one thread, bit for bit, whichever thread took which chunk.
+ *
+ * So this thread does not wait for a worker that is still starting (a worker thread takes
+ * some 40–70 ms to be running with its modules, most of a short fit's fixed cost): until a
+ * worker has its kernel it runs the chunks alone, and the worker joins the pass it finds.
+ * A worker that has loaded its modules is waited for at the next pass (making its kernel
+ * takes a millisecond or two), so that one that fails on the fit's message is seen at once.
  */
 export class RowSplitPool {
-  private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL.size * 4));
+  private readonly control: Int32Array;
   private readonly workers: Worker[] = [];
   /** Where each worker reports a failure; read synchronously, since this thread waits on the control block. */
   private readonly errors: MessagePort[] = [];
@@ -31,6 +38,7 @@ export class RowSplitPool {
     readonly threads: number,
     script: string = workerScript('rows-worker'),
   ) {
+    this.control = new Int32Array(new SharedArrayBuffer(controlSize(threads) * 4));
     for (let index = 1; index < threads; index++) {
       const { port1, port2 } = new MessageChannel();
       const input = { data, control: this.control, index, threads, errors: port2 };
@@ -47,7 +55,7 @@ export class RowSplitPool {
   /**
    * Resolves once every worker has loaded and is listening, or rejects with the first
    * failure: a worker that cannot start (its script fails to load, memory runs out) is
-   * seen here, on the event loop, before this thread starts waiting on the control block.
+   * seen here, on the event loop.
    */
   ready(): Promise<void> {
     return Promise.all(
@@ -73,8 +81,6 @@ export class RowSplitPool {
 
   /** Jobs begun: each runnerFor call is one, and the runner of the one before it may no longer be used. */
   private jobs = 0;
-  /** Whether every worker has said it is ready for the current job (seen by its first runAll, or before the next job begins). */
-  private jobReady = false;
 
   /**
    * A runner for one job's buffers (which must be in shared memory): a fit's E-steps, or
@@ -83,36 +89,37 @@ export class RowSplitPool {
    */
   runnerFor: RunnerFactory = (data, layout, job, makeKernel, requested) => {
     const control = this.control;
-    const helpers = this.threads - 1;
     if (this.lost) throw workerError(this.lost);
-    if (this.jobs > 0) {
-      // Every worker is in the previous job's loop (its ready counted before the count is reset): move them on.
-      if (!this.jobReady) this.waitFor(CONTROL.ready, helpers);
-      Atomics.store(control, CONTROL.ready, 0);
-      Atomics.add(control, CONTROL.job, 1);
-      Atomics.add(control, CONTROL.generation, 1);
-      Atomics.notify(control, CONTROL.generation);
-    } else Atomics.store(control, CONTROL.ready, 0);
-    this.jobs++;
-    this.jobReady = false;
+    if (layout.chunks >= MAX_CLAIM_CHUNKS) throw new Error(`internal: ${layout.chunks} chunks in one pass`);
+    const number = ++this.jobs;
+    // A worker in the previous job's loop leaves it when it sees the new number (woken by the generation).
+    Atomics.store(control, CONTROL.job, number);
+    Atomics.add(control, CONTROL.generation, 1);
+    Atomics.notify(control, CONTROL.generation);
     const kernel = makeKernel(requested, data, layout, job);
     // The workers make the same family's kernel, of the kind this thread got (the same bits either way).
-    const message: ChunkWorkerMessage = { layout, job, kernel: kernel.name };
+    const message: ChunkWorkerMessage = { number, layout, job, kernel: kernel.name };
     for (const worker of this.workers) worker.postMessage(message);
-    const waitFor = (slot: number, count: number) => this.waitFor(slot, count);
     return {
       runAll: (phase = 0) => {
-        if (!this.jobReady) {
-          waitFor(CONTROL.ready, helpers);
-          this.jobReady = true;
+        if (this.jobs !== number) throw new Error('internal: a row-split runner used after the next job began');
+        // A worker with its modules loaded is about to have its kernel: wait for it (and see at once if it failed).
+        for (let index = 1; index < this.threads; index++) {
+          const slots = workerSlots(index);
+          if (Atomics.load(control, slots.loaded)) this.waitFor(slots.ready, number);
         }
-        Atomics.store(control, CONTROL.done, 0);
+        const generation = Atomics.load(control, CONTROL.generation) + 1;
         Atomics.store(control, CONTROL.phase, phase);
-        Atomics.add(control, CONTROL.generation, 1);
+        Atomics.store(control, CONTROL.done, 0);
+        Atomics.store(control, CONTROL.claim, claimOf(generation));
+        Atomics.store(control, CONTROL.generation, generation);
         Atomics.notify(control, CONTROL.generation);
         kernel.begin?.(phase);
-        for (let c = 0; c < layout.chunks; c += this.threads) kernel.run(c, phase);
-        waitFor(CONTROL.done, helpers);
+        for (let c = takeChunk(control, generation, layout.chunks); c >= 0; c = takeChunk(control, generation, layout.chunks)) {
+          kernel.run(c, phase);
+          Atomics.add(control, CONTROL.done, 1);
+        }
+        this.waitFor(CONTROL.done, layout.chunks);
       },
     };
   };
@@ -141,25 +148,24 @@ export class RowSplitPool {
 /** One fit (Gaussian or k-means) with its rows split over `threads` threads (this one included). */
 export async function runRowSplit(source: FitSource, task: SweepTask, options: SweepOptions, threads: number): Promise<Executed> {
   const pool = new RowSplitPool(source.data, threads);
-  // The workers load while this thread makes the start; a worker that cannot start is still the error reported.
+  // The workers start while this thread makes the start and runs the first chunks; a worker
+  // that cannot start is still the error reported, once the fit is made.
   const ready = pool.ready().then(
     () => null,
     (err: unknown) => ({ err }),
   );
   try {
     const fitOptions = fitOptionsFor(options, task);
-    let start: ReturnType<typeof startFor> | null = null;
-    let startFailure: { err: unknown } | null = null;
+    let start: ReturnType<typeof startFor>;
     try {
       start = startFor(source, fitOptions);
     } catch (err) {
-      startFailure = { err };
+      throw ((await ready) ?? { err }).err;
     }
-    const failure = (await ready) ?? startFailure;
-    if (failure || !start) throw failure?.err;
     const fit = fitFrom(source.data, start, { ...fitOptions, runnerFor: pool.runnerFor });
+    const failure = await ready;
+    if (failure) throw failure.err;
     options.onFit?.(fit, 1, 1);
-    // This thread and every worker that answered ready ran the fit's chunks.
     return { fits: [fit], threads: threads };
   } finally {
     await pool.close();

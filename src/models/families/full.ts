@@ -1,6 +1,7 @@
 import { toRows } from '../../core/matrix';
 import { regOf } from './reg';
 import { scatterAroundMean } from '../scatter';
+import { wasmStartCovariances } from '../kernels/wasm-setup';
 import { fullKernel } from '../kernels/full';
 import { choleskyInPlace } from '../kernels/linalg';
 import { checkFullSize, FullState, missingPatterns } from './full-state';
@@ -19,16 +20,27 @@ export const FULL: Family<FullCovariance> = {
 
   startScatterMatrix: true,
   startCovariancesFromScatter(n, center, scatter, mu, k, reg) {
-    // (X − mu_j)ᵀ(X − mu_j)/n, from the scatter around the column means (lower triangle).
+    // (X − mu_j)ᵀ(X − mu_j)/n, from the scatter around the column means (lower triangle):
+    // entry (a, b) is (S_ab + n·(mu_a − c_a)·(mu_b − c_b)) / n, the products in that order, plus
+    // --reg-covar on the diagonal. (S_ab + …) is never −0 (S_ab sums from +0), so the 0 once
+    // added off the diagonal changed nothing and is left out.
     const d = center.length;
-    const at = (a: number, b: number) => scatter[Math.max(a, b) * d + Math.min(a, b)];
     const matrices = new Float64Array(k * d * d);
+    // In WebAssembly where it can be had (wasm-setup.ts; the same operations, so the same bits), else here.
+    if (wasmStartCovariances(n, center, scatter, mu, k, matrices)) {
+      for (let j = 0; j < k; j++) for (let a = 0; a < d; a++) matrices[j * d * d + a * d + a] += regOf(reg, a);
+      return { family: 'full', matrices };
+    }
+    const diff = new Float64Array(d);
     for (let j = 0; j < k; j++) {
+      for (let a = 0; a < d; a++) diff[a] = mu[j * d + a] - center[a];
+      const o = j * d * d;
       for (let a = 0; a < d; a++) {
-        for (let b = 0; b < d; b++) {
-          const v = (at(a, b) + n * (mu[j * d + a] - center[a]) * (mu[j * d + b] - center[b])) / n;
-          matrices[j * d * d + a * d + b] = v + (a === b ? regOf(reg, a) : 0);
-        }
+        const na = n * diff[a];
+        const row = o + a * d;
+        for (let b = 0; b < a; b++) matrices[row + b] = (scatter[a * d + b] + na * diff[b]) / n;
+        for (let b = a; b < d; b++) matrices[row + b] = (scatter[b * d + a] + na * diff[b]) / n;
+        matrices[row + a] += regOf(reg, a);
       }
     }
     return { family: 'full', matrices };

@@ -34,6 +34,11 @@ export interface KernelExports {
   kmeansDeviation(args: number): void;
   /** linalg.ts choleskyInPlace on the d×d matrix at byte address b, held by columns: 1, or 0 if not positive definite. */
   choleskyColumns(b: number, d: number): number;
+  /** prepareData's and computeScatter's passes over a block of complete rows (assembly/setup.ts; byte addresses). */
+  columnSums(data: number, rows: number, d: number, sums: number): void;
+  centreRows(data: number, rows: number, d: number, center: number, x: number, rowSquares: number, squares: number): number;
+  scatterRows(x: number, rows: number, d: number, scatter: number): void;
+  startCovariances(scatter: number, center: number, mu: number, k: number, d: number, n: number, out: number, diff: number): void;
 }
 
 // The little of the WebAssembly JS API used here (TypeScript's ES2022 lib does not declare it).
@@ -52,7 +57,7 @@ const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 let compiled: WasmModule | null | undefined;
 
 /** What this wrapper calls; a module built from an older assembly/estep.ts may lack some. */
-const EXPORTS = ['memory', 'choleskyColumns', ...Object.keys(KERNEL_EXPORTS)];
+const EXPORTS = ['memory', 'choleskyColumns', 'columnSums', 'centreRows', 'scatterRows', 'startCovariances', ...Object.keys(KERNEL_EXPORTS)];
 
 /**
  * The compiled module, or null where it cannot be had: not built (no
@@ -163,11 +168,34 @@ export function instance(): KernelExports {
 }
 
 /**
- * This thread's second instance, for the factorisations (linalg.ts): its memory is its
- * own, so a factorisation between two passes of a kernel leaves the kernel's regions
- * alone. null where the module cannot be had.
+ * This thread's second instance, for the work outside the kernels' passes (the
+ * factorisations of linalg.ts, the data's preparation and the start's scatter,
+ * wasm-setup.ts): its memory is its own, so a factorisation between two passes of a
+ * kernel leaves the kernel's regions alone. null where the module cannot be had.
  */
-let factoring: { readonly exports: KernelExports; f64: Float64Array } | null | undefined;
+let scratch: { readonly exports: KernelExports; f64: Float64Array } | null | undefined;
+
+/**
+ * The second instance with at least `bytes` bytes of memory (grown once to the most
+ * asked), and a view of all of it; null where the module cannot be had. Each call
+ * copies in what it needs: nothing is kept there between calls.
+ */
+export function scratchInstance(bytes: number): { readonly exports: KernelExports; readonly f64: Float64Array } | null {
+  if (scratch === undefined) {
+    const module = kernelModule();
+    scratch = null;
+    if (module && wasm) {
+      const exports = new wasm.Instance(module, { env: { log: Math.log, exp: Math.exp } }).exports as unknown as KernelExports;
+      scratch = { exports, f64: new Float64Array(exports.memory.buffer) };
+    }
+  }
+  if (!scratch) return null;
+  const memory = scratch.exports.memory;
+  const short = bytes - memory.buffer.byteLength;
+  if (short > 0) memory.grow(Math.ceil(short / PAGE));
+  if (scratch.f64.buffer !== memory.buffer) scratch.f64 = new Float64Array(memory.buffer);
+  return scratch;
+}
 
 /**
  * linalg.ts choleskyInPlace's loop (the same operations in the same order, so the same
@@ -177,19 +205,8 @@ let factoring: { readonly exports: KernelExports; f64: Float64Array } | null | u
  * memory grows to the largest matrix seen, once.
  */
 export function wasmCholesky(a: Float64Array, o: number, d: number): boolean {
-  if (factoring === undefined) {
-    const module = kernelModule();
-    factoring = null;
-    if (module && wasm) {
-      const exports = new wasm.Instance(module, { env: { log: Math.log, exp: Math.exp } }).exports as unknown as KernelExports;
-      factoring = { exports, f64: new Float64Array(exports.memory.buffer) };
-    }
-  }
+  const factoring = scratchInstance(d * d * 8);
   if (!factoring) return false;
-  const memory = factoring.exports.memory;
-  const short = d * d * 8 - memory.buffer.byteLength;
-  if (short > 0) memory.grow(Math.ceil(short / PAGE));
-  if (factoring.f64.buffer !== memory.buffer) factoring.f64 = new Float64Array(memory.buffer);
   const b = factoring.f64;
   // The loop reads the lower triangle only (the upper one is zeroed).
   for (let t = 0; t < d; t++) for (let i = t; i < d; i++) b[t * d + i] = a[o + i * d + t];
