@@ -157,6 +157,44 @@ describe('floorRelative: Σ ⪰ diag(r)', () => {
     }
   });
 
+  test('the eigenvectors of the low eigenvalues alone (inverse iteration) give the whole decomposition\'s result: clusters of equal eigenvalues, ones just below the floor', () => {
+    const r = lcg(11);
+    for (const [d, rank, near] of [
+      [30, 20, 0],
+      [64, 40, 3],
+      [64, 60, 2],
+      [9, 6, 1],
+    ]) {
+      // rank eigenvalues far above the floor, d − rank exactly 0 (one cluster), `near` of them moved to just below it.
+      const a = psd(d, rank, r, 3);
+      const floor = Float64Array.from({ length: d }, () => 1e-3 * (0.5 + r()));
+      for (let t = 0; t < near; t++) {
+        const v = Array.from({ length: d }, () => r() - 0.5);
+        const len = Math.hypot(...v);
+        for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) a[i * d + j] += 0.999 * Math.sqrt(floor[i] * floor[j]) * (v[i] / len) * (v[j] / len);
+      }
+      const got = a.slice();
+      floorRelative(got, 0, d, floor, floorRelativeWork(d));
+      // The reference: the scaled matrix decomposed whole, its eigenvalues below 1 raised, rebuilt.
+      const b = new Float64Array(d * d);
+      for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) b[i * d + j] = a[i * d + j] / Math.sqrt(floor[i] * floor[j]);
+      const values = new Float64Array(d);
+      const vectors = new Float64Array(d * d);
+      symmetricEigen(b.slice(), 0, d, values, vectors);
+      let worst = 0;
+      for (let i = 0; i < d; i++) {
+        for (let j = 0; j < d; j++) {
+          let v = 0;
+          for (let t = 0; t < d; t++) v += vectors[i * d + t] * Math.max(values[t], 1) * vectors[j * d + t];
+          const want = v * Math.sqrt(floor[i] * floor[j]);
+          worst = Math.max(worst, Math.abs(got[i * d + j] - want) / Math.sqrt(got[i * d + i] * got[j * d + j]));
+        }
+      }
+      expect(worst).toBeLessThan(1e-10);
+      expect(smallestScaled(got, d, floor)).toBeGreaterThan(1 - 1e-9);
+    }
+  });
+
   test('columns with r = 0 are left out of the scaled block: their rows and columns are unchanged', () => {
     const r = lcg(4);
     const d = 5;

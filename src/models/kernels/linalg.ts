@@ -82,12 +82,18 @@ function hypot(x: number, y: number): number {
  * the largest eigenvalue. `a` is scratch (overwritten). No allocation.
  */
 export function symmetricEigen(a: Float64Array, o: number, d: number, values: Float64Array, vectors: Float64Array): void {
-  const n = d;
-  const V = vectors;
-  const e = a.subarray(o, o + n); // scratch: the matrix is copied into V first
+  const e = a.subarray(o, o + d); // scratch: the matrix is copied into V first
+  tridiagonalize(a, o, d, vectors, values, e);
+  implicitQL(values, e, d, vectors);
+}
+
+/**
+ * EISPACK's tred2: V ← the orthogonal Q with Qᵀ·A·Q tridiagonal, its diagonal in v and its
+ * subdiagonal in e[1..n) (e[0] = 0), A the symmetric n×n matrix at a[o..] (copied into V
+ * first, so `e` may alias it).
+ */
+function tridiagonalize(a: Float64Array, o: number, n: number, V: Float64Array, v: Float64Array, e: Float64Array): void {
   for (let t = 0; t < n * n; t++) V[t] = a[o + t];
-  const v = values;
-  // tred2: V ← the orthogonal Q with Qᵀ·A·Q tridiagonal (diagonal v, subdiagonal e).
   for (let j = 0; j < n; j++) v[j] = V[(n - 1) * n + j];
   for (let i = n - 1; i > 0; i--) {
     let scale = 0;
@@ -159,7 +165,14 @@ export function symmetricEigen(a: Float64Array, o: number, d: number, values: Fl
   }
   V[(n - 1) * n + n - 1] = 1;
   e[0] = 0;
-  // tql2: the tridiagonal matrix diagonalised by implicit QL steps, the rotations applied to V.
+}
+
+/**
+ * EISPACK's tql2: the tridiagonal matrix (diagonal v, subdiagonal e[1..n)) diagonalised by
+ * implicit QL steps, its eigenvalues left in v; the rotations applied to V's columns when V
+ * is given (then V·(T's eigenvectors)), none without (the eigenvalues alone, O(n²)).
+ */
+function implicitQL(v: Float64Array, e: Float64Array, n: number, V: Float64Array | null): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
   let f = 0;
@@ -200,7 +213,7 @@ export function symmetricEigen(a: Float64Array, o: number, d: number, values: Fl
           c = p / r;
           p = c * v[i] - s * g;
           v[i + 1] = h + s * (c * g + s * v[i]);
-          for (let k = 0; k < n; k++) {
+          if (V) for (let k = 0; k < n; k++) {
             h = V[k * n + i + 1];
             V[k * n + i + 1] = s * V[k * n + i] + c * h;
             V[k * n + i] = c * V[k * n + i] - s * h;
@@ -253,7 +266,151 @@ export function floorEigenvalues(a: Float64Array, o: number, d: number, floor: n
 
 /** Scratch that floorRelative needs for a d×d matrix. */
 export function floorRelativeWork(d: number): Float64Array {
-  return new Float64Array(4 * d * d + 3 * d);
+  return new Float64Array(4 * d * d + 11 * d);
+}
+
+/** Scratch that raiseEigenvalues needs for an n×n matrix. */
+function raiseWorkSize(n: number): number {
+  return 2 * n * n + 9 * n;
+}
+
+/**
+ * Raises the eigenvalues of the symmetric n×n matrix at a[o..] that are below `floor` to it,
+ * in place: a + Σ (floor − λ_t)·v_t·v_tᵀ over them. Only those eigenvectors are computed:
+ * the Householder reduction to tridiagonal form T (tred2), T's eigenvalues without vectors
+ * (QL), then each low one's eigenvector of T by inverse iteration (LAPACK's dgttrf/dgtts2
+ * solve with partial pivoting; three steps, each orthogonalised against the vectors found
+ * before, so a cluster of equal eigenvalues gets an orthonormal basis), taken back by Q.
+ * About (8/3)·n³ operations where a whole decomposition and rebuild takes about 8·n³.
+ * When more than half the eigenvalues are low, the whole decomposition is used. Returns
+ * how many were raised. `work`: raiseWorkSize(n) numbers.
+ */
+function raiseEigenvalues(a: Float64Array, o: number, n: number, floor: number, work: Float64Array): number {
+  const nn = n * n;
+  const Q = work.subarray(0, nn);
+  const found = work.subarray(nn, 2 * nn); // the low eigenvectors of T, one per row
+  const diag = work.subarray(2 * nn, 2 * nn + n);
+  const sub = work.subarray(2 * nn + n, 2 * nn + 2 * n);
+  const lambda = work.subarray(2 * nn + 2 * n, 2 * nn + 3 * n);
+  const off = work.subarray(2 * nn + 3 * n, 2 * nn + 4 * n);
+  const dd = work.subarray(2 * nn + 4 * n, 2 * nn + 5 * n);
+  const du = work.subarray(2 * nn + 5 * n, 2 * nn + 6 * n);
+  const dl = work.subarray(2 * nn + 6 * n, 2 * nn + 7 * n);
+  const du2 = work.subarray(2 * nn + 7 * n, 2 * nn + 8 * n);
+  const swapped = work.subarray(2 * nn + 8 * n, 2 * nn + 9 * n); // 1: rows i and i+1 swapped in the LU
+  tridiagonalize(a, o, n, Q, diag, sub);
+  lambda.set(diag);
+  off.set(sub);
+  implicitQL(lambda, off, n, null);
+  let low = 0;
+  let norm = 0;
+  for (let t = 0; t < n; t++) {
+    if (lambda[t] < floor) low++;
+    norm = Math.max(norm, Math.abs(lambda[t]));
+  }
+  if (low === 0) return 0;
+  if (2 * low > n) {
+    // Most of the spectrum: the whole decomposition (Q's storage reused for the vectors).
+    const values = lambda;
+    const copy = found;
+    for (let t = 0; t < nn; t++) copy[t] = a[o + t];
+    symmetricEigen(copy, 0, n, values, Q);
+    for (let t = 0; t < n; t++) if (values[t] < floor) values[t] = floor;
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c <= r; c++) {
+        let v = 0;
+        for (let t = 0; t < n; t++) v += Q[r * n + t] * values[t] * Q[c * n + t];
+        a[o + r * n + c] = v;
+        a[o + c * n + r] = v;
+      }
+    }
+    return low;
+  }
+  const tiny = Number.EPSILON * Math.max(norm, Number.MIN_VALUE);
+  let m = 0;
+  for (let t = 0; t < n; t++) {
+    const shift = lambda[t];
+    if (!(shift < floor)) continue;
+    const y = found.subarray(m * n, (m + 1) * n);
+    // LU of T − shift·I with partial pivoting (dgttrf).
+    for (let i = 0; i < n; i++) {
+      dd[i] = diag[i] - shift;
+      du[i] = i + 1 < n ? sub[i + 1] : 0;
+      dl[i] = i + 1 < n ? sub[i + 1] : 0;
+      du2[i] = 0;
+    }
+    for (let i = 0; i < n - 1; i++) {
+      if (Math.abs(dd[i]) >= Math.abs(dl[i])) {
+        if (dd[i] === 0) dd[i] = tiny;
+        const fact = dl[i] / dd[i];
+        dl[i] = fact;
+        dd[i + 1] -= fact * du[i];
+        swapped[i] = 0;
+      } else {
+        const fact = dd[i] / dl[i];
+        dd[i] = dl[i];
+        dl[i] = fact;
+        const temp = du[i];
+        du[i] = dd[i + 1];
+        dd[i + 1] = temp - fact * dd[i + 1];
+        if (i + 2 < n) {
+          du2[i] = du[i + 1];
+          du[i + 1] = -fact * du[i + 1];
+        }
+        swapped[i] = 1;
+      }
+    }
+    for (let i = 0; i < n; i++) if (Math.abs(dd[i]) < tiny) dd[i] = dd[i] < 0 ? -tiny : tiny;
+    for (let i = 0; i < n; i++) y[i] = 1 + ((i * 7919) % 61) / 610; // a start with weight on every eigenvector
+    for (let step = 0; step < 3; step++) {
+      // Solve (T − shift·I)·x = y in place (dgtts2).
+      for (let i = 0; i < n - 1; i++) {
+        if (swapped[i] === 0) y[i + 1] -= dl[i] * y[i];
+        else {
+          const temp = y[i];
+          y[i] = y[i + 1];
+          y[i + 1] = temp - dl[i] * y[i];
+        }
+      }
+      y[n - 1] /= dd[n - 1];
+      if (n > 1) y[n - 2] = (y[n - 2] - du[n - 2] * y[n - 1]) / dd[n - 2];
+      for (let i = n - 3; i >= 0; i--) y[i] = (y[i] - du[i] * y[i + 1] - du2[i] * y[i + 2]) / dd[i];
+      // Orthogonal to the vectors found before (twice, for the rounding), then of unit length.
+      for (let pass = 0; pass < 2; pass++) {
+        for (let q = 0; q < m; q++) {
+          let dot = 0;
+          for (let i = 0; i < n; i++) dot += found[q * n + i] * y[i];
+          for (let i = 0; i < n; i++) y[i] -= dot * found[q * n + i];
+        }
+      }
+      let length = 0;
+      for (let i = 0; i < n; i++) length = Math.max(length, Math.abs(y[i]));
+      if (!(length > 0 && Number.isFinite(length))) for (let i = 0; i < n; i++) y[i] = i === m ? 1 : 0;
+      else for (let i = 0; i < n; i++) y[i] /= length;
+      let squares = 0;
+      for (let i = 0; i < n; i++) squares += y[i] * y[i];
+      const scale = 1 / Math.sqrt(squares);
+      for (let i = 0; i < n; i++) y[i] *= scale;
+    }
+    lambda[m] = floor - shift; // the weight of this vector's correction
+    m++;
+  }
+  // Back to A's basis, v = Q·y, and a += Σ w·v·vᵀ (lower triangle, then mirrored).
+  const v = diag; // T's diagonal is no longer needed
+  for (let q = 0; q < m; q++) {
+    for (let r = 0; r < n; r++) {
+      let x = 0;
+      for (let j = 0; j < n; j++) x += Q[r * n + j] * found[q * n + j];
+      v[r] = x;
+    }
+    const w = lambda[q];
+    for (let r = 0; r < n; r++) {
+      const wr = w * v[r];
+      for (let c = 0; c <= r; c++) a[o + r * n + c] += wr * v[c];
+    }
+  }
+  for (let r = 0; r < n; r++) for (let c = 0; c < r; c++) a[o + c * n + r] = a[o + r * n + c];
+  return m;
 }
 
 /**
@@ -288,7 +445,7 @@ export function floorRelative(a: Float64Array, o: number, d: number, r: Float64A
   for (let x = 0; x < p; x++) {
     for (let y = 0; y < p; y++) block[x * p + y] = a[o + index[x] * d + index[y]] / (scale[x] * scale[y]);
   }
-  const raised = floorEigenvalues(block, 0, p, 1, eigen);
+  const raised = raiseEigenvalues(block, 0, p, 1, eigen);
   if (raised === 0) return 0;
   for (let x = 0; x < p; x++) {
     for (let y = 0; y <= x; y++) {
