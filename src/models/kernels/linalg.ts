@@ -264,9 +264,9 @@ export function floorEigenvalues(a: Float64Array, o: number, d: number, floor: n
   return raised;
 }
 
-/** Scratch that floorRelative needs for a d×d matrix. */
+/** Scratch that floorRelative needs for a d×d matrix: its check (d²), the columns' indices and scales (2·d), the scaled block (d²), and raiseEigenvalues'. */
 export function floorRelativeWork(d: number): Float64Array {
-  return new Float64Array(4 * d * d + 11 * d);
+  return new Float64Array(2 * d * d + 2 * d + raiseWorkSize(d));
 }
 
 /** Scratch that raiseEigenvalues needs for an n×n matrix. */
