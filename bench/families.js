@@ -246,7 +246,7 @@ function renderFamilies(doc) {
   const digits = doc.digits;
   if (digits && digits.results) {
     lines.push(
-      `digits: ${digits.rows} × ${digits.cols} (${digits.constant_columns} constant columns, bench/peers/digits_export.py), K=${digits.k}; gmm-fit with --reg-covar ${digits.reg_covar} (scikit-learn's absolute default), the same start.`,
+      `digits: ${digits.rows} × ${digits.cols} (${digits.constant_columns} constant columns, bench/peers/digits_export.py), K=${digits.k}; gmm-fit with --reg-covar ${digits.reg_covar} --cov-floor 0 (scikit-learn's model: its absolute default ridge alone), the same start.`,
     );
   } else if (digits && digits.skipped) lines.push(`digits: skipped (${digits.skipped})`);
   const steadyRows = workloadRows(doc)

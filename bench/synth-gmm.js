@@ -11,7 +11,7 @@
 // (today: the library's readTable, and one sweep call with tol = 0, which
 // never stops early), so the fit runs exactly ITER E+M iterations from `seed`'s
 // initial means (numpy's legacy np.random.seed(seed); np.random.choice(n, K, replace=False)).
-// --reg-covar: an absolute reg_covar (scikit-learn's meaning); without it, gmm-fit's default
+// --reg-covar: an absolute reg_covar and no --cov-floor (scikit-learn's model); without it, gmm-fit's default
 // (none, and for diag and full --cov-floor 1e-6: each covariance ⪰ 1e-6 × diag(column variances)).
 //
 // Prints one JSON line: { jobs, iterations, ll (fits[0].logLikelihood = LL of

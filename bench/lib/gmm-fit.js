@@ -76,7 +76,8 @@ async function readMatrix(file) {
  * @param {object} matrix  from readMatrix
  * @param {{ k: number, seed: number, iterations: number, jobs: number, model?: 'gaussian'|'kmeans', kernel?: 'wasm'|'js', covariance?: 'spherical'|'diag'|'full', regCovar?: number, onIteration?: (iteration: number) => void }} options
  *   jobs: threads sharing the fit's rows; kernel: undefined = gmm-fit's default; regCovar: an absolute
- *   reg_covar (undefined = gmm-fit's default: none, and for diag and full --cov-floor 1e-6);
+ *   reg_covar, scikit-learn's model (with --cov-floor 0); undefined = gmm-fit's default: none, and for
+ *   diag and full --cov-floor 1e-6;
  *   onIteration(iteration): called after each E-step (the fit then runs as it would unwatched)
  * @returns {Promise<{ ll: number, cost: number|null, iterations: number, converged: boolean, stop: string|null, initialRows: number[]|null, trace: number[]|null, weights: number[]|null, iterationEndsMs: number[] }>}
  *   ll is the log-likelihood of the last E-step (k-means: of its clusters read as a spherical mixture);
@@ -96,7 +97,8 @@ async function fitInProcess(matrix, options) {
     jobs: options.jobs,
     kernel: options.kernel,
     covariance: options.covariance,
-    ...(options.regCovar !== undefined ? { regCovar: options.regCovar } : {}),
+    // An absolute reg_covar is scikit-learn's model: its ridge alone, so no --cov-floor.
+    ...(options.regCovar !== undefined ? { regCovar: options.regCovar, covFloor: 0 } : {}),
     // k-means: when each E-step ended; and the caller's own watch, when it has one
     ...(options.model === 'kmeans' || options.onIteration
       ? {
