@@ -244,7 +244,7 @@ export async function fitTable(table: NamedTable, request: FitRequest = {}): Pro
     maxIter,
     minVar: minVar ?? 0,
     regCovar: recorded(regCovarFor({ covariance: selected.covariance, regCovar: request.regCovar, columnVariances: variances })),
-    ...covFloorRecord(covFloorFor({ covariance: selected.covariance, covFloor: request.covFloor, columnVariances: variances })),
+    ...covFloorRecord(covFloorFor({ covariance: selected.covariance, covFloor: request.covFloor, regCovar: request.regCovar, columnVariances: variances })),
     ...(request.accelerate && model === 'gaussian' ? { accelerate: true } : {}),
     ...(transform ? { standardize: true } : {}),
     criterion,

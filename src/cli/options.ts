@@ -127,7 +127,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     flags: '--reg-covar <x>',
-    help: "added to every variance (the diagonal) after each M-step and to the start, as scikit-learn's reg_covar (--reg-covar 1e-6 is scikit-learn's default); on tables the default is 0, and --cov-floor keeps components from collapsing without moving a fit that does not need it",
+    help: "added to every variance (the diagonal) after each M-step and to the start, as scikit-learn's reg_covar (--reg-covar 1e-6 is scikit-learn's default); on tables the default is 0, and --cov-floor keeps components from collapsing without moving a fit that does not need it; a --reg-covar given turns the default --cov-floor off (the ridge alone: scikit-learn's model)",
     shownDefault: `0 on tables; rating triplets: ${perFamily((f) => f.defaultRegCovar, (x) => (x === 0 ? '0' : x.toExponential()))}`,
     parse: parseNonNegative,
     commands: [...SWEEPS, 'start'],
@@ -135,8 +135,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     flags: '--cov-floor <x>',
-    help: "tables, diag and full: after each M-step and at the start, each component's covariance is held at or above x × the columns' variances (diag: each variance ≥ x × its column's; full: Σ − x·diag(var) positive semidefinite, the eigenvalues of the scaled Σ raised to x), the exact M-step under that bound, so EM stays monotone and a fit the bound does not touch is the unregularised maximum likelihood (mclust's); relative, so a column's units do not change the fit; 0: none",
-    shownDefault: perFamily((f) => f.defaultCovFloor, (x) => (x === 0 ? 'none' : x.toExponential())),
+    help: "tables, diag and full: after each M-step and at the start, each component's covariance is held at or above x × the columns' variances (diag: each variance ≥ x × its column's; full: Σ − x·diag(var) positive semidefinite, the eigenvalues of the scaled Σ raised to x), the exact M-step under that bound, so EM stays monotone and a fit the bound does not touch is the unregularised maximum likelihood (mclust's); relative, so a column's units do not change the fit; 0: none; off by default when --reg-covar is given",
+    shownDefault: `${perFamily((f) => f.defaultCovFloor, (x) => (x === 0 ? 'none' : x.toExponential()))}; none when --reg-covar is given`,
     parse: parseNonNegative,
     commands: [...SWEEPS, 'start'],
     example: '--cov-floor 1e-4',

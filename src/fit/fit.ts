@@ -36,7 +36,7 @@ export interface FitOptions {
   readonly covariance?: Covariance;
   /** Added to the variances (the diagonal) after each M-step and to the start, as scikit-learn's reg_covar; undefined: 0 on tables (with columnVariances), else the family's absolute default (1e-6 for diag and full). */
   readonly regCovar?: number;
-  /** --cov-floor, diag and full on tables: each covariance ⪰ this × diag(columnVariances) after each M-step and at the start; undefined: the family's default (1e-6), 0: none. */
+  /** --cov-floor, diag and full on tables: each covariance ⪰ this × diag(columnVariances) after each M-step and at the start; undefined: the family's default (1e-6) unless regCovar is given (then none), 0: none. */
   readonly covFloor?: number;
   /**
    * Each column's variance (of a table), which --cov-floor is relative to, so that a column's
@@ -110,10 +110,16 @@ export function regCovarFor(options: Pick<FitOptions, 'covariance' | 'regCovar' 
   return options.columnVariances ? 0 : family(options.covariance ?? DEFAULT_COVARIANCE).defaultRegCovar;
 }
 
-/** The --cov-floor in force, per column: its factor (given, else the family's default) times each column's variance; undefined for spherical, without column variances, or at 0. */
-export function covFloorFor(options: Pick<FitOptions, 'covariance' | 'covFloor' | 'columnVariances'>): Float64Array | undefined {
+/**
+ * The --cov-floor in force, per column: its factor times each column's variance. The factor
+ * is the one given, else the family's default, unless a --reg-covar is given: then that ridge
+ * alone, as scikit-learn's reg_covar (so --reg-covar 1e-6 is scikit-learn's model, and
+ * --reg-covar 0 no regularisation at all). Undefined for spherical, without column variances,
+ * or at 0.
+ */
+export function covFloorFor(options: Pick<FitOptions, 'covariance' | 'covFloor' | 'regCovar' | 'columnVariances'>): Float64Array | undefined {
   const f = family(options.covariance ?? DEFAULT_COVARIANCE);
-  const factor = options.covFloor ?? f.defaultCovFloor;
+  const factor = options.covFloor ?? (options.regCovar !== undefined ? 0 : f.defaultCovFloor);
   if (f.isotropic || !(factor > 0) || !options.columnVariances) return undefined;
   const floor = options.columnVariances.map((v) => factor * v);
   if (!floor.every(Number.isFinite)) throw new DataError(`--cov-floor ${factor} times the columns' variances is not a finite number; give a smaller one`);

@@ -271,6 +271,23 @@ describe('--cov-floor on the command line', () => {
     }
   });
 
+  test("a --reg-covar given is scikit-learn's model, the ridge alone: the default floor is off unless --cov-floor is given too", async () => {
+    const file = path.join(tmp(), 'flag.csv');
+    fs.writeFileSync(file, data);
+    const out = path.join(tmp(), 'ridge.json');
+    const args = [file, '--k', '2', '--covariance', 'full', '--init', 'kmeans', '--reg-covar', '1e-9', '--json'];
+    const ridge = JSON.parse((await runCli([...args, '--out', out])).stdout).fits[0];
+    const none = JSON.parse((await runCli([...args, '--cov-floor', '0'])).stdout).fits[0];
+    const both = JSON.parse((await runCli([...args, '--cov-floor', '1e-6'])).stdout).fits[0];
+    expect(ridge.trace).toEqual(none.trace);
+    expect(ridge.mixture).toEqual(none.mixture);
+    // On this data the floor (0.25e-6 on flag) is far above the ridge, so with both the fit is another one.
+    expect(both.logLikelihood).toBeLessThan(ridge.logLikelihood - 1);
+    const options = JSON.parse(fs.readFileSync(out, 'utf8')).options;
+    expect(options.regCovar).toBe(1e-9);
+    expect(options.covFloor).toBeUndefined();
+  });
+
   test('a --cov-floor whose floor is not a finite number (1e308 × a variance of 3) is one error line, exit 1', async () => {
     const file = path.join(tmp(), 'iris.csv');
     fs.writeFileSync(file, iris);

@@ -85,7 +85,7 @@ function settingsOf(request: ShardStartRequest, covariance: Covariance, minVar: 
   return {
     minVar,
     regCovar: regCovarFor({ covariance, regCovar: request.regCovar, columnVariances }),
-    ...optional('covFloor', covFloorFor({ covariance, covFloor: request.covFloor, columnVariances })),
+    ...optional('covFloor', covFloorFor({ covariance, covFloor: request.covFloor, regCovar: request.regCovar, columnVariances })),
     tol: request.tol ?? LOG_LIKELIHOOD.defaultTol,
     maxIter: request.maxIter ?? DEFAULTS.maxIter,
     ...(meanPrior > 0 ? { meanPrior } : {}),
