@@ -121,3 +121,39 @@ describe('--covariance full over shards of a table with missing cells gives the 
     expectSameFit(run, fit);
   });
 });
+
+describe('the covariance floor over shards', () => {
+  const tmp = useTempDir();
+
+  test('a component held on the floor (a 0/1 column constant within one group), with NA cells, in 2 shards: the single-machine trace and its variance on the floor', async () => {
+    // Two groups; flag is 0 in one and 1 in the other, so within each component it has no
+    // spread and --cov-floor holds it (1e-6 × flag's variance, 0.25 by hand: 30 zeros, 30 ones).
+    const rows = Array.from({ length: 60 }, (_, u) => {
+      const group = u < 30 ? 0 : 1;
+      const cells = [(group * 6 + ((u * 7919) % 61) / 20).toFixed(3), String(group), ((((u * 104729) % 53) / 13) * (group ? 1.5 : 1)).toFixed(3)];
+      if (u % 7 === 3) cells[0] = 'NA';
+      if (u % 11 === 5) cells[2] = 'NA';
+      return cells.join(',');
+    });
+    const dir = tmp();
+    const write = (name: string, lines: string[]) => {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, ['x,flag,y', ...lines].join('\n') + '\n');
+      return file;
+    };
+    const whole = write('flag.csv', rows);
+    const shards = [write('flag-0.csv', rows.slice(0, 25)), write('flag-1.csv', rows.slice(25))];
+    const read = ['--missing', 'NA'];
+    const args = ['--k', '2', '--seed', '1', '--covariance', 'full', '--max-iter', '30'];
+    const run = await shardLoop(dir, shards, args, read);
+    const fit = JSON.parse(await cli(['fit', whole, ...args, ...read, '--json', '--quiet', '--jobs', '1'])).fits[0];
+    expect(fit.stop).toBe('converged');
+    expectSameFit(run, fit);
+    const floor = (run.model as unknown as { options: { covFloor: number[] } }).options.covFloor;
+    expect(floor[1]).toBeCloseTo(0.25e-6, 18);
+    // This start leaves one component on group 0 alone (on the floor) and one across both groups.
+    const flags = (fit.mixture.covariance as number[][][]).map((sigma) => sigma[1][1]);
+    expect(flags.filter((v) => Math.abs(v - floor[1]) < 1e-20)).toHaveLength(1);
+    for (const v of flags) expect(v).toBeGreaterThanOrEqual(floor[1] * (1 - 1e-12));
+  });
+});
