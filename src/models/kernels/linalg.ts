@@ -93,6 +93,16 @@ export function symmetricEigen(a: Float64Array, o: number, d: number, values: Fl
  * first, so `e` may alias it).
  */
 function tridiagonalize(a: Float64Array, o: number, n: number, V: Float64Array, v: Float64Array, e: Float64Array): void {
+  reduce(a, o, n, V, v, e);
+  accumulate(V, v, e, n);
+}
+
+/**
+ * tred2's reduction alone: after it, column i of V (rows 0..i) holds the Householder vector u_i
+ * of step i and v[i] its h_i (0: no reflection), T's diagonal is V's and e[1..n) its
+ * subdiagonal; Q = H_{n−1}·…·H_1 with H_i = I − u_i·u_iᵀ/h_i (applyQ).
+ */
+function reduce(a: Float64Array, o: number, n: number, V: Float64Array, v: Float64Array, e: Float64Array): void {
   for (let t = 0; t < n * n; t++) V[t] = a[o + t];
   for (let j = 0; j < n; j++) v[j] = V[(n - 1) * n + j];
   for (let i = n - 1; i > 0; i--) {
@@ -145,6 +155,10 @@ function tridiagonalize(a: Float64Array, o: number, n: number, V: Float64Array, 
     }
     v[i] = h;
   }
+}
+
+/** tred2's accumulation: V ← Q from reduce's reflectors, v ← T's diagonal, e[0] = 0. */
+function accumulate(V: Float64Array, v: Float64Array, e: Float64Array, n: number): void {
   for (let i = 0; i < n - 1; i++) {
     V[(n - 1) * n + i] = V[i * n + i];
     V[i * n + i] = 1;
@@ -165,6 +179,17 @@ function tridiagonalize(a: Float64Array, o: number, n: number, V: Float64Array, 
   }
   V[(n - 1) * n + n - 1] = 1;
   e[0] = 0;
+}
+
+/** y ← Q·y for the reflectors reduce left in V and h (H_1 first, then H_2, …). */
+function applyQ(V: Float64Array, h: Float64Array, n: number, y: Float64Array): void {
+  for (let i = 1; i < n; i++) {
+    if (h[i] === 0) continue;
+    let s = 0;
+    for (let k = 0; k < i; k++) s += V[k * n + i] * y[k];
+    const f = s / h[i];
+    for (let k = 0; k < i; k++) y[k] -= f * V[k * n + i];
+  }
 }
 
 /**
@@ -271,7 +296,7 @@ export function floorRelativeWork(d: number): Float64Array {
 
 /** Scratch that raiseEigenvalues needs for an n×n matrix. */
 function raiseWorkSize(n: number): number {
-  return 2 * n * n + 9 * n;
+  return 2 * n * n + 10 * n;
 }
 
 /**
@@ -281,7 +306,8 @@ function raiseWorkSize(n: number): number {
  * (QL), then each low one's eigenvector of T by inverse iteration (LAPACK's dgttrf/dgtts2
  * solve with partial pivoting; three steps, each orthogonalised against the vectors found
  * before, so a cluster of equal eigenvalues gets an orthonormal basis), taken back by Q.
- * About (8/3)·n³ operations where a whole decomposition and rebuild takes about 8·n³.
+ * About (4/3)·n³ operations (the reduction; Q is applied from its reflectors) where a whole
+ * decomposition and rebuild takes about 8·n³.
  * When more than half the eigenvalues are low, the whole decomposition is used. Returns
  * how many were raised. `work`: raiseWorkSize(n) numbers.
  */
@@ -298,7 +324,11 @@ function raiseEigenvalues(a: Float64Array, o: number, n: number, floor: number, 
   const dl = work.subarray(2 * nn + 6 * n, 2 * nn + 7 * n);
   const du2 = work.subarray(2 * nn + 7 * n, 2 * nn + 8 * n);
   const swapped = work.subarray(2 * nn + 8 * n, 2 * nn + 9 * n); // 1: rows i and i+1 swapped in the LU
-  tridiagonalize(a, o, n, Q, diag, sub);
+  const h = work.subarray(2 * nn + 9 * n, 2 * nn + 10 * n);
+  // The reduction alone: Q stays as its reflectors (applyQ), T's diagonal is on Q's.
+  reduce(a, o, n, Q, h, sub);
+  for (let j = 0; j < n; j++) diag[j] = Q[j * n + j];
+  sub[0] = 0;
   lambda.set(diag);
   off.set(sub);
   implicitQL(lambda, off, n, null);
@@ -398,11 +428,8 @@ function raiseEigenvalues(a: Float64Array, o: number, n: number, floor: number, 
   // Back to A's basis, v = Q·y, and a += Σ w·v·vᵀ (lower triangle, then mirrored).
   const v = diag; // T's diagonal is no longer needed
   for (let q = 0; q < m; q++) {
-    for (let r = 0; r < n; r++) {
-      let x = 0;
-      for (let j = 0; j < n; j++) x += Q[r * n + j] * found[q * n + j];
-      v[r] = x;
-    }
+    for (let r = 0; r < n; r++) v[r] = found[q * n + r];
+    applyQ(Q, h, n, v);
     const w = lambda[q];
     for (let r = 0; r < n; r++) {
       const wr = w * v[r];
