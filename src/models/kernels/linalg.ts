@@ -181,6 +181,48 @@ function accumulate(V: Float64Array, v: Float64Array, e: Float64Array, n: number
   e[0] = 0;
 }
 
+/** raiseEigenvalues by the whole decomposition: values (n), copy and vectors (n² each) are scratch. */
+function raiseAll(a: Float64Array, o: number, n: number, floor: number, values: Float64Array, copy: Float64Array, vectors: Float64Array): number {
+  for (let t = 0; t < n * n; t++) copy[t] = a[o + t];
+  symmetricEigen(copy, 0, n, values, vectors);
+  let raised = 0;
+  for (let t = 0; t < n; t++) {
+    if (values[t] < floor) {
+      values[t] = floor;
+      raised++;
+    }
+  }
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c <= r; c++) {
+      let v = 0;
+      for (let t = 0; t < n; t++) v += vectors[r * n + t] * values[t] * vectors[c * n + t];
+      a[o + r * n + c] = v;
+      a[o + c * n + r] = v;
+    }
+  }
+  return raised;
+}
+
+/** y made orthogonal to the first m rows of `found` (n numbers each, orthonormal), then of unit length (a unit vector of its own when nothing is left). */
+function orthonormalise(y: Float64Array, found: Float64Array, m: number, n: number): void {
+  for (let q = 0; q < m; q++) {
+    let dot = 0;
+    for (let i = 0; i < n; i++) dot += found[q * n + i] * y[i];
+    for (let i = 0; i < n; i++) y[i] -= dot * found[q * n + i];
+  }
+  let length = 0;
+  for (let i = 0; i < n; i++) length = Math.max(length, Math.abs(y[i]));
+  if (!(length > 0 && Number.isFinite(length))) {
+    for (let i = 0; i < n; i++) y[i] = i === m ? 1 : 0;
+    return;
+  }
+  for (let i = 0; i < n; i++) y[i] /= length;
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += y[i] * y[i];
+  const scale = 1 / Math.sqrt(squares);
+  for (let i = 0; i < n; i++) y[i] *= scale;
+}
+
 /** y ← Q·y for the reflectors reduce left in V and h (H_1 first, then H_2, …). */
 function applyQ(V: Float64Array, h: Float64Array, n: number, y: Float64Array): void {
   for (let i = 1; i < n; i++) {
@@ -299,16 +341,22 @@ function raiseWorkSize(n: number): number {
   return 2 * n * n + 10 * n;
 }
 
+/** Inverse iteration: at most this many steps per eigenvector, until ‖T·y − λ·y‖∞ ≤ INVERSE_RESIDUAL × T's largest |eigenvalue|; else the whole decomposition. */
+const INVERSE_STEPS = 8;
+const INVERSE_RESIDUAL = 1e-12;
+
 /**
  * Raises the eigenvalues of the symmetric n×n matrix at a[o..] that are below `floor` to it,
  * in place: a + Σ (floor − λ_t)·v_t·v_tᵀ over them. Only those eigenvectors are computed:
  * the Householder reduction to tridiagonal form T (tred2), T's eigenvalues without vectors
  * (QL), then each low one's eigenvector of T by inverse iteration (LAPACK's dgttrf/dgtts2
- * solve with partial pivoting; three steps, each orthogonalised against the vectors found
- * before, so a cluster of equal eigenvalues gets an orthonormal basis), taken back by Q.
+ * solve with partial pivoting, each step orthogonalised against the vectors found before, so
+ * a cluster of equal eigenvalues gets an orthonormal basis, until its residual is at the
+ * rounding level of T), taken back by Q.
  * About (4/3)·n³ operations (the reduction; Q is applied from its reflectors) where a whole
  * decomposition and rebuild takes about 8·n³.
- * When more than half the eigenvalues are low, the whole decomposition is used. Returns
+ * When more than half the eigenvalues are low, or a vector does not converge, the whole
+ * decomposition is used. Returns
  * how many were raised. `work`: raiseWorkSize(n) numbers.
  */
 function raiseEigenvalues(a: Float64Array, o: number, n: number, floor: number, work: Float64Array): number {
@@ -339,23 +387,8 @@ function raiseEigenvalues(a: Float64Array, o: number, n: number, floor: number, 
     norm = Math.max(norm, Math.abs(lambda[t]));
   }
   if (low === 0) return 0;
-  if (2 * low > n) {
-    // Most of the spectrum: the whole decomposition (Q's storage reused for the vectors).
-    const values = lambda;
-    const copy = found;
-    for (let t = 0; t < nn; t++) copy[t] = a[o + t];
-    symmetricEigen(copy, 0, n, values, Q);
-    for (let t = 0; t < n; t++) if (values[t] < floor) values[t] = floor;
-    for (let r = 0; r < n; r++) {
-      for (let c = 0; c <= r; c++) {
-        let v = 0;
-        for (let t = 0; t < n; t++) v += Q[r * n + t] * values[t] * Q[c * n + t];
-        a[o + r * n + c] = v;
-        a[o + c * n + r] = v;
-      }
-    }
-    return low;
-  }
+  // Most of the spectrum, or (below) a vector that did not converge: the whole decomposition (Q's and found's storage reused).
+  if (2 * low > n) return raiseAll(a, o, n, floor, lambda, found, Q);
   const tiny = Number.EPSILON * Math.max(norm, Number.MIN_VALUE);
   let m = 0;
   for (let t = 0; t < n; t++) {
@@ -392,7 +425,8 @@ function raiseEigenvalues(a: Float64Array, o: number, n: number, floor: number, 
     }
     for (let i = 0; i < n; i++) if (Math.abs(dd[i]) < tiny) dd[i] = dd[i] < 0 ? -tiny : tiny;
     for (let i = 0; i < n; i++) y[i] = 1 + ((i * 7919) % 61) / 610; // a start with weight on every eigenvector
-    for (let step = 0; step < 3; step++) {
+    let converged = false;
+    for (let step = 0; step < INVERSE_STEPS && !converged; step++) {
       // Solve (T − shift·I)·x = y in place (dgtts2).
       for (let i = 0; i < n - 1; i++) {
         if (swapped[i] === 0) y[i + 1] -= dl[i] * y[i];
@@ -405,23 +439,19 @@ function raiseEigenvalues(a: Float64Array, o: number, n: number, floor: number, 
       y[n - 1] /= dd[n - 1];
       if (n > 1) y[n - 2] = (y[n - 2] - du[n - 2] * y[n - 1]) / dd[n - 2];
       for (let i = n - 3; i >= 0; i--) y[i] = (y[i] - du[i] * y[i + 1] - du2[i] * y[i + 2]) / dd[i];
-      // Orthogonal to the vectors found before (twice, for the rounding), then of unit length.
-      for (let pass = 0; pass < 2; pass++) {
-        for (let q = 0; q < m; q++) {
-          let dot = 0;
-          for (let i = 0; i < n; i++) dot += found[q * n + i] * y[i];
-          for (let i = 0; i < n; i++) y[i] -= dot * found[q * n + i];
-        }
+      orthonormalise(y, found, m, n);
+      // The residual ‖T·y − shift·y‖∞: converged at T's rounding level.
+      let residual = 0;
+      for (let i = 0; i < n; i++) {
+        let r = (diag[i] - shift) * y[i];
+        if (i > 0) r += sub[i] * y[i - 1];
+        if (i + 1 < n) r += sub[i + 1] * y[i + 1];
+        residual = Math.max(residual, Math.abs(r));
       }
-      let length = 0;
-      for (let i = 0; i < n; i++) length = Math.max(length, Math.abs(y[i]));
-      if (!(length > 0 && Number.isFinite(length))) for (let i = 0; i < n; i++) y[i] = i === m ? 1 : 0;
-      else for (let i = 0; i < n; i++) y[i] /= length;
-      let squares = 0;
-      for (let i = 0; i < n; i++) squares += y[i] * y[i];
-      const scale = 1 / Math.sqrt(squares);
-      for (let i = 0; i < n; i++) y[i] *= scale;
+      converged = residual <= INVERSE_RESIDUAL * Math.max(norm, Number.MIN_VALUE);
     }
+    if (!converged) return raiseAll(a, o, n, floor, lambda, found, Q);
+    orthonormalise(y, found, m, n); // once more, for the rounding
     lambda[m] = floor - shift; // the weight of this vector's correction
     m++;
   }
