@@ -78,11 +78,14 @@ const QUICK_DATASETS = ['iris', 'wine', 'faithful', 'quakes'];
 const QUICK_SEEDS = 3;
 const DEFAULT_SEEDS = 10;
 
-const USAGE = `usage: node bench/optima.js [--only DATASET[,…]] [--families F[,…]] [--k LIST] [--seeds N] [--quick]
-                          [--parallel N] [--export DIR] [--install-peers]
+const USAGE = `usage: node bench/optima.js [--only DATASET[,…]] [--data FILE[,FILE…]] [--families F[,…]] [--k LIST] [--seeds N]
+                          [--quick] [--parallel N] [--export DIR] [--install-peers]
        node bench/optima.js --report FILE
 
   --only DATASET[,…]   only these data sets (default all ${DATASETS.length}): ${DATASETS.map((d) => d.name).join(', ')}
+  --data FILE[,FILE…]  other data sets, held out from the built-in ones: comma-separated numeric CSV files with a
+                       header row and no missing cell, each named by its file name; alone unless --only or --quick
+                       also names built-in ones
   --families F[,…]     spherical, diag, full (default all three)
   --k LIST             the K of every family: 3, 1,2,4 or 1..6 (default 1..6)
   --seeds N            gmm-fit --seeds 0..N-1 for each --init, scikit-learn n_init=N (default ${DEFAULT_SEEDS}; --quick ${QUICK_SEEDS})
@@ -103,6 +106,7 @@ const ARGS = {
   usage: USAGE,
   options: [
     { flag: '--only', key: 'only', type: 'names', choices: DATASETS.map((d) => d.name), noun: 'data set' },
+    { flag: '--data', key: 'data', type: 'path' },
     { flag: '--families', key: 'families', type: 'names', choices: FAMILIES, noun: 'family' },
     { flag: '--k', key: 'k', type: 'ints' },
     { flag: '--seeds', key: 'seeds', type: 'count' },
@@ -131,8 +135,10 @@ async function main() {
   const stale = process.env.GMM_FIT_CLI ? [] : gmmFit.staleSources();
   if (stale.length) say(`warning: ${stale.join('; ')}; rebuild with  npm run build`);
 
+  const given = o.data ? o.data.split(',').filter((f) => f !== '') : [];
   const settings = {
-    datasets: o.only ?? (o.quick ? QUICK_DATASETS : DATASETS.map((d) => d.name)),
+    datasets: o.only ?? (o.quick ? QUICK_DATASETS : given.length ? [] : DATASETS.map((d) => d.name)),
+    data: given.map((f) => path.resolve(f)),
     families: o.families ?? FAMILIES,
     k: o.k ?? [1, 2, 3, 4, 5, 6],
     seeds: o.seeds ?? (o.quick ? QUICK_SEEDS : DEFAULT_SEEDS),
@@ -164,7 +170,7 @@ async function main() {
     gmm_fit_version: gmmFitVersion(),
     dist_stale_sources: stale,
     gmm_fit_build: snapshot,
-    options: { only: o.only, families: o.families, k: o.k, seeds: o.seeds, quick: o.quick, parallel: o.parallel, export: o.export, install_peers: o.installPeers, no_snapshot: o.noSnapshot },
+    options: { only: o.only, data: o.data, families: o.families, k: o.k, seeds: o.seeds, quick: o.quick, parallel: o.parallel, export: o.export, install_peers: o.installPeers, no_snapshot: o.noSnapshot },
     settings: {
       ...settings,
       ll_tolerance: LL_TOLERANCE,
@@ -193,7 +199,7 @@ async function main() {
 
   try {
     let t = process.hrtime.bigint();
-    doc.datasets = exportDatasets(settings.datasets, dir, probes, peerEnv.env);
+    doc.datasets = [...exportDatasets(settings.datasets, dir, probes, peerEnv.env), ...givenDatasets(settings.data, dir, settings.datasets)];
     doc.timing.export_s = seconds(t);
     const usable = doc.datasets.filter((d) => !d.skipped);
     for (const d of doc.datasets) if (d.skipped) say(`${d.name}: skipped: ${d.skipped}`);
@@ -381,6 +387,41 @@ function exportDatasets(names, dir, probes, env) {
     for (const d of report.datasets) out.set(d.name, { ...d, from: g.from, ...csvStats(d.file) });
   }
   return names.map((n) => out.get(n) ?? { name: n, skipped: 'not exported' });
+}
+
+/**
+ * --data: each file checked (a header row, then rows of as many numbers, comma-separated, no
+ * missing cell: what the peers' readers take) and copied to DIR/NAME.csv, NAME its file name
+ * without extensions (a clash with another data set's name gets a suffix); a file that does
+ * not pass is { name, skipped } with the reason, line and cell.
+ */
+function givenDatasets(files, dir, taken) {
+  const names = new Set(taken);
+  return files.map((file) => {
+    let name = path.basename(file).replace(/\..*$/, '') || 'data';
+    for (let i = 2; names.has(name); i++) name = `${path.basename(file).replace(/\..*$/, '')}-${i}`;
+    names.add(name);
+    let text;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      return { name, from: 'given', skipped: `cannot read ${file}: ${e.message}` };
+    }
+    const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+    if (lines.length < 3) return { name, from: 'given', skipped: `${file}: a header row and at least two rows are needed` };
+    const header = lines[0].split(',');
+    if (header.every((c) => c.trim() !== '' && Number.isFinite(Number(c)))) return { name, from: 'given', skipped: `${file}:1: the first row is numbers, but a header row is needed` };
+    for (let l = 1; l < lines.length; l++) {
+      const cells = lines[l].split(',');
+      if (cells.length !== header.length) return { name, from: 'given', skipped: `${file}:${l + 1}: ${cells.length} cells, the header has ${header.length}` };
+      const bad = cells.findIndex((c) => c.trim() === '' || !Number.isFinite(Number(c)));
+      if (bad >= 0) return { name, from: 'given', skipped: `${file}:${l + 1}:${bad + 1}: ${JSON.stringify(cells[bad])} is not a number (numeric columns only, no missing cell)` };
+    }
+    const copy = path.join(dir, `${name}.csv`);
+    fs.writeFileSync(copy, lines.join('\n') + '\n');
+    const stats = csvStats(copy);
+    return { name, from: 'given', source: `--data ${file}`, file: copy, rows: stats.csv_rows, cols: stats.csv_cols, dropped: [], note: 'held out: given with --data', ...stats };
+  });
 }
 
 /** rows, columns, each column's population variance (divisor n), the smallest and its column, sha256. */
