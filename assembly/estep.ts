@@ -25,7 +25,7 @@ import * as S from './abi/spherical';
 import * as D from './abi/diag';
 import * as SS from './abi/sparse-spherical';
 import * as SD from './abi/sparse-diag';
-import { arg, mathLog, maxOf, rowDots, shiftedExpSum } from './shared';
+import { addInto, arg, mathLog, maxOf, rowDots, shiftedExpSum } from './shared';
 
 // The full family's kernels, in their own file.
 export { choleskyColumns, fullExpectation, fullScatter } from './full';
@@ -141,16 +141,7 @@ export function sphericalExpectation(args: usize): f64 {
       memory.fill(missingNorm, 0, kBytes);
       const end = load<i32>(missStart + (<usize>(u + 1) << 2));
       for (let t = load<i32>(missStart + (<usize>u << 2)); t < end; t++) {
-        const base = muSqT + <usize>load<i32>(missIndex + (<usize>t << 2)) * kBytes;
-        let j = 0;
-        for (; j < pairs; j += 2) {
-          const c = <usize>j << 3;
-          v128.store(missingNorm + c, f64x2.add(v128.load(missingNorm + c), v128.load(base + c)));
-        }
-        if (j < k) {
-          const c = <usize>j << 3;
-          store<f64>(missingNorm + c, load<f64>(missingNorm + c) + load<f64>(base + c));
-        }
+        addInto(missingNorm, muSqT + <usize>load<i32>(missIndex + (<usize>t << 2)) * kBytes, k);
       }
     }
     // f(u, j) = (ln w_j − |C|·halfLogNorm_j) − max(0, (‖x‖² − 2x·mu_j) + (‖mu_j‖² − missing)) · invTwoVar_j

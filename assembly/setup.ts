@@ -7,22 +7,12 @@
 // there is no fused multiply-add. The caller (src/models/kernels/wasm-setup.ts) hands
 // in the rows a block at a time; the sums carry over from block to block in place.
 
+import { addInto } from './shared';
+
 /** sums[i] += data[u·d + i] for each of `rows` rows (row-major, d columns), in row order. */
 export function columnSums(data: usize, rows: i32, d: i32, sums: usize): void {
   const rowBytes = <usize>d << 3;
-  const pairs = d & ~1;
-  for (let u = 0; u < rows; u++) {
-    const row = data + <usize>u * rowBytes;
-    let i = 0;
-    for (; i < pairs; i += 2) {
-      const at = <usize>i << 3;
-      v128.store(sums + at, f64x2.add(v128.load(sums + at), v128.load(row + at)));
-    }
-    if (i < d) {
-      const at = <usize>i << 3;
-      store<f64>(sums + at, load<f64>(sums + at) + load<f64>(row + at));
-    }
-  }
+  for (let u = 0; u < rows; u++) addInto(sums, data + <usize>u * rowBytes, d);
 }
 
 /**

@@ -101,6 +101,21 @@ export function shiftedExpSum(terms: usize, k: i32, max: f64, fraction: usize): 
   return sum;
 }
 
+/** dst[i] += src[i] for i < n: lanes over two numbers, the last one alone when n is odd (the same sums as the scalar loop). */
+@inline
+export function addInto(dst: usize, src: usize, n: i32): void {
+  const pairs = n & ~1;
+  let i = 0;
+  for (; i < pairs; i += 2) {
+    const at = <usize>i << 3;
+    v128.store(dst + at, f64x2.add(v128.load(dst + at), v128.load(src + at)));
+  }
+  if (i < n) {
+    const at = <usize>i << 3;
+    store<f64>(dst + at, load<f64>(dst + at) + load<f64>(src + at));
+  }
+}
+
 /** src/models/kernels.ts dotProduct: four accumulators, added as (s0 + s1) + (s2 + s3). */
 export function dotProduct(a: usize, b: usize, len: i32): f64 {
   let s0: f64 = 0;

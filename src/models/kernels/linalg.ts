@@ -311,24 +311,7 @@ export function floorEigenvalues(a: Float64Array, o: number, d: number, floor: n
   for (let t = 0; t < d * d; t++) copy[t] = a[o + t];
   for (let i = 0; i < d; i++) copy[i * d + i] -= floor;
   if (choleskyInPlace(copy, 0, d)) return 0;
-  for (let t = 0; t < d * d; t++) copy[t] = a[o + t];
-  symmetricEigen(copy, 0, d, values, vectors);
-  let raised = 0;
-  for (let t = 0; t < d; t++) {
-    if (values[t] < floor) {
-      values[t] = floor;
-      raised++;
-    }
-  }
-  for (let r = 0; r < d; r++) {
-    for (let c = 0; c <= r; c++) {
-      let v = 0;
-      for (let t = 0; t < d; t++) v += vectors[r * d + t] * values[t] * vectors[c * d + t];
-      a[o + r * d + c] = v;
-      a[o + c * d + r] = v;
-    }
-  }
-  return raised;
+  return raiseAll(a, o, d, floor, values, copy, vectors);
 }
 
 /** Scratch that floorRelative needs for a d×d matrix: its check (d²), the columns' indices and scales (2·d), the scaled block (d²), and raiseEigenvalues'. */
